@@ -1,0 +1,234 @@
+// Builds a World from a resolved configuration and a seed: zones with one SSVM and one CPVM, KVM hosts,
+// isolated networks, redundant pairs, VPCs with tiers, project networks, or a flat benchmark world.
+// Everything is derived from the seed and positions, so the same input always gives the same ids.
+
+import { seededUuid } from '../ids.js';
+import { ConfigStore } from './config-table.js';
+import type { ResolvedWorldConfig } from './world-config.js';
+import type { Account, Domain, Network, Router, SystemVm, Vpc, Zone } from './types.js';
+import { World } from './world.js';
+import { fullVersion, trimVersion } from './versions.js';
+
+const BASE_TIME = Date.UTC(2024, 11, 1, 8, 0, 0);
+
+export interface BuildOptions {
+  readonly seed: string | number;
+  readonly config: ResolvedWorldConfig;
+  /** Address shown as the management server's ipaddress. */
+  readonly msAddress: string;
+}
+
+export function buildWorld(opts: BuildOptions): World {
+  const { seed, config: c } = opts;
+  const id = (key: string): string => seededUuid(seed, key);
+  const newV = trimVersion(c.version);
+  const settings: Record<string, string> = { 'minreq.sysvmtemplate.version': newV, 'router.template.kvm': `systemvm-kvm-${newV}`, ...c.settings };
+  const store = new ConfigStore(settings);
+  const root: Domain = { id: id('domain:ROOT'), internalId: 1, name: 'ROOT', path: 'ROOT' };
+  const system: Account = { id: id('account:system'), internalId: 1, name: 'system', domainId: root.id, type: 'system' };
+  const admin: Account = { id: id('account:admin'), internalId: 2, name: 'admin', domainId: root.id, type: 'admin' };
+  const world = new World(
+    seed,
+    { id: id('ms:1'), name: 'mgmt1', ipAddress: opts.msAddress, version: c.version, created: BASE_TIME },
+    c.oldVersion,
+    store,
+    root,
+    system,
+    admin,
+  );
+  const tenants: Account[] = [];
+  for (let i = 1; i <= 3; i++) {
+    const a: Account = { id: id(`account:tenant${i}`), internalId: 2 + i, name: `tenant${i}`, domainId: root.id, type: 'user' };
+    tenants.push(a);
+    world.addAccount(a);
+  }
+  const prjAccount: Account = { id: id('account:project1'), internalId: 6, name: 'PrjAcct-project1-1', domainId: root.id, type: 'project' };
+  world.addAccount(prjAccount);
+  world.addProject({ id: id('project:project1'), name: 'project1', accountId: prjAccount.id });
+  const upToDate = new Set(c.upToDate);
+  const b = new Builder(world, seed, upToDate);
+  world.factory = b;
+
+  for (let zi = 0; zi < c.zones; zi++) {
+    const z = b.zone(zi);
+    for (let h = 0; h < c.hostsPerZone; h++) b.host(z);
+    b.systemVm(z, 'ssvm');
+    b.systemVm(z, 'cpvm');
+  }
+  if (c.bench) {
+    // Spread networks over zones and routers over networks as evenly as possible.
+    const nets: Network[] = [];
+    for (let n = 0; n < c.bench.networks; n++) {
+      const z = world.zones[n % world.zones.length]!;
+      nets.push(b.network(z, `bench-net-${n + 1}`, tenants[n % tenants.length]!.id, undefined));
+    }
+    const perNet = new Map<Network, number>();
+    for (let r = 0; r < c.bench.routers; r++) {
+      const net = nets[r % nets.length]!;
+      perNet.set(net, (perNet.get(net) ?? 0) + 1);
+    }
+    for (const [net, count] of perNet) {
+      net.redundant = count > 1;
+      for (let k = 0; k < count; k++) b.router(net.zoneId, [net], undefined, net.ownerId, count > 1, k === 0 ? 'PRIMARY' : 'BACKUP');
+    }
+    return world;
+  }
+  for (const z of world.zones) {
+    const zn = z.index + 1;
+    for (let n = 0; n < c.networks; n++) {
+      const owner = n === 0 ? admin.id : tenants[(n - 1) % tenants.length]!.id;
+      const net = b.network(z, `net-z${zn}-${n + 1}`, owner, undefined);
+      b.router(z.id, [net], undefined, owner, false, 'UNKNOWN');
+    }
+    for (let n = 0; n < c.redundantNetworks; n++) {
+      const owner = tenants[(n + 1) % tenants.length]!.id;
+      const net = b.network(z, `rnet-z${zn}-${n + 1}`, owner, undefined);
+      net.redundant = true;
+      b.router(z.id, [net], undefined, owner, true, 'PRIMARY');
+      b.router(z.id, [net], undefined, owner, true, 'BACKUP');
+    }
+    const vpcSpecs: Array<{ name: string; tiers: number; redundant: boolean }> = [];
+    for (let n = 0; n < c.vpcs; n++) vpcSpecs.push({ name: `vpc-z${zn}-${n + 1}`, tiers: c.vpcTiers, redundant: false });
+    for (let n = 0; n < c.redundantVpcs; n++) vpcSpecs.push({ name: `rvpc-z${zn}-${n + 1}`, tiers: c.vpcTiers, redundant: true });
+    for (let n = 0; n < c.emptyVpcs; n++) vpcSpecs.push({ name: `evpc-z${zn}-${n + 1}`, tiers: 0, redundant: false });
+    for (const spec of vpcSpecs) {
+      const owner = tenants[0]!.id;
+      const vpc = b.vpc(z, spec.name, owner, spec.redundant);
+      const tiers: Network[] = [];
+      for (let t = 0; t < spec.tiers; t++) {
+        const tier = b.network(z, `${spec.name}-tier${t + 1}`, owner, vpc.id);
+        vpc.tierIds.push(tier.id);
+        tiers.push(tier);
+      }
+      const count = spec.redundant ? 2 : 1;
+      for (let k = 0; k < count; k++) {
+        const r = b.router(z.id, tiers, vpc.id, owner, spec.redundant, spec.redundant ? (k === 0 ? 'PRIMARY' : 'BACKUP') : 'UNKNOWN');
+        vpc.routerIds.push(r.id);
+      }
+    }
+    for (let n = 0; n < c.projectNetworks; n++) {
+      const net = b.network(z, `prj-net-z${zn}-${n + 1}`, prjAccount.id, undefined);
+      b.router(z.id, [net], undefined, prjAccount.id, false, 'UNKNOWN');
+    }
+  }
+  return world;
+}
+
+/** Keeps the counters (internal ids, addresses) that make the build deterministic. */
+export class Builder {
+  private netCount = 0;
+  private vpcCount = 0;
+  private hostCount = 0;
+  private readonly publicCount = new Map<string, number>();
+
+  constructor(
+    private readonly world: World,
+    private readonly seed: string | number,
+    private readonly upToDate: ReadonlySet<string> = new Set(),
+  ) {}
+
+  private id(key: string): string {
+    return seededUuid(this.seed, key);
+  }
+
+  zone(index: number): Zone {
+    const n = index + 1;
+    const z: Zone = {
+      id: this.id(`zone:${n}`), internalId: n, name: `zone${n}`, index,
+      podId: this.id(`pod:${n}`), podName: `pod${n}`, clusterId: this.id(`cluster:${n}`), clusterName: `cluster${n}`,
+      dns1: '8.8.8.8', dns2: '8.8.4.4', networkDomain: `cs${n}cloud.internal`, created: BASE_TIME,
+    };
+    this.world.addZone(z);
+    return z;
+  }
+
+  host(z: Zone): void {
+    const n = ++this.hostCount;
+    this.world.addHost({
+      id: this.id(`host:${n}`), internalId: n, name: `kvm${String(n).padStart(2, '0')}`, zoneId: z.id,
+      ipAddress: `10.${z.index + 1}.1.${10 + n}`, agentVersion: fullVersion(this.world.msVersion), created: BASE_TIME,
+    });
+  }
+
+  private nextPublic(z: Zone): string {
+    const k = (this.publicCount.get(z.id) ?? 0) + 1;
+    this.publicCount.set(z.id, k);
+    return `10.${100 + z.index}.${Math.floor(k / 250)}.${(k % 250) + 2}`;
+  }
+
+  private vmCommon(zoneId: string, name: (n: number) => string, hostIndex: number, forceFresh = false) {
+    const n = this.world.nextVmInternalId++;
+    const z = this.world.zone(zoneId)!;
+    const hosts = this.world.hosts.filter((h) => h.zoneId === zoneId);
+    const host = hosts[hostIndex % hosts.length]!;
+    const a = 1 + Math.floor(n / 250);
+    const b = 1 + (n % 250);
+    const vmName = name(n);
+    const fresh = forceFresh || this.upToDate.has(vmName);
+    return {
+      id: this.id(`vm:${n}`), internalId: n, name: vmName, zoneId, hostId: host.id, lastHostId: host.id,
+      state: 'Running' as const, linkLocalIp: `169.254.${a}.${b}`, linkLocalMac: mac('0e:00:a9:fe', a, b),
+      publicIp: this.nextPublic(z), publicMac: mac('1e:00:8f:00', a, b), created: BASE_TIME + n * 60_000,
+      template: fresh ? this.world.newTemplate : this.world.oldTemplate,
+      scriptsVersion: fresh ? this.world.newScriptsVersion : this.world.oldScriptsVersion,
+      patchCount: 0, fresh,
+    };
+  }
+
+  systemVm(z: Zone, kind: 'ssvm' | 'cpvm'): SystemVm {
+    const c = this.vmCommon(z.id, (n) => `${kind === 'ssvm' ? 's' : 'v'}-${n}-VM`, kind === 'ssvm' ? 0 : 1);
+    const { fresh, ...rest } = c;
+    const vm: SystemVm = {
+      ...rest, kind, agentState: 'Up',
+      agentVersion: fresh ? fullVersion(this.world.msVersion) : fullVersion(this.world.oldVersion),
+      privateIp: `10.${z.index + 1}.1.${50 + c.internalId % 200}`, privateMac: mac('1e:00:3c:00', 0, c.internalId % 256),
+    };
+    this.world.addVm(vm);
+    return vm;
+  }
+
+  network(z: Zone, name: string, ownerId: string, vpcId: string | undefined): Network {
+    const k = ++this.netCount;
+    const second = 1 + Math.floor(k / 250);
+    const third = k % 250;
+    const net: Network = {
+      id: this.id(`network:${k}`), internalId: 200 + k, name, zoneId: z.id, ownerId, vpcId,
+      cidr: `10.${second}.${third}.0/24`, gateway: `10.${second}.${third}.1`, state: 'Implemented', redundant: false,
+      routerIds: [], created: BASE_TIME + k * 3_600_000,
+    };
+    this.world.addNetwork(net);
+    return net;
+  }
+
+  vpc(z: Zone, name: string, ownerId: string, redundant: boolean): Vpc {
+    const k = ++this.vpcCount;
+    const v: Vpc = {
+      id: this.id(`vpc:${k}`), internalId: k, name, zoneId: z.id, ownerId, cidr: `172.${16 + (k % 16)}.0.0/16`,
+      tierIds: [], routerIds: [], redundant, state: 'Enabled', created: BASE_TIME + k * 3_600_000,
+    };
+    this.world.addVpc(v);
+    return v;
+  }
+
+  router(zoneId: string, nets: Network[], vpcId: string | undefined, ownerId: string, redundant: boolean,
+    state: Router['redundantState'], forceFresh = false): Router {
+    const hostIndex = this.world.routers.length;
+    const c = this.vmCommon(zoneId, (n) => `r-${n}-VM`, hostIndex, forceFresh);
+    const { fresh, ...rest } = c;
+    const first = nets[0];
+    const r: Router = {
+      ...rest, kind: 'router', ownerId, networkIds: nets.map((n) => n.id), vpcId, isRedundant: redundant, redundantState: state,
+      softwareVersion: fresh ? fullVersion(this.world.msVersion) : fullVersion(this.world.oldVersion),
+      guestIp: first ? (redundant ? first.gateway.replace(/\.1$/, `.${nets[0]!.routerIds.length + 2}`) : first.gateway) : '',
+      guestMac: mac('02:00:4c:5e', 0, c.internalId % 256), healthChecksFailed: false,
+    };
+    for (const n of nets) n.routerIds.push(r.id);
+    this.world.addVm(r);
+    return r;
+  }
+}
+
+function mac(prefix: string, a: number, b: number): string {
+  const h = (x: number): string => (x & 0xff).toString(16).padStart(2, '0');
+  return `${prefix}:${h(a)}:${h(b)}`;
+}

@@ -1,0 +1,115 @@
+// Shape and validation of the world part of a lab YAML file (and of LabOptions.config). Every problem
+// is collected and reported at once, with the offending key named.
+
+export interface WorldConfig {
+  /** Management-server version, default 4.20.1.0. `4.21.0.0` switches job JSON to the 4.21 order. */
+  readonly version?: string;
+  /** Template version of the VMs that exist before the upgrade, default 4.19.0. */
+  readonly oldVersion?: string;
+  readonly zones?: number;
+  readonly hostsPerZone?: number;
+  /** Isolated, non-redundant networks per zone (the first one is owned by the admin account). */
+  readonly networks?: number;
+  /** Isolated networks with a PRIMARY/BACKUP router pair, per zone. */
+  readonly redundantNetworks?: number;
+  readonly vpcs?: number;
+  readonly vpcTiers?: number;
+  /** VPCs with a redundant router pair, per zone (in addition to `vpcs`). */
+  readonly redundantVpcs?: number;
+  /** VPCs without tiers (restartVPC livepatch does not patch their router), per zone. */
+  readonly emptyVpcs?: number;
+  /** Isolated networks owned by a project, per zone. */
+  readonly projectNetworks?: number;
+  /** Names of VMs already on the new template (e.g. s-1-VM). */
+  readonly upToDate?: readonly string[];
+  /** Initial DB values of configuration settings. */
+  readonly settings?: Readonly<Record<string, string>>;
+  /** Benchmark world: `routers` routers spread over `networks` networks; replaces the per-zone counts. */
+  readonly bench?: { readonly routers: number; readonly networks: number };
+}
+
+export interface ResolvedWorldConfig {
+  readonly version: string;
+  readonly oldVersion: string;
+  readonly zones: number;
+  readonly hostsPerZone: number;
+  readonly networks: number;
+  readonly redundantNetworks: number;
+  readonly vpcs: number;
+  readonly vpcTiers: number;
+  readonly redundantVpcs: number;
+  readonly emptyVpcs: number;
+  readonly projectNetworks: number;
+  readonly upToDate: readonly string[];
+  readonly settings: Readonly<Record<string, string>>;
+  readonly bench?: { readonly routers: number; readonly networks: number } | undefined;
+}
+
+export const DEFAULT_WORLD: ResolvedWorldConfig = {
+  version: '4.20.1.0',
+  oldVersion: '4.19.0',
+  zones: 1,
+  hostsPerZone: 2,
+  networks: 2,
+  redundantNetworks: 1,
+  vpcs: 1,
+  vpcTiers: 2,
+  redundantVpcs: 0,
+  emptyVpcs: 0,
+  projectNetworks: 1,
+  upToDate: [],
+  settings: {},
+};
+
+const COUNT_KEYS = ['zones', 'hostsPerZone', 'networks', 'redundantNetworks', 'vpcs', 'vpcTiers', 'redundantVpcs', 'emptyVpcs',
+  'projectNetworks'] as const;
+const KNOWN = new Set<string>([...COUNT_KEYS, 'version', 'oldVersion', 'upToDate', 'settings', 'bench']);
+const VERSION_RE = /^\d+\.\d+(\.\d+){0,2}$/;
+
+export class LabConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid lab configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'LabConfigError';
+  }
+}
+
+/** Validates an untrusted world object (from YAML) and fills defaults. */
+export function resolveWorldConfig(input: unknown, where = 'config'): ResolvedWorldConfig {
+  if (input === undefined || input === null) return DEFAULT_WORLD;
+  const problems: string[] = [];
+  if (typeof input !== 'object' || Array.isArray(input)) throw new LabConfigError([`${where}: expected a mapping`]);
+  const o = input as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!KNOWN.has(k)) problems.push(`${where}.${k}: unknown key (known: ${[...KNOWN].join(', ')})`);
+  const out: Record<string, unknown> = { ...DEFAULT_WORLD };
+  for (const k of COUNT_KEYS) {
+    const v = o[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) problems.push(`${where}.${k}: expected a non-negative integer`);
+    else out[k] = v;
+  }
+  for (const k of ['version', 'oldVersion'] as const) {
+    const v = o[k];
+    if (v === undefined) continue;
+    const s = typeof v === 'number' ? String(v) : v;
+    if (typeof s !== 'string' || !VERSION_RE.test(s)) problems.push(`${where}.${k}: expected a version like 4.20.1.0`);
+    else out[k] = s;
+  }
+  if (o.upToDate !== undefined) {
+    if (!Array.isArray(o.upToDate) || !o.upToDate.every((x) => typeof x === 'string')) problems.push(`${where}.upToDate: expected a list of VM names`);
+    else out.upToDate = o.upToDate;
+  }
+  if (o.settings !== undefined) {
+    if (typeof o.settings !== 'object' || o.settings === null || Array.isArray(o.settings)) problems.push(`${where}.settings: expected a mapping`);
+    else out.settings = Object.fromEntries(Object.entries(o.settings).map(([k, v]) => [k, String(v)]));
+  }
+  if (o.bench !== undefined) {
+    const b = o.bench as Record<string, unknown> | null;
+    const ok = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x > 0;
+    if (typeof b !== 'object' || b === null || !ok(b.routers) || !ok(b.networks)) problems.push(`${where}.bench: expected { routers: N, networks: M } with positive integers`);
+    else out.bench = { routers: b.routers, networks: b.networks };
+  }
+  if ((out.zones as number) < 1) problems.push(`${where}.zones: at least one zone is needed`);
+  if ((out.hostsPerZone as number) < 1) problems.push(`${where}.hostsPerZone: at least one host per zone is needed`);
+  if (problems.length) throw new LabConfigError(problems);
+  return out as unknown as ResolvedWorldConfig;
+}
