@@ -1,0 +1,215 @@
+// The per-run SSH pool: one lazily opened connection per host, shared by concurrent callers; jump hosts
+// are pooled connections too, and a target's connection rides on a tunnel of its jump's. The engine
+// creates it at run start and calls closeAll() in `finally`.
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { TransportPool } from '../types.js';
+import type { AuthSources } from './auth.js';
+import { connectSession, type HandshakeDeps } from './connect.js';
+import { SshConnection, type SshTransport } from './connection.js';
+import { ForwardError, HostKeyError, UnreachableError } from './errors.js';
+import type { SshEvent } from './events.js';
+import { KnownHostsStore } from './host-key-policy.js';
+import { preflight, type PreflightOutcome } from './preflight.js';
+import { resolveHost, type ResolveContext, type ResolvedHost, type SshHostSettings } from './settings.js';
+import { loadSshConfig, type SshConfigLookup } from './ssh-config.js';
+import type { TunnelStream } from './tunnel.js';
+
+export interface SshPoolOptions {
+  readonly hosts: (name: string) => SshHostSettings | undefined;
+  /** Default ~/.ssh/config; null: read no ssh config. */
+  readonly sshConfigPath?: string | null;
+  /** Default ~/.ssh/known_hosts. */
+  readonly userKnownHosts?: string;
+  /** Default /etc/ssh/ssh_known_hosts; null: none. */
+  readonly systemKnownHosts?: string | null;
+  /** Trust unknown host keys, appending them to `newHostKeysFile`. Changed keys are never trusted. */
+  readonly acceptNewHostKeys?: boolean;
+  /** Where accepted keys go. Default: `userKnownHosts`. */
+  readonly newHostKeysFile?: string;
+  /** Default: process.env.SSH_AUTH_SOCK; null: no agent. */
+  readonly agentSocket?: string | null;
+  /** Home directory for `~`, %d and the default keys/files. Default os.homedir(). */
+  readonly homeDir?: string;
+  /** Default remote user when neither inventory nor ssh config names one. Default: the local user. */
+  readonly localUser?: string;
+  /** Default ~/.ssh/id_ed25519, id_rsa, id_ecdsa (tried only for hosts without a configured key). */
+  readonly defaultKeyFiles?: readonly string[];
+  /** Session channels (execs + the sftp subsystem) open at once per connection. Default 8 (sshd allows 10). */
+  readonly maxChannelsPerHost?: number;
+  readonly keepaliveIntervalMs?: number;
+  readonly keepaliveCountMax?: number;
+  /** Default for hosts without connectTimeoutMs / ConnectTimeout. Default 10 s. */
+  readonly connectTimeoutMs?: number;
+  readonly onEvent?: (e: SshEvent) => void;
+  /** Passwords and passphrases are registered here so every output path masks them. */
+  readonly secrets?: { add(value: string): void };
+  /** Clock for event durations. */
+  readonly now?: () => number;
+  /** How many hosts preflightHostKeys connects to at once. Default 32. */
+  readonly preflightConcurrency?: number;
+}
+
+export interface SshPool extends TransportPool {
+  get(hostName: string): Promise<SshTransport>;
+  /**
+   * Connect to every host (jump hosts included) before a run; throws HostKeyPreflightError listing every
+   * unknown/changed/revoked key at once. Other failures are returned per host, not thrown.
+   */
+  preflightHostKeys(hostNames: readonly string[]): Promise<PreflightOutcome[]>;
+}
+
+interface Entry {
+  readonly host: ResolvedHost;
+  readonly promise: Promise<SshConnection>;
+  conn?: SshConnection;
+}
+
+export class SshPoolImpl implements SshPool {
+  private readonly entries = new Map<string, Entry>();
+  private configP: Promise<SshConfigLookup> | null = null;
+  private closedFlag = false;
+  readonly store: KnownHostsStore;
+  readonly homeDir: string;
+  private readonly userKnownHosts: string;
+
+  constructor(private readonly o: SshPoolOptions) {
+    this.homeDir = o.homeDir ?? homedir();
+    this.userKnownHosts = o.userKnownHosts ?? join(this.homeDir, '.ssh', 'known_hosts');
+    const system = o.systemKnownHosts === undefined ? '/etc/ssh/ssh_known_hosts' : o.systemKnownHosts;
+    this.store = new KnownHostsStore(system === null ? [this.userKnownHosts] : [this.userKnownHosts, system]);
+  }
+
+  private now(): number {
+    return this.o.now ? this.o.now() : performance.now();
+  }
+
+  private emit(e: SshEvent): void {
+    try {
+      this.o.onEvent?.(e);
+    } catch {
+      // A faulty sink must not break connections.
+    }
+  }
+
+  async resolveContext(): Promise<ResolveContext> {
+    const path = this.o.sshConfigPath === undefined ? join(this.homeDir, '.ssh', 'config') : this.o.sshConfigPath;
+    this.configP ??= loadSshConfig(path);
+    return {
+      hosts: this.o.hosts, sshConfig: await this.configP, homeDir: this.homeDir,
+      localUser: this.o.localUser ?? userInfo().username, defaultConnectTimeoutMs: this.o.connectTimeoutMs ?? 10_000,
+    };
+  }
+
+  handshakeDeps(): HandshakeDeps {
+    const agentSocket = this.o.agentSocket === undefined ? process.env['SSH_AUTH_SOCK'] ?? null : this.o.agentSocket;
+    const authSources: AuthSources = {
+      agentSocket,
+      defaultKeyFiles: this.o.defaultKeyFiles ?? ['id_ed25519', 'id_rsa', 'id_ecdsa'].map((f) => join(this.homeDir, '.ssh', f)),
+    };
+    return {
+      store: this.store,
+      acceptNewInto: this.o.acceptNewHostKeys ? this.o.newHostKeysFile ?? this.userKnownHosts : null,
+      authSources,
+      keepaliveIntervalMs: this.o.keepaliveIntervalMs ?? 15_000,
+      keepaliveCountMax: this.o.keepaliveCountMax ?? 3,
+      onHostKeyAccepted: (p, file) => this.emit({
+        type: 'host-key-accepted', host: p.knownHostsName, keyType: p.keyType, fingerprint: p.fingerprint, file,
+      }),
+    };
+  }
+
+  async resolve(name: string): Promise<ResolvedHost> {
+    const host = resolveHost(name, await this.resolveContext());
+    for (let h: ResolvedHost | null = host; h; h = h.jump) {
+      if (h.password !== undefined) this.o.secrets?.add(h.password);
+      if (h.passphrase !== undefined) this.o.secrets?.add(h.passphrase);
+    }
+    return host;
+  }
+
+  async get(hostName: string): Promise<SshTransport> {
+    if (this.closedFlag) throw new UnreachableError(hostName, 'closed', `the SSH pool is closed (after the run); cannot connect to ${hostName}`);
+    return this.connection(await this.resolve(hostName));
+  }
+
+  connection(host: ResolvedHost): Promise<SshConnection> {
+    const existing = this.entries.get(host.id);
+    if (existing && (!existing.conn || existing.conn.alive)) return existing.promise;
+    const promise = this.open(host);
+    const entry: Entry = { host, promise };
+    this.entries.set(host.id, entry);
+    promise.then((conn) => { entry.conn = conn; }, () => {
+      if (this.entries.get(host.id) === entry) this.entries.delete(host.id);
+    });
+    return promise;
+  }
+
+  /** A stream to `target` through its jump host's pooled connection. */
+  async tunnelTo(target: ResolvedHost, jump: ResolvedHost): Promise<TunnelStream> {
+    let jumpConn: SshConnection;
+    try {
+      jumpConn = await this.connection(jump);
+    } catch (err) {
+      if (err instanceof HostKeyError) throw err; // preflight and trust report jump host keys as such
+      throw new UnreachableError(target.name, 'jump',
+        `cannot reach ${target.name}: jump host ${jump.name} failed: ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      return await jumpConn.forwardOut(target.address, target.port);
+    } catch (err) {
+      const why = err instanceof ForwardError ? (err.cause as Error | undefined)?.message ?? err.message : (err as Error).message;
+      throw new UnreachableError(target.name, 'jump',
+        `cannot reach ${target.address}:${target.port} through ${jump.name}: ${why}`, { cause: err });
+    }
+  }
+
+  private async open(host: ResolvedHost): Promise<SshConnection> {
+    const tunnel = host.jump ? await this.tunnelTo(host, host.jump) : null;
+    const t0 = this.now();
+    this.emit({ type: 'connect-start', host: host.name, address: host.address, port: host.port, via: host.jump?.name ?? null });
+    try {
+      const c = await connectSession(host, tunnel, this.handshakeDeps());
+      const conn = new SshConnection(host, c.client, c.socket, c.presented, this.o.maxChannelsPerHost ?? 8, (gone, reason) => {
+        const e = this.entries.get(host.id);
+        if (e?.conn === gone) this.entries.delete(host.id);
+        this.emit({ type: 'disconnect', host: host.name, reason });
+      });
+      if (this.closedFlag) { // closeAll ran while we were connecting
+        conn.destroy();
+        throw new UnreachableError(host.name, 'closed', `the SSH pool was closed while connecting to ${host.name}`);
+      }
+      this.emit({ type: 'connect-end', host: host.name, ok: true, durationMs: this.now() - t0 });
+      return conn;
+    } catch (err) {
+      this.emit({ type: 'connect-end', host: host.name, ok: false, durationMs: this.now() - t0, error: err as Error });
+      throw err;
+    }
+  }
+
+  preflightHostKeys(hostNames: readonly string[]): Promise<PreflightOutcome[]> {
+    return preflight(hostNames, (n) => this.get(n), this.o.preflightConcurrency ?? 32);
+  }
+
+  /** Close targets before their jump hosts; waits for connects in flight. Idempotent. */
+  async closeAll(): Promise<void> {
+    this.closedFlag = true;
+    const entries = [...this.entries.values()];
+    await Promise.allSettled(entries.map((e) => e.promise));
+    const depth = (h: ResolvedHost): number => (h.jump ? 1 + depth(h.jump) : 0);
+    const byDepth = new Map<number, SshConnection[]>();
+    for (const e of entries) {
+      if (!e.conn) continue;
+      const d = depth(e.host);
+      byDepth.set(d, [...(byDepth.get(d) ?? []), e.conn]);
+    }
+    for (const d of [...byDepth.keys()].sort((a, b) => b - a)) {
+      await Promise.all((byDepth.get(d) ?? []).map((c) => c.close()));
+    }
+    this.entries.clear();
+  }
+}
+
+export function createSshPool(options: SshPoolOptions): SshPool {
+  return new SshPoolImpl(options);
+}
