@@ -162,8 +162,8 @@ describe('expr evaluate', () => {
       it(`${source}: ${message}`, () => expect(error(source, { ...scope, p: '(' })).to.deep.equal({ message, offset, length }));
     }
     it('never echoes values in messages (they may be secrets)', () => {
-      const secret = 's3cr3t-value';
-      for (const source of ['int(x)', "x < 1", 'x - 1', 'version(x)', 'x.y', 'x matches "("']) {
+      const secret = 's3cr3t(value';
+      for (const source of ['int(x)', "x < 1", 'x - 1', 'version(x)', 'x.y', "'y' matches x"]) {
         expect(() => evaluate(ast(source), { x: secret }), source).to.throw(ExpressionError)
           .that.satisfies((e: Error) => !e.message.includes(secret));
       }
