@@ -3,6 +3,7 @@
 // socket failures into typed errors that never carry the request path or query (they may hold secrets).
 import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
@@ -167,8 +168,9 @@ export function createHttpAgent(opts: HttpAgentOptions): http.Agent {
         (tunnel) => {
           const stream = withSocketShims(tunnel);
           if (opts.protocol !== 'https:') return oncreate(null, stream);
-          const servername = options.servername ?? host;
-          const secure = tls.connect({ socket: stream, servername, ...tlsOpts });
+          // `host` drives the certificate identity check; SNI must not carry an IP address.
+          const servername = options.servername || (net.isIP(host) ? undefined : host);
+          const secure = tls.connect({ socket: stream, host, ...(servername ? { servername } : {}), ...tlsOpts });
           const fail = (err: Error): void => oncreate(err);
           secure.once('error', fail);
           secure.once('secureConnect', () => {
