@@ -1,0 +1,30 @@
+// `stackplay list`: the bundled playbooks with their descriptions.
+
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import yaml from 'js-yaml';
+import type { Styler } from '../../renderers/style.js';
+import { BUNDLED_DIR } from '../load-input.js';
+
+export function listPlaybooks(s: Styler): string {
+  const found: Array<{ name: string; description: string }> = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir).sort()) {
+      const p = join(dir, entry);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.ya?ml$/.test(entry)) {
+        let description = '';
+        try {
+          const doc = yaml.load(readFileSync(p, 'utf8')) as { description?: string; name?: string } | null;
+          description = String(doc?.description ?? doc?.name ?? '').split('\n')[0] ?? '';
+        } catch {
+          description = '(invalid YAML: run stackplay validate)';
+        }
+        found.push({ name: relative(BUNDLED_DIR, p).replace(/\.ya?ml$/, ''), description });
+      }
+    }
+  };
+  walk(BUNDLED_DIR);
+  const w = Math.max(...found.map((f) => f.name.length), 4);
+  return `${s.bold('Bundled playbooks')} (run with: stackplay run NAME -i inventory.yml)\n${found.map((f) => `  ${s.bold(f.name.padEnd(w))}  ${f.description}`).join('\n')}\n`;
+}

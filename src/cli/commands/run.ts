@@ -1,0 +1,109 @@
+// `stackplay run`: load and validate everything, check host keys before the task list starts, then
+// run the playbook with the chosen renderer, handle Ctrl-C/SIGTERM, and exit with the run's code.
+
+import { randomBytes } from 'node:crypto';
+import type { Play, Step } from '../../loader/ast.js';
+import { runPlaybook } from '../../engine/executor.js';
+import type { RunEvent } from '../../engine/events.js';
+import { selectHosts } from '../../inventory/pattern.js';
+import type { Inventory } from '../../inventory/types.js';
+import { jsonRenderer } from '../../renderers/json.js';
+import { plainRenderer } from '../../renderers/plain.js';
+import { DefaultRunServices } from '../../runtime/services.js';
+import { stepRegistry } from '../../steps/registry.js';
+import { EXIT, type Io } from '../output.js';
+import type { LoadedInput } from '../load-input.js';
+import { cloudstackFactory } from '../../runtime/cloudstack-factory.js';
+
+export interface RunFlags {
+  readonly dryRun?: boolean;
+  readonly forks?: number;
+  readonly limit?: string;
+  readonly tags?: string[];
+  readonly skipTags?: string[];
+  readonly startAtStep?: string;
+  readonly output?: 'auto' | 'tasklist' | 'plain' | 'json';
+  readonly acceptNewHostKeys?: boolean;
+}
+
+export function newRunId(): string {
+  const t = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  return `${t}-${randomBytes(2).toString('hex')}`;
+}
+
+/** Hosts that need an SSH connection: the play's hosts when a step runs there, plus `via` hosts. */
+export function hostsNeedingSsh(plays: readonly Play[], inventory: Inventory, limit?: string): string[] {
+  const out = new Set<string>();
+  const allowed = limit ? new Set(selectHosts(inventory, limit)) : null;
+  for (const play of plays) {
+    const hosts = selectHosts(inventory, play.hosts).filter((h) => !allowed || allowed.has(h));
+    const steps: Step[] = [...play.steps, ...play.handlers];
+    let needs = false;
+    const visit = (s: Step): void => {
+      if (s.kind === 'block') [...s.block, ...s.rescue, ...s.always].forEach(visit);
+      else if (stepRegistry.get(s.type)?.runsOn === 'host') needs = true;
+      s.undo.forEach(visit);
+    };
+    steps.forEach(visit);
+    for (const h of hosts) {
+      if (needs) out.add(h);
+      const via = inventory.hosts.get(h)?.cloudstack?.via;
+      if (via) out.add(via);
+    }
+  }
+  return [...out];
+}
+
+export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, runId = newRunId()): Promise<number> {
+  const services = new DefaultRunServices({
+    inventory: input.inventory, secrets: input.secrets, cloudstackFactory, ...(flags.acceptNewHostKeys ? { acceptNewHostKeys: true } : {}),
+  });
+  const output = flags.output ?? 'auto';
+  const tty = process.stdout.isTTY === true && process.env.CI !== 'true' && process.env.TERM !== 'dumb';
+  const mode = output === 'auto' ? (tty ? 'tasklist' : 'plain') : output;
+
+  // unknown or changed host keys fail here, for every host at once, before anything runs
+  await services.preflight(hostsNeedingSsh(input.playbook.plays, input.inventory, flags.limit));
+
+  let sink: (e: RunEvent) => void;
+  let done: Promise<void> = Promise.resolve();
+  if (mode === 'json') sink = jsonRenderer(io.out);
+  else if (mode === 'plain') sink = plainRenderer(io.out, io.style);
+  else {
+    const { taskListRenderer } = await import('../../renderers/tasklist.js');
+    const r = await taskListRenderer(input.playbook, io.style, io.out);
+    sink = r.sink;
+    done = r.done;
+  }
+
+  const interrupt = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    signals += 1;
+    if (signals === 1) {
+      io.err(`\n${io.errStyle.yellow(`${sig}: stopping after the running step; reverting open changes (undo/always)…`)}\n`);
+      interrupt.abort();
+    } else {
+      io.err(`${io.errStyle.yellow(`${sig} again: still reverting — stackplay will not abandon open undo steps. Use 'kill -9' only if you accept running 'stackplay recover' later.`)}\n`);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const summary = await runPlaybook({
+      runId, playbook: input.playbook, inventory: input.inventory, steps: stepRegistry, extraVars: input.extraVars,
+      dryRun: flags.dryRun ?? false, forks: flags.forks ?? 10, secrets: input.secrets, services, sink, interrupt: interrupt.signal,
+      ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
+      ...(flags.tags ? { tags: flags.tags } : {}),
+      ...(flags.skipTags ? { skipTags: flags.skipTags } : {}),
+      ...(flags.startAtStep !== undefined ? { startAt: flags.startAtStep } : {}),
+    });
+    await done;
+    return summary.exitCode;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+export { EXIT };

@@ -1,0 +1,117 @@
+// Command line: parses argv (commander), dispatches to commands, and maps every outcome to an exit
+// code: 0 ok, 1 a step failed, 2 invalid input or usage (nothing ran), 3 unreachable, 130 interrupted.
+
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXIT, makeIo, reportError, UsageError, type Io } from './output.js';
+import { loadInput, PACKAGE_ROOT } from './load-input.js';
+import type { SecretRegistry } from '../secrets/masker.js';
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+const list = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)];
+const int = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`expected a positive integer, got '${v}'`);
+  return n;
+};
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const io = await makeIo();
+  const sources = new Map<string, string>();
+  let secrets: SecretRegistry | undefined;
+  let debug = argv.includes('--debug');
+  let code: number = EXIT.ok;
+  const program = new Command('stackplay')
+    .description('Playbooks for Apache CloudStack operations, over SSH and the CloudStack API')
+    .version(JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).version as string)
+    .option('--debug', 'show stacks for internal errors')
+    .exitOverride()
+    .configureOutput({ writeOut: (t) => io.out(t), writeErr: (t) => io.err(t) })
+    .showHelpAfterError();
+
+  program
+    .command('run')
+    .description('run a playbook (a file, or a bundled one by name, e.g. cloudstack/systemvm-restart)')
+    .argument('<playbook>', 'playbook file or bundled name')
+    .option('-i, --inventory <file>', 'inventory file')
+    .option('-e, --extra-vars <key=value|@file>', 'extra variables (highest precedence); repeatable', collect, [])
+    .option('-n, --dry-run', 'run reads for real, predict writes, change nothing')
+    .option('-f, --forks <n>', 'hosts a step runs on at once', int, 10)
+    .option('-l, --limit <pattern>', 'restrict hosts to this pattern')
+    .option('-t, --tags <tags>', 'run only steps with these tags', list, [])
+    .option('--skip-tags <tags>', 'skip steps with these tags', list, [])
+    .option('--start-at-step <name>', 'start at the step with this name')
+    .addOption(new Option('-o, --output <mode>', 'output').choices(['auto', 'tasklist', 'plain', 'json']).default('auto'))
+    .option('--accept-new-host-keys', 'record unknown host keys (changed keys still fail)')
+    .action(async (playbook: string, o: Record<string, unknown>) => {
+      const input = loadInput({ playbookRef: playbook, ...(o.inventory ? { inventoryPath: String(o.inventory) } : {}), extra: o.extraVars as string[], forRun: true }, sources);
+      secrets = input.secrets;
+      const { runCommand } = await import('./commands/run.js');
+      code = await runCommand(io, input, {
+        dryRun: o.dryRun === true, forks: o.forks as number, output: o.output as 'auto',
+        ...(o.limit ? { limit: String(o.limit) } : {}),
+        ...((o.tags as string[]).length ? { tags: o.tags as string[] } : {}),
+        ...((o.skipTags as string[]).length ? { skipTags: o.skipTags as string[] } : {}),
+        ...(o.startAtStep ? { startAtStep: String(o.startAtStep) } : {}),
+        ...(o.acceptNewHostKeys ? { acceptNewHostKeys: true } : {}),
+      });
+    });
+
+  program
+    .command('validate')
+    .description('check a playbook (and inventory) and print every problem with its position; runs nothing')
+    .argument('<playbook>', 'playbook file or bundled name')
+    .option('-i, --inventory <file>', 'inventory file (enables undefined-variable checks)')
+    .option('-e, --extra-vars <key=value|@file>', 'extra variables', collect, [])
+    .action((playbook: string, o: Record<string, unknown>) => {
+      const input = loadInput({ playbookRef: playbook, ...(o.inventory ? { inventoryPath: String(o.inventory) } : {}), extra: o.extraVars as string[], forRun: false }, sources);
+      const steps = countSteps(input.playbook.plays.flatMap((p) => [...p.steps, ...p.handlers]));
+      io.out(`${io.style.green('valid')}: ${input.playbook.name} — ${input.playbook.plays.length} play(s), ${steps} step(s)\n`);
+    });
+
+  program
+    .command('steps')
+    .description('list step types with their arguments')
+    .argument('[type]', 'show one step type in detail')
+    .action(async (type: string | undefined) => {
+      const { describeSteps } = await import('./commands/steps.js');
+      io.out(describeSteps(type, io.style));
+    });
+
+  program
+    .command('list')
+    .description('list the bundled playbooks')
+    .action(async () => {
+      const { listPlaybooks } = await import('./commands/list.js');
+      io.out(listPlaybooks(io.style));
+    });
+
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      code = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    } else {
+      code = reportError(io, err, sources, secrets, debug);
+    }
+  }
+  debug = false;
+  await flush();
+  process.exitCode = code;
+}
+
+function countSteps(steps: readonly import('../loader/ast.js').Step[]): number {
+  let n = 0;
+  for (const s of steps) n += s.kind === 'block' ? countSteps([...s.block, ...s.rescue, ...s.always]) : 1;
+  return n;
+}
+
+function flush(): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.stdout.writableLength === 0) return resolve();
+    process.stdout.once('drain', () => resolve());
+  });
+}
+
+export type { Io };

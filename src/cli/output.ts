@@ -1,0 +1,50 @@
+// The CLI's only way to the terminal: writes, exit codes, and the user-facing error printer.
+// Runtime code never calls process.exit or writes to stdout itself.
+
+import { InvalidInputError } from '../loader/problems.js';
+import { formatProblems } from '../renderers/format-problems.js';
+import { colourWanted, styler, type Styler } from '../renderers/style.js';
+import type { SecretRegistry } from '../secrets/masker.js';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3, interrupted: 130 } as const;
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  style: Styler;
+  errStyle: Styler;
+}
+
+export async function makeIo(): Promise<Io> {
+  const [style, errStyle] = await Promise.all([styler(colourWanted(process.stdout)), styler(colourWanted(process.stderr))]);
+  return { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), style, errStyle };
+}
+
+/** Prints any error the user should see, masked, without a stack unless --debug. Returns the exit code. */
+export function reportError(io: Io, err: unknown, sources: ReadonlyMap<string, string>, secrets: SecretRegistry | undefined, debug: boolean): number {
+  const mask = (t: string): string => (secrets ? secrets.mask(t) : t);
+  if (err instanceof InvalidInputError) {
+    io.err(`${mask(formatProblems(err.problems, sources, io.errStyle))}\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof UsageError) {
+    io.err(`${io.errStyle.red('error:')} ${mask(err.message)}\n`);
+    return EXIT.usage;
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  if (e.name === 'HostKeyUnknownError' || e.name === 'HostKeyChangedError' || e.name === 'PatternError') {
+    io.err(`${io.errStyle.red('error:')} ${mask(e.message)}\n`);
+    return EXIT.usage;
+  }
+  io.err(`${io.errStyle.red('internal error:')} ${mask(e.message)}\n`);
+  if (debug) io.err(`${mask(e.stack ?? '')}\n`);
+  else io.err('This is a bug in stackplay; please report it (run again with --debug to see the stack).\n');
+  return EXIT.failed;
+}

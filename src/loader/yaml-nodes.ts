@@ -1,0 +1,171 @@
+// YAML → a tree of positioned nodes. js-yaml builds plain values; its `listener` reports where each node
+// opens and closes, which we replay into a parallel tree so every key and value keeps its span.
+
+import yaml from 'js-yaml';
+import type { Position } from './problems.js';
+
+export type YNode = YMap | YSeq | YScalar;
+
+interface YBase {
+  readonly start: number;
+  readonly end: number;
+}
+export interface YMap extends YBase {
+  readonly kind: 'map';
+  readonly pairs: ReadonlyArray<{ readonly key: string; readonly keyNode: YNode; readonly value: YNode }>;
+}
+export interface YSeq extends YBase {
+  readonly kind: 'seq';
+  readonly items: readonly YNode[];
+}
+export interface YScalar extends YBase {
+  readonly kind: 'scalar';
+  readonly value: string | number | boolean | null;
+  /** True when the scalar was written with quotes or as a block scalar. */
+  readonly quoted: boolean;
+}
+
+export interface SourceFile {
+  readonly path: string;
+  readonly text: string;
+  readonly lineStarts: readonly number[];
+}
+
+export function sourceFile(path: string, text: string): SourceFile {
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  return { path, text, lineStarts };
+}
+
+export function positionAt(file: SourceFile, offset: number, length = 1): Position {
+  let lo = 0;
+  let hi = file.lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (file.lineStarts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { file: file.path, line: lo + 1, col: offset - file.lineStarts[lo]! + 1, offset, length: Math.max(1, length) };
+}
+
+export function nodePosition(file: SourceFile, node: YNode): Position {
+  let end = node.end;
+  if (node.kind !== 'scalar') {
+    // a collection's span ends where the next sibling starts; show only its first line
+    const nl = file.text.indexOf('\n', node.start);
+    end = nl === -1 ? node.end : Math.min(node.end, nl);
+  }
+  return positionAt(file, node.start, end - node.start);
+}
+
+export type ParseOutcome =
+  | { readonly ok: true; readonly node: YNode | null }
+  | { readonly ok: false; readonly message: string; readonly pos: Position };
+
+interface Frame {
+  start: number;
+  children: YNode[];
+}
+
+export function parseYaml(file: SourceFile): ParseOutcome {
+  const text = file.text;
+  const stack: Frame[] = [{ start: 0, children: [] }];
+  const listener = (event: 'open' | 'close', state: { position: number; result: unknown; kind: string | null }): void => {
+    if (event === 'open') {
+      stack.push({ start: state.position, children: [] });
+      return;
+    }
+    const frame = stack.pop()!;
+    const start = skipTrivia(text, frame.start, state.position);
+    const end = trimEnd(text, start, state.position);
+    const parent = stack[stack.length - 1]!;
+    parent.children.push(buildNode(state.kind, state.result, frame.children, start, end, text));
+  };
+  try {
+    yaml.load(text, { filename: file.path, listener: listener as never, schema: yaml.CORE_SCHEMA } as yaml.LoadOptions);
+  } catch (err) {
+    if (err instanceof yaml.YAMLException) {
+      const mark = err.mark as { position?: number } | undefined;
+      const offset = Math.min(mark?.position ?? 0, text.length);
+      return { ok: false, message: err.reason ?? 'invalid YAML', pos: positionAt(file, offset) };
+    }
+    throw err;
+  }
+  const root = stack[0]!.children[0] ?? null;
+  return { ok: true, node: root };
+}
+
+function buildNode(kind: string | null, result: unknown, children: YNode[], start: number, end: number, text: string): YNode {
+  if (kind === 'mapping' && result !== null && typeof result === 'object' && !Array.isArray(result)) {
+    const pairs: Array<{ key: string; keyNode: YNode; value: YNode }> = [];
+    for (let i = 0; i + 1 < children.length; i += 2) {
+      const keyNode = children[i]!;
+      const value = children[i + 1]!;
+      const key = keyNode.kind === 'scalar' ? String(keyNode.value) : '';
+      if (key === '<<' && value.kind === 'map') {
+        pairs.push(...value.pairs); // merge keys: positions point at the anchored mapping
+        continue;
+      }
+      pairs.push({ key, keyNode, value });
+    }
+    return { kind: 'map', pairs, start, end };
+  }
+  if (kind === 'sequence' && Array.isArray(result)) {
+    return { kind: 'seq', items: children, start, end };
+  }
+  const ch = text[start];
+  const quoted = ch === '"' || ch === "'" || ch === '|' || ch === '>';
+  const value = result === undefined ? null : (result as string | number | boolean | null);
+  if (value !== null && typeof value === 'object') {
+    // an alias to a collection: rebuild positions from the value alone
+    return fromValue(value, start, end);
+  }
+  return { kind: 'scalar', value, quoted, start, end };
+}
+
+function fromValue(value: unknown, start: number, end: number): YNode {
+  if (Array.isArray(value)) return { kind: 'seq', items: value.map((v) => fromValue(v, start, end)), start, end };
+  if (value !== null && typeof value === 'object') {
+    const pairs = Object.entries(value).map(([key, v]) => ({
+      key,
+      keyNode: { kind: 'scalar', value: key, quoted: false, start, end } as YNode,
+      value: fromValue(v, start, end),
+    }));
+    return { kind: 'map', pairs, start, end };
+  }
+  return { kind: 'scalar', value: value as string | number | boolean | null, quoted: false, start, end };
+}
+
+function skipTrivia(text: string, from: number, limit: number): number {
+  let i = from;
+  while (i < limit) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') i++;
+    else if (c === '#') {
+      while (i < limit && text[i] !== '\n') i++;
+    } else break;
+  }
+  return i;
+}
+
+function trimEnd(text: string, start: number, end: number): number {
+  let e = end;
+  while (e > start && /\s/.test(text[e - 1]!)) e--;
+  return e;
+}
+
+/** Plain JS value of a node (used for vars and step arguments). */
+export function toValue(node: YNode | null): unknown {
+  if (node === null) return null;
+  switch (node.kind) {
+    case 'scalar':
+      return node.value;
+    case 'seq':
+      return node.items.map(toValue);
+    case 'map': {
+      const out: Record<string, unknown> = {};
+      for (const p of node.pairs) out[p.key] = toValue(p.value);
+      return out;
+    }
+  }
+}

@@ -1,0 +1,58 @@
+// Plain lines for CI and pipes: one line per step result, output lines indented under their host,
+// warnings and the reverting phase called out, and the recap at the end.
+
+import type { RunEvent } from '../engine/events.js';
+import { formatDuration } from '../loader/durations.js';
+import { formatRecap } from './recap.js';
+import type { Styler } from './style.js';
+
+export function plainRenderer(write: (text: string) => void, s: Styler, opts: { verbose?: boolean } = {}): (e: RunEvent) => void {
+  let dryRun = false;
+  const mark = {
+    ok: s.green('ok     '), changed: s.yellow('changed'), failed: s.red('failed '), skipped: s.dim('skipped'),
+    unreachable: s.magenta('unreach'), unknown: s.cyan('unknown'),
+  } as const;
+  return (e) => {
+    switch (e.type) {
+      case 'run-start':
+        dryRun = e.dryRun;
+        write(`${s.bold(`${dryRun ? 'DRY RUN' : 'RUN'} ${e.playbook}`)} ${s.dim(`(${e.file}, run ${e.runId})`)}\n`);
+        return;
+      case 'play-start':
+        write(`\n${s.bold(`PLAY ${e.name}`)} ${s.dim(`[${e.hosts.join(', ') || 'no hosts'}]`)}\n`);
+        return;
+      case 'step-output':
+        if (opts.verbose !== false) write(`    ${s.dim(`${e.host} |`)} ${e.line}\n`);
+        return;
+      case 'step-progress':
+        write(`    ${s.dim(`${e.host} …`)} ${e.message}\n`);
+        return;
+      case 'subtask':
+        if (e.status !== 'pending' && e.status !== 'running') write(`    ${s.dim(`${e.host} ·`)} ${e.title}: ${e.status}${e.message ? ` — ${e.message}` : ''}\n`);
+        return;
+      case 'step-end': {
+        const phase = e.phase === 'main' ? '' : s.dim(`[${e.phase}] `);
+        const status = dryRun && e.plan !== undefined && e.status === 'changed' ? s.yellow('would  ') : mark[e.status];
+        const ignored = e.ignored ? s.dim(' (ignored)') : '';
+        const detail = e.plan ?? e.msg;
+        const time = e.durationMs >= 100 ? s.dim(` (${formatDuration(e.durationMs)})`) : '';
+        write(`  ${status} ${e.host}  ${phase}${e.name}${ignored}${detail ? `: ${detail}` : ''}${time}\n`);
+        return;
+      }
+      case 'warning':
+        write(`  ${s.yellow('warning')} ${e.host ? `${e.host}  ` : ''}${e.message}\n`);
+        return;
+      case 'phase':
+        write(`${s.yellow(`${e.phase.toUpperCase()}`)}: ${e.message}\n`);
+        return;
+      case 'undo-done':
+        if (!e.ok) write(`  ${s.red('UNDO FAILED')} ${e.host}: ${e.msg ?? ''}\n`);
+        return;
+      case 'run-end':
+        write(`\n${formatRecap(e.recap, e.status, e.durationMs, dryRun, s)}\n`);
+        return;
+      default:
+        return;
+    }
+  };
+}

@@ -1,0 +1,18 @@
+// Every step type, registered statically. Step modules import no heavy dependency at load time:
+// transports and clients arrive through the StepContext.
+
+import type { StepDefinition } from './types.js';
+import { assertStep } from './builtin/assert.js';
+import { failStep } from './builtin/fail.js';
+import { flushHandlersStep } from './builtin/flush-handlers.js';
+import { localStep } from './builtin/local.js';
+import { logStep } from './builtin/log.js';
+import { pauseStep } from './builtin/pause.js';
+import { setStep } from './builtin/set.js';
+import { shellStep } from './remote/shell.js';
+
+const ALL: ReadonlyArray<StepDefinition<never>> = [
+  assertStep, setStep, logStep, failStep, pauseStep, localStep, flushHandlersStep, shellStep,
+] as unknown as ReadonlyArray<StepDefinition<never>>;
+
+export const stepRegistry: ReadonlyMap<string, StepDefinition<never>> = new Map(ALL.map((s) => [s.name, s]));
