@@ -55,6 +55,10 @@ interface Exchange {
 }
 
 export function createCloudStackClient(endpoint: CloudStackEndpoint, opts: CloudStackClientOptions = {}): CloudStackClient {
+  if (endpoint.via && !opts.connect) {
+    // Connecting directly would silently bypass the jump host the inventory asked for.
+    throw new CloudStackConfigError(endpoint.name, '-', `endpoint ${endpoint.name} is reached via ${endpoint.via}, but no tunnel (connect) was given`);
+  }
   const clock = opts.clock ?? Date.now;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const retry = { retries: opts.retry?.retries ?? 3, delayMs: opts.retry?.delayMs ?? 2000 };

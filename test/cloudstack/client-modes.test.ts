@@ -100,6 +100,10 @@ describe('cloudstack/client modes and retries', () => {
     expect(await rejection(h.client.call('listZones'))).to.be.instanceOf(CloudStackConfigError);
   });
 
+  it('refuses to connect directly when the endpoint is reached via a jump host but no tunnel was given', () => {
+    expect(() => harness(signedEndpoint(server.url, { via: 'bastion' }))).to.throw(CloudStackConfigError, /via bastion/);
+  });
+
   it('routes connections through `connect` (the SSH tunnel seam)', async () => {
     server.handler = () => ({ json: { listzonesresponse: {} } });
     const dialed: string[] = [];
