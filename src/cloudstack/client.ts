@@ -2,18 +2,13 @@
 // where a resend is safe, maps error bodies to typed errors, unwraps responses, pages lists and waits
 // for async jobs. It shares no code with the lab's server side, so one signing bug cannot hide on both.
 import type http from 'node:http';
-import { createHttpAgent, httpRequest, HttpConnectionError, type HttpResponse } from '../transports/http.js';
-import {
-  CloudStackApiError,
-  CloudStackConfigError,
-  CloudStackConnectionError,
-  CloudStackResponseError,
-} from './errors.js';
+import { createHttpAgent, httpRequest, HttpConnectionError } from '../transports/http.js';
+import { CloudStackConfigError, CloudStackConnectionError, CloudStackResponseError } from './errors.js';
 import { DEFAULT_POLL, waitForJob } from './jobs.js';
 import { describeRequest, Redactor } from './redact.js';
-import { parseJson, readErrorBody, toList, unwrap, type JsonObject } from './response.js';
+import { toList, type JsonObject } from './response.js';
 import { cookieHeader, loginFields, mergeCookies, parseSetCookie, type Session } from './session.js';
-import { javaUrlEncode, signParams } from './signing.js';
+import { signParams } from './signing.js';
 import type {
   CallMode,
   CallOptions,
@@ -25,34 +20,8 @@ import type {
   HttpMethod,
   Params,
 } from './types.js';
+import { encodeParams, integrationUrl, interpretResponse, isReadCommand, stringifyParams, type Exchange } from './wire.js';
 
-/** Commands the server itself treats as non-state-changing (ApiServlet GET_REQUEST_COMMANDS). */
-export function isReadCommand(command: string): boolean {
-  return /^(get|list|query|find)\w+$/i.test(command);
-}
-
-/** The integration port answers on any path; use http://<management-server host>:<port>/client/api. */
-export function integrationUrl(endpoint: CloudStackEndpoint, port: number): string {
-  const u = new URL(endpoint.url);
-  return `http://${u.hostname.includes(':') && !u.hostname.startsWith('[') ? `[${u.hostname}]` : u.hostname}:${port}/client/api`;
-}
-
-function stringifyParams(params: Params): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) out[k] = String(v);
-  return out;
-}
-
-function encodeParams(params: Readonly<Record<string, string>>): string {
-  return Object.entries(params)
-    .map(([k, v]) => `${javaUrlEncode(k)}=${javaUrlEncode(v)}`)
-    .join('&');
-}
-
-interface Exchange {
-  readonly res: HttpResponse;
-  readonly request: string;
-}
 
 export function createCloudStackClient(endpoint: CloudStackEndpoint, opts: CloudStackClientOptions = {}): CloudStackClient {
   if (endpoint.via && !opts.connect) {
@@ -64,6 +33,7 @@ export function createCloudStackClient(endpoint: CloudStackEndpoint, opts: Cloud
   const retry = { retries: opts.retry?.retries ?? 3, delayMs: opts.retry?.delayMs ?? 2000 };
   const poll = { ...DEFAULT_POLL, ...opts.poll };
   const redactor = new Redactor();
+  const scrub = (text: string): string => redactor.scrub(text);
   const secret = (value: string | undefined): void => {
     if (!value) return;
     redactor.add(value);
@@ -184,34 +154,6 @@ export function createCloudStackClient(endpoint: CloudStackEndpoint, opts: Cloud
     }
   }
 
-  function interpret(command: string, mode: CallMode, ex: Exchange): JsonObject {
-    const { res, request } = ex;
-    const body = parseJson(res.text);
-    if (res.status >= 200 && res.status < 300) {
-      const inner = unwrap(command, body);
-      if (inner) return inner;
-      const what = body === undefined ? `not JSON (${String(res.headers['content-type'] ?? 'no content type')})` : 'no <command>response object';
-      throw new CloudStackResponseError(endpoint.name, command, res.status, what, request);
-    }
-    const err = readErrorBody(command, body);
-    const header = res.headers['x-description'];
-    const errortext = err?.errortext ?? (typeof header === 'string' ? header : '') ?? '';
-    throw new CloudStackApiError(
-      endpoint.name,
-      command,
-      {
-        httpStatus: res.status,
-        ...(err?.errorcode !== undefined ? { errorcode: err.errorcode } : {}),
-        ...(err?.cserrorcode !== undefined ? { cserrorcode: err.cserrorcode } : {}),
-        errortext: errortext || res.statusMessage || 'no error text',
-        request,
-        mode,
-        ...(endpoint.signatureVersion ? { signatureVersion: endpoint.signatureVersion } : {}),
-      },
-      (s) => redactor.scrub(s),
-    );
-  }
-
   async function doLogin(relogin: boolean): Promise<Session> {
     const { username, password } = endpoint;
     if (!username || password === undefined) {
@@ -220,7 +162,7 @@ export function createCloudStackClient(endpoint: CloudStackEndpoint, opts: Cloud
     emit({ type: 'login', endpoint: endpoint.name, username, relogin });
     session = undefined;
     const ex = await exchange('login', 'session', 'POST', loginFields(username, password, endpoint.domain), true, undefined);
-    const inner = interpret('login', 'session', ex);
+    const inner = interpretResponse(endpoint, 'login', 'session', ex, scrub);
     const cookies = parseSetCookie(ex.res.headers['set-cookie']);
     const key = typeof inner['sessionkey'] === 'string' ? inner['sessionkey'] : cookies.get('sessionkey');
     if (!key) throw new CloudStackResponseError(endpoint.name, 'login', ex.res.status, 'no sessionkey in the login response', ex.request);
@@ -253,7 +195,7 @@ export function createCloudStackClient(endpoint: CloudStackEndpoint, opts: Cloud
       ex = await exchange(command, mode, method, p, idempotent, copts.timeoutMs);
     }
     if (mode === 'session') mergeCookies(session!, ex.res.headers['set-cookie']);
-    return interpret(command, mode, ex);
+    return interpretResponse(endpoint, command, mode, ex, scrub);
   }
 
   async function list(command: string, params: Params = {}, objectName?: string, copts: CallOptions = {}): Promise<CloudStackList> {

@@ -1,6 +1,7 @@
 // Public surface of the CloudStack client for step types and the CLI: the client factory, its types,
 // typed errors, signing primitives (for diagnostics) and the helpers for CloudStack's awkward facts.
-export { createCloudStackClient, integrationUrl, isReadCommand } from './client.js';
+export { createCloudStackClient } from './client.js';
+export { integrationUrl, isReadCommand } from './wire.js';
 export {
   CloudStackApiError,
   CloudStackConfigError,
