@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { CloudStackApiError, CloudStackResponseError } from '../../src/cloudstack/errors.js';
 import { computeSignature } from '../../src/cloudstack/signing.js';
 import { expectNoSecrets, receivedSecrets, startFakeServer, type FakeServer } from './fake-server.js';
-import { API_KEY, harness, rejection, SECRET_KEY, signedEndpoint } from './harness.js';
+import { assertNoLeaks, API_KEY, harness, rejection, SECRET_KEY, signedEndpoint } from './harness.js';
 
 describe('cloudstack/client calls', () => {
   let server: FakeServer;
@@ -12,6 +12,7 @@ describe('cloudstack/client calls', () => {
     server = await startFakeServer(() => ({ json: {} }));
   });
   afterEach(async () => {
+    assertNoLeaks(receivedSecrets(server));
     await server.close();
   });
 

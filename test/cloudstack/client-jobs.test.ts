@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { CloudStackJobError, CloudStackJobTimeoutError, CloudStackResponseError } from '../../src/cloudstack/errors.js';
 import type { AsyncJobStatus } from '../../src/cloudstack/types.js';
 import { expectNoSecrets, receivedSecrets, startFakeServer, type FakeServer, type Reply } from './fake-server.js';
-import { API_KEY, harness, rejection, SECRET_KEY, signedEndpoint } from './harness.js';
+import { assertNoLeaks, API_KEY, harness, rejection, SECRET_KEY, signedEndpoint } from './harness.js';
 
 const JOB = 'b6a1e0c2-9d3f-4b8a-a7e5-2c4d6f8a0b1c';
 
@@ -40,6 +40,7 @@ describe('cloudstack/client async jobs', () => {
     server = await startFakeServer(() => ({ json: {} }));
   });
   afterEach(async () => {
+    assertNoLeaks(receivedSecrets(server));
     await server.close();
   });
 

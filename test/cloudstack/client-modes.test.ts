@@ -4,7 +4,7 @@ import net from 'node:net';
 import { expect } from 'chai';
 import { CloudStackApiError, CloudStackConfigError, CloudStackConnectionError } from '../../src/cloudstack/errors.js';
 import { expectNoSecrets, receivedSecrets, startFakeServer, type FakeServer } from './fake-server.js';
-import { API_KEY, harness, PASSWORD, rejection, SECRET_KEY, signedEndpoint } from './harness.js';
+import { assertNoLeaks, API_KEY, harness, PASSWORD, rejection, SECRET_KEY, signedEndpoint } from './harness.js';
 
 const SESSION_KEY = 'sk-QWxhZGRpbjpvcGVuIHNlc2FtZQ';
 const JSESSION = 'node0abcdefghijklmnop.node0';
@@ -15,6 +15,7 @@ describe('cloudstack/client modes and retries', () => {
     server = await startFakeServer(() => ({ json: {} }));
   });
   afterEach(async () => {
+    assertNoLeaks(receivedSecrets(server));
     await server.close();
   });
 

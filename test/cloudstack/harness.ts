@@ -1,6 +1,7 @@
 // Shared set-up for the client tests: test credentials, a fake clock whose sleep advances time
 // instantly, and a client wired to collect events and registered secrets.
 import { createCloudStackClient } from '../../src/cloudstack/client.js';
+import { expectNoSecrets } from './fake-server.js';
 import type { CloudStackClient, CloudStackClientOptions, CloudStackEndpoint, CloudStackEvent } from '../../src/cloudstack/types.js';
 
 export const API_KEY = 'AKtest-apikey_0123456789';
@@ -40,6 +41,7 @@ export function harness(endpoint: Partial<CloudStackEndpoint> & { url: string },
     },
   );
   (h as { client: CloudStackClient }).client = client;
+  live.push(h);
   return h;
 }
 
@@ -47,12 +49,31 @@ export function signedEndpoint(url: string, extra: Partial<CloudStackEndpoint> =
   return { url, apiKey: API_KEY, secretKey: SECRET_KEY, ...extra };
 }
 
+const live: Harness[] = [];
+const caught: Error[] = [];
+
+/**
+ * For an afterEach hook: no secret — the test credentials, whatever the clients registered as secret
+ * (signatures, session keys, cookies) and `extra` (e.g. what the server received) — appears in any
+ * event or any error caught with rejection() during the test. Closes the test's clients.
+ */
+export function assertNoLeaks(extra: readonly string[] = []): void {
+  const harnesses = live.splice(0);
+  const errors = caught.splice(0);
+  for (const h of harnesses) h.client.close();
+  const secrets = [API_KEY, SECRET_KEY, PASSWORD, ...extra, ...harnesses.flatMap((h) => h.registered)];
+  expectNoSecrets([...errors, ...harnesses.flatMap((h) => h.events)], secrets);
+}
+
 /** Awaits a promise that must reject, and returns its error. */
 export async function rejection(p: Promise<unknown>): Promise<Error> {
   try {
     await p;
   } catch (err) {
-    if (err instanceof Error) return err;
+    if (err instanceof Error) {
+      caught.push(err);
+      return err;
+    }
     throw new Error(`rejected with a non-Error: ${String(err)}`);
   }
   throw new Error('expected a rejection, but the promise resolved');

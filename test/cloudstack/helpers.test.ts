@@ -4,8 +4,8 @@ import net from 'node:net';
 import { Duplex } from 'node:stream';
 import { expect } from 'chai';
 import { cloudstackVersion, getConfiguration, isIntegrationPortOpen, listAllRouters } from '../../src/cloudstack/helpers.js';
-import { startFakeServer, type FakeServer } from './fake-server.js';
-import { harness, signedEndpoint } from './harness.js';
+import { receivedSecrets, startFakeServer, type FakeServer } from './fake-server.js';
+import { assertNoLeaks, harness, signedEndpoint } from './harness.js';
 
 function config(name: string, value: string): Record<string, unknown> {
   return { category: 'Advanced', name, value, defaultvalue: '0', isdynamic: false };
@@ -17,6 +17,7 @@ describe('cloudstack/helpers', () => {
     server = await startFakeServer(() => ({ json: {} }));
   });
   afterEach(async () => {
+    assertNoLeaks(receivedSecrets(server));
     await server.close();
   });
 
