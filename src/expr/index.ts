@@ -15,7 +15,11 @@ export {
   UNKNOWN_MARK, Unknown, combineUnknowns, findUnknownDeep, hasUnknownMark, isUnknown,
   replaceUnknownMarks, unknownsInString,
 } from './unknown.js';
-export { truthy, typeName, valuesEqual, compareValues } from './values.js';
+export {
+  allTruthy, anyTruthy, compareValues, contains, isPlainMap, toInteger, toText, truthy, typeName, valuesEqual,
+  type PlainMap,
+} from './values.js';
+export { lengthOf, versionOf } from './functions.js';
 export {
   Version, compareVersions, parseVersion, toVersion, versionOperator, versionSatisfies,
   type VersionOperator,

@@ -25,7 +25,8 @@ export function editDistance(a: string, b: string): number {
 /** The closest candidate within a distance that scales with the name's length, if any. */
 export function closestName(name: string, candidates: Iterable<string>): string | undefined {
   const lower = name.toLowerCase();
-  const limit = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
+  // One- and two-letter names are too short for a typo to be recognisable: only case differences count.
+  const limit = name.length <= 2 ? 0.5 : Math.max(1, Math.min(3, Math.floor(name.length / 3)));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
