@@ -10,6 +10,7 @@ export interface HostCounts {
   skipped: number;
   unreachable: number;
   ignored: number;
+  rescued: number;
   unknown: number;
 }
 
@@ -72,5 +73,5 @@ export type RunEvent =
 export type EventSink = (event: RunEvent) => void;
 
 export function emptyCounts(): HostCounts {
-  return { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, ignored: 0, unknown: 0 };
+  return { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0, ignored: 0, rescued: 0, unknown: 0 };
 }

@@ -93,11 +93,18 @@ export class HostRunner {
       return { status: isUnknown(whenValue) ? 'unknown' : 'skipped', ignored: false };
     }
     let ok = false;
+    const counts = this.state.counts(this.host.name);
+    const failedBefore = counts.failed;
     try {
       ok = await this.runList(step.block, phase, scopeUndo, tags, false);
       if (!ok && step.rescue.length > 0 && !this.ps.unreachable && !this.state.interrupted) {
         this.ps.failed = false; // rescued: the host goes on if the rescue succeeds
         ok = await this.runList(step.rescue, 'rescue', scopeUndo, tags, false);
+        if (ok) {
+          // the block's failures were handled: count them as rescued, not failed
+          counts.rescued += counts.failed - failedBefore;
+          counts.failed = failedBefore;
+        }
       }
     } finally {
       if (step.always.length > 0) {

@@ -73,7 +73,7 @@ class PlaybookLoader {
     else if (playsNode.kind !== 'seq') r.problem(playsNode, 'wrong-type', `'plays' must be a list, not ${r.describe(playsNode)}`);
     else {
       // every register/set/loop name anywhere counts as known: order checks would be too strict for blocks
-      this.scope.collect(playsNode);
+      this.scope.collect(root);
       playsNode.items.forEach((node, i) => {
         const play = this.play(node, i + 1);
         if (play !== undefined) plays.push(play);

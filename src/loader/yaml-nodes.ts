@@ -70,6 +70,7 @@ interface Frame {
 export function parseYaml(file: SourceFile): ParseOutcome {
   const text = file.text;
   const stack: Frame[] = [{ start: 0, children: [] }];
+  const results = new WeakMap<YNode, unknown>();
   const listener = (event: 'open' | 'close', state: { position: number; result: unknown; kind: string | null }): void => {
     if (event === 'open') {
       stack.push({ start: state.position, children: [] });
@@ -79,7 +80,15 @@ export function parseYaml(file: SourceFile): ParseOutcome {
     const start = skipTrivia(text, frame.start, state.position);
     const end = trimEnd(text, start, state.position);
     const parent = stack[stack.length - 1]!;
-    parent.children.push(buildNode(state.kind, state.result, frame.children, start, end, text));
+    const only = frame.children.length === 1 ? frame.children[0]! : undefined;
+    if (only !== undefined && typeof state.result === 'object' && state.result !== null && results.get(only) === state.result) {
+      // js-yaml wraps some flow collections in a second node with the same value: keep the inner one
+      parent.children.push(only);
+      return;
+    }
+    const built = buildNode(state.kind, state.result, frame.children, start, end, text);
+    if (typeof state.result === 'object' && state.result !== null) results.set(built, state.result);
+    parent.children.push(built);
   };
   try {
     yaml.load(text, { filename: file.path, listener: listener as never, schema: yaml.CORE_SCHEMA } as yaml.LoadOptions);

@@ -13,6 +13,7 @@ export function formatRecap(recap: Readonly<Record<string, HostCounts>>, status:
     const colour = c.failed > 0 ? s.red : c.unreachable > 0 ? s.magenta : c.changed > 0 ? s.yellow : s.green;
     const parts = [
       `ok=${c.ok}`, `changed=${c.changed}`, `failed=${c.failed}`, `skipped=${c.skipped}`, `unreachable=${c.unreachable}`, `ignored=${c.ignored}`,
+      ...(c.rescued > 0 ? [`rescued=${c.rescued}`] : []),
       ...(c.unknown > 0 || dryRun ? [`unknown=${c.unknown}`] : []),
     ];
     lines.push(`  ${colour(h.padEnd(width))}  ${parts.join('  ')}`);

@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// Benchmarks (not tests): every comparison is a ratio measured in the same run, medians over several
+// repetitions, because the machines are shared and noisy. Prints one table and writes BENCHMARKS.md.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'bin/stackplay.js');
+const REPS = Number(process.env.BENCH_REPS ?? 7);
+const tmp = mkdtempSync(join(os.tmpdir(), 'stackplay-bench-'));
+const rows = [];
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function timeCommand(args, { reps = REPS, env = {} } = {}) {
+  const times = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(args[0], args.slice(1), { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    times.push(performance.now() - t0);
+    if (r.status !== 0 && r.status !== null && !args.includes('--allow-fail')) {
+      throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+    }
+  }
+  return median(times);
+}
+
+function row(name, value, baseline, target, unit = 'ms') {
+  const ratio = baseline ? value / baseline : undefined;
+  rows.push({ name, value: `${value.toFixed(1)} ${unit}`, ratio: ratio === undefined ? '' : `${ratio.toFixed(2)}x`, target, ok: '' });
+  return ratio;
+}
+
+function playbookWith(steps, hosts) {
+  const lines = ['name: bench', 'plays:', '  - name: many steps', `    hosts: ${hosts}`, '    steps:'];
+  for (let i = 0; i < steps; i++) lines.push(`      - name: step ${i}`, `        log: "step ${i} on {{inventory_hostname}}"`);
+  return lines.join('\n') + '\n';
+}
+
+const sections = (process.argv[2] ?? 'all').split(',');
+const want = (s) => sections.includes('all') || sections.includes(s);
+
+// 1. start-up
+if (want('startup')) {
+  const node = timeCommand([process.execPath, '-e', '0']);
+  row('node -e 0 (baseline)', node);
+  const version = timeCommand([process.execPath, BIN, '--version']);
+  const r1 = row('stackplay --version', version, node, '≤ 2x node');
+  rows.at(-1).ok = r1 <= 2 ? 'yes' : 'NO';
+  const validate = timeCommand([process.execPath, BIN, 'validate', 'playbooks/examples/hello.yml']);
+  row('stackplay validate examples/hello.yml', validate, node, '');
+}
+
+// 2. engine
+if (want('engine')) {
+  const pb = join(tmp, 'steps-1000.yml');
+  writeFileSync(pb, playbookWith(1000, 'all'));
+  const inv = join(tmp, 'inv.yml');
+  writeFileSync(inv, `hosts:\n${Array.from({ length: 10 }, (_, i) => `  h${i}: {address: 127.0.0.${i + 2}}`).join('\n')}\n`);
+  const node = timeCommand([process.execPath, '-e', '0']);
+  const validate = timeCommand([process.execPath, BIN, 'validate', pb]);
+  row('validate a 1,000-step playbook (process)', validate, node, '< 500 ms');
+  rows.at(-1).ok = validate < 500 ? 'yes' : 'NO';
+  const { loadPlaybook } = await import(join(ROOT, 'dist/src/loader/load-playbook.js'));
+  const { stepRegistry } = await import(join(ROOT, 'dist/src/steps/registry.js'));
+  const { readFileSync } = await import('node:fs');
+  const text = readFileSync(pb, 'utf8');
+  const inproc = [];
+  for (let i = 0; i < REPS; i++) {
+    const t0 = performance.now();
+    const r = loadPlaybook(pb, text, { steps: stepRegistry });
+    inproc.push(performance.now() - t0);
+    if (!r.ok) throw new Error('bench playbook invalid');
+  }
+  row('validate a 1,000-step playbook (in-process)', median(inproc), undefined, '');
+  for (const output of ['plain', 'json']) {
+    const runs = timeCommand([process.execPath, BIN, 'run', pb, '-i', inv, '-o', output], { reps: Math.min(REPS, 5) });
+    const base = timeCommand([process.execPath, BIN, 'validate', pb, '-i', inv], { reps: Math.min(REPS, 5) });
+    const perStep = (runs - base) / 10_000;
+    rows.push({ name: `1,000 log steps × 10 hosts, ${output} renderer`, value: `${runs.toFixed(0)} ms`, ratio: `${(perStep * 1000).toFixed(1)} µs/step/host`, target: '< 200 µs/step/host', ok: perStep < 0.2 ? 'yes' : 'NO' });
+  }
+}
+
+rmSync(tmp, { recursive: true, force: true });
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+const header = `Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}; ${REPS} repetitions, medians.`;
+const table = [
+  '| benchmark | median | ratio / per unit | target | met |',
+  '|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.name} | ${r.value} | ${r.ratio} | ${r.target} | ${r.ok} |`),
+].join('\n');
+process.stdout.write(`${header}\n\n${table}\n`);
+writeFileSync(join(ROOT, 'BENCHMARKS.md'), `# Benchmarks\n\nGenerated by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}.\n\n${header}\n\n${table}\n`);

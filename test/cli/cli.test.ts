@@ -1,0 +1,85 @@
+// End to end through the built binary, as a user runs it.
+
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { BIN, FIXTURES, REPO_ROOT } from '../support/paths.js';
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('cli', () => {
+  it('--version prints the package version', () => {
+    const r = cli(['--version']);
+    expect(r.code).to.equal(0);
+    expect(r.out.trim()).to.match(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('runs the example playbook with --output json: one event per line, recap, exit 0', () => {
+    const r = cli(['run', 'playbooks/examples/hello.yml', '--output', 'json']);
+    expect(r.code, r.err).to.equal(0);
+    const events = r.out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; status?: string; name?: string; phase?: string });
+    expect(events[0]!.type).to.equal('run-start');
+    expect(events.at(-1)!.type).to.equal('run-end');
+    expect(events.at(-1)!.status).to.equal('ok');
+    expect(events.some((e) => e.type === 'step-end' && e.phase === 'undo' && e.name === 'Close it again')).to.equal(true);
+    expect(events.some((e) => e.type === 'step-end' && e.phase === 'handler' && e.name === 'Report')).to.equal(true);
+  });
+
+  it('prints plain lines and a recap when not on a terminal', () => {
+    const r = cli(['run', 'playbooks/examples/hello.yml']);
+    expect(r.code, r.err).to.equal(0);
+    expect(r.out).to.include('PLAY Tour of the DSL');
+    expect(r.out).to.match(/RECAP\n\s+localhost\s+ok=\d+/);
+  });
+
+  it('validate prints all five mistakes with positions and a code frame, exit 2, no stack', () => {
+    const r = cli(['validate', join(FIXTURES, 'five-mistakes/playbook.yml')]);
+    expect(r.code).to.equal(2);
+    for (const pos of [':7:9  unknown-step-type', ':9:9  unknown-key', ':12:32  template-syntax', ':14:16  missing-argument', ':17:17  unknown-handler']) {
+      expect(r.err).to.include(pos);
+    }
+    expect(r.err).to.include('5 problems found; nothing was run.');
+    expect(r.err).to.include('> ');
+    expect(r.err).to.not.match(/at .*\.js:\d+/);
+  });
+
+  it('run refuses an invalid playbook before doing anything (exit 2)', () => {
+    const r = cli(['run', join(FIXTURES, 'invalid/unknown-step-type.yml')]);
+    expect(r.code).to.equal(2);
+    expect(r.err).to.include("unknown step type 'shel' — did you mean 'shell'?");
+  });
+
+  it('a missing playbook or a bad option is a usage error (exit 2) without a stack', () => {
+    const a = cli(['run', 'no/such/playbook']);
+    expect(a.code).to.equal(2);
+    expect(a.err).to.include("playbook 'no/such/playbook' not found");
+    const b = cli(['run', 'playbooks/examples/hello.yml', '--forks', 'many']);
+    expect(b.code).to.equal(2);
+    const c = cli(['frobnicate']);
+    expect(c.code).to.equal(2);
+  });
+
+  it('a failing step gives exit 1', () => {
+    const r = cli(['run', join(FIXTURES, 'valid/fails.yml'), '-o', 'plain']);
+    expect(r.code).to.equal(1);
+    expect(r.out).to.include('failed');
+  });
+
+  it('steps lists the step types generated from their definitions', () => {
+    const r = cli(['steps']);
+    expect(r.code).to.equal(0);
+    for (const t of ['assert', 'set', 'log', 'fail', 'pause', 'local', 'shell']) expect(r.out).to.include(t);
+    const one = cli(['steps', 'local']);
+    expect(one.out).to.include('command');
+    expect(one.out).to.include('required');
+  });
+
+  it('-e key=value and -e @file set variables with the highest precedence', () => {
+    const r = cli(['run', join(FIXTURES, 'valid/extra-vars.yml'), '-e', 'who=world', '-e', `@${join(FIXTURES, 'valid/extra.yml')}`, '-o', 'json']);
+    expect(r.code, r.out + r.err).to.equal(0);
+    expect(r.out).to.include('hello world 42');
+  });
+});

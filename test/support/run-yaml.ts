@@ -1,0 +1,68 @@
+// Runs a playbook given as YAML text through the real loader and executor, collecting events.
+
+import { loadPlaybook } from '../../src/loader/load-playbook.js';
+import { implicitInventory, loadInventory } from '../../src/inventory/load-inventory.js';
+import { runPlaybook, type Clock, type RunSummary } from '../../src/engine/executor.js';
+import type { RunEvent } from '../../src/engine/events.js';
+import { SecretRegistry } from '../../src/secrets/masker.js';
+import { stepRegistry } from '../../src/steps/registry.js';
+import { DefaultRunServices } from '../../src/runtime/services.js';
+import type { Inventory } from '../../src/inventory/types.js';
+
+export interface RunYamlOptions {
+  inventory?: string;
+  dryRun?: boolean;
+  extraVars?: Record<string, unknown>;
+  interrupt?: AbortSignal;
+  secrets?: SecretRegistry;
+  tags?: string[];
+  limit?: string;
+  forks?: number;
+  onEvent?: (e: RunEvent) => void;
+}
+
+/** A clock whose sleeps return at once (retries and pauses run instantly). */
+export const instantClock: Clock = { now: () => Date.now(), sleep: async () => undefined };
+
+export function inventoryFrom(text: string | undefined, secrets: SecretRegistry): Inventory {
+  if (text === undefined) return implicitInventory();
+  const r = loadInventory('inv.yml', text, { secrets, resolveSecrets: true });
+  if (!r.ok) throw new Error(JSON.stringify(r.problems.items));
+  return r.inventory;
+}
+
+export async function runYaml(text: string, o: RunYamlOptions = {}): Promise<{ events: RunEvent[]; summary: RunSummary; ends: (name: string) => Array<Extract<RunEvent, { type: 'step-end' }>> }> {
+  const secrets = o.secrets ?? new SecretRegistry();
+  const inventory = inventoryFrom(o.inventory, secrets);
+  const r = loadPlaybook('t.yml', text, { steps: stepRegistry });
+  if (!r.ok) throw new Error(JSON.stringify(r.problems.items));
+  const events: RunEvent[] = [];
+  const summary = await runPlaybook({
+    runId: 'test', playbook: r.playbook, inventory, steps: stepRegistry, extraVars: o.extraVars ?? {}, dryRun: o.dryRun ?? false,
+    forks: o.forks ?? 10, secrets, services: new DefaultRunServices({ inventory, secrets }), clock: instantClock,
+    sink: (e) => {
+      events.push(e);
+      o.onEvent?.(e);
+    },
+    ...(o.interrupt ? { interrupt: o.interrupt } : {}),
+    ...(o.tags ? { tags: o.tags } : {}),
+    ...(o.limit ? { limit: o.limit } : {}),
+  });
+  const ends = (name: string) => events.filter((e): e is Extract<RunEvent, { type: 'step-end' }> => e.type === 'step-end' && e.name === name);
+  return { events, summary, ends };
+}
+
+/** Builds a one-play playbook from step YAML lines (indented by 6). */
+export function play(steps: string, opts: { hosts?: string; handlers?: string; vars?: string; extra?: string } = {}): string {
+  return [
+    'name: t',
+    ...(opts.vars ? ['vars:', opts.vars] : []),
+    'plays:',
+    '  - name: p',
+    `    hosts: ${opts.hosts ?? 'localhost'}`,
+    ...(opts.extra ? [opts.extra] : []),
+    '    steps:',
+    steps,
+    ...(opts.handlers ? ['    handlers:', opts.handlers] : []),
+  ].join('\n');
+}
