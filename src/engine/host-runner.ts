@@ -116,12 +116,15 @@ export class HostRunner {
       }
       await this.discharge(scopeUndo);
     }
-    if (!ok && step.ignoreErrors) {
-      this.ps.failed = false;
-      return { status: 'failed', ignored: true };
-    }
     void outer;
-    return { status: ok ? 'ok' : 'failed', ignored: false };
+    const ignored = !ok && step.ignoreErrors;
+    if (ignored) this.ps.failed = false;
+    // the block's own end (not counted in the recap: its steps were)
+    this.state.emit({
+      type: 'step-end', play: this.play.index, stepId: step.id, name: step.name, host: this.host.name, phase,
+      status: ok ? 'ok' : 'failed', ignored, durationMs: 0, ...(ok && counts.rescued > 0 ? { msg: 'rescued' } : {}),
+    });
+    return { status: ok ? 'ok' : 'failed', ignored };
   }
 
   private async runTask(step: TaskStep, phase: StepPhase, undo: UndoScope, scope: Record<string, unknown> = this.scope): Promise<Outcome> {

@@ -2,7 +2,7 @@
 // line, per-VM subtasks (failures stay visible, finished ones are counted), durations, and the recap.
 // The tree is built up front from the playbook; executor events fill it in as they arrive.
 
-import type { Playbook } from '../loader/ast.js';
+import type { Playbook, Step } from '../loader/ast.js';
 import type { RunEvent, StepStatus } from '../engine/events.js';
 import { formatDuration } from '../loader/durations.js';
 import { formatRecap } from './recap.js';
@@ -35,6 +35,10 @@ class StepView {
       this.resolveDone();
     }
   }
+}
+
+function hasUndo(steps: readonly Step[]): boolean {
+  return steps.some((st) => st.undo.length > 0 || (st.kind === 'block' && hasUndo([...st.block, ...st.rescue, ...st.always])));
 }
 
 export interface TaskListRenderer {
@@ -76,32 +80,41 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
     return views.get(`${parts[0]}.${parts[1]}`);
   };
 
+  const subtaskSummary = (v: StepView): string => {
+    const subs = [...v.subtasks.values()];
+    if (subs.length === 0) return '';
+    const failed = subs.filter((x) => x.status === 'failed').length;
+    const running = subs.filter((x) => x.status === 'running').length;
+    const fin = subs.filter((x) => x.status === 'ok' || x.status === 'changed' || x.status === 'skipped').length;
+    return ` ${fin}/${subs.length} done${failed ? s.red(`, ${failed} failed`) : ''}${running ? `, ${running} running` : ''}`;
+  };
+
   const refresh = (v: StepView): void => {
     if (!v.task) return;
     const counts = new Map<StepStatus, number>();
     for (const h of v.hosts.values()) counts.set(h.status, (counts.get(h.status) ?? 0) + 1);
-    const summary = [...counts].map(([st, n]) => (v.hosts.size === 1 ? st : `${st} ${n}`)).join(', ');
+    let summary = [...counts].map(([st, n]) => (v.hosts.size === 1 ? st : `${st} ${n}`)).join(', ');
+    if (dryRun) summary = summary.replace('changed', 'would change');
     const time = v.done && v.durationMs >= 100 ? s.dim(` ${formatDuration(v.durationMs)}`) : '';
-    const status = summary ? s.dim(` [${dryRun && summary.startsWith('changed') ? summary.replace('changed', 'would change') : summary}]`) : '';
-    v.task.title = `${v.title}${status}${time}`;
+    const title = `${v.title}${summary ? s.dim(` [${summary}]`) : ''}${subtaskSummary(v)}${time}`;
+    if (v.task.title !== title) v.task.title = title;
+    const latest = v.done ? '' : v.latest;
+    if (latest && v.task.output !== latest) v.task.output = latest;
+  };
+
+  /** Failures stay visible after the step ends: failed hosts and failed subtasks (first few). */
+  const failureText = (v: StepView): string => {
     const lines: string[] = [];
-    const subs = [...v.subtasks.values()];
-    if (subs.length > 0) {
-      const failed = subs.filter((x) => x.status === 'failed');
-      const running = subs.filter((x) => x.status === 'running');
-      const fin = subs.filter((x) => x.status === 'ok' || x.status === 'changed' || x.status === 'skipped').length;
-      lines.push(`${fin}/${subs.length} done${failed.length ? s.red(`, ${failed.length} failed`) : ''}${running.length ? `, ${running.length} running` : ''}`);
-      for (const f of failed.slice(0, MAX_SUBTASK_LINES)) lines.push(s.red(`✖ ${f.title}${f.message ? `: ${f.message}` : ''}`));
-      for (const r of running.slice(0, Math.max(0, MAX_SUBTASK_LINES - failed.length))) lines.push(`… ${r.title}${r.message ? `: ${r.message}` : ''}`);
-    }
-    for (const [host, h] of v.hosts) if (h.status === 'failed' || h.status === 'unreachable') lines.push(s.red(`${host}: ${h.msg ?? h.status}${h.ignored ? ' (ignored)' : ''}`));
-    if (!v.done && v.latest) lines.push(s.dim(v.latest));
-    v.task.output = lines.length ? lines.join('\n') : undefined;
+    for (const [host, h] of v.hosts) if ((h.status === 'failed' || h.status === 'unreachable') && !h.ignored) lines.push(`${host}: ${h.msg ?? h.status}`);
+    const failedSubs = [...v.subtasks.values()].filter((x) => x.status === 'failed');
+    for (const f of failedSubs.slice(0, MAX_SUBTASK_LINES)) lines.push(`${f.title}${f.message ? `: ${f.message}` : ''}`);
+    if (failedSubs.length > MAX_SUBTASK_LINES) lines.push(`… and ${failedSubs.length - MAX_SUBTASK_LINES} more`);
+    return lines.join('\n');
   };
 
   const stepTask = (v: StepView) => ({
     title: v.title,
-    rendererOptions: { outputBar: Infinity, persistentOutput: true },
+    rendererOptions: { outputBar: true, persistentOutput: false },
     task: async (_ctx: unknown, task: ListrTaskLike): Promise<void> => {
       v.task = task;
       refresh(v);
@@ -111,7 +124,7 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
       if (statuses.length === 0) return task.skip(`${v.title} ${s.dim('[not run]')}`);
       if (statuses.every((h) => h.status === 'skipped')) return task.skip(`${v.title} ${s.dim('[skipped]')}`);
       const bad = statuses.filter((h) => (h.status === 'failed' || h.status === 'unreachable') && !h.ignored);
-      if (bad.length > 0) throw new Error(task.title ?? v.title);
+      if (bad.length > 0) throw new Error(failureText(v) || v.title);
     },
   });
 
@@ -121,7 +134,8 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
       title: play.name,
       task: async (_ctx: unknown, task: { newListr: (t: unknown[], o: unknown) => unknown }) => {
         await pv.started;
-        return task.newListr([...pv.steps, pv.undo].map(stepTask), { concurrent: false, exitOnError: false });
+        const views = hasUndo(play.steps) ? [...pv.steps, pv.undo] : pv.steps;
+        return task.newListr(views.map(stepTask), { concurrent: false, exitOnError: false });
       },
     };
   });
@@ -130,7 +144,7 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
     concurrent: false,
     exitOnError: false,
     renderer: 'default',
-    rendererOptions: { collapseSubtasks: true, collapseErrors: false, showErrorMessage: true },
+    rendererOptions: { collapseSubtasks: true, collapseErrors: false, showErrorMessage: true, removeEmptyLines: true },
   });
   const done = listr.run().then(
     () => write(`\n${recapText}\n`),
