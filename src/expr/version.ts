@@ -25,6 +25,17 @@ const VERSION_PATTERN = /^[vV]?(\d+(?:\.\d+)*)(.*)$/s;
 
 /** Parses '4.17', 'v4.20.1.0', '4.18.0.0-SNAPSHOT'; undefined if the text does not start with digits. */
 export function parseVersion(text: string): Version | undefined {
+  // Conditions compare the same few version strings for every host: parse each once.
+  if (parsed.has(text)) return parsed.get(text);
+  const version = parseUncached(text);
+  if (parsed.size >= 1000) parsed.clear();
+  parsed.set(text, version);
+  return version;
+}
+
+const parsed = new Map<string, Version | undefined>();
+
+function parseUncached(text: string): Version | undefined {
   const trimmed = text.trim();
   const match = VERSION_PATTERN.exec(trimmed);
   if (!match) return undefined;

@@ -147,7 +147,7 @@ class Analyzer {
     let fields: string[];
     if (path.data) {
       const name = first ?? '';
-      if (!DATA_VARIABLES.includes(name)) this.problem(`unknown data variable '@${name}'${didYouMean(name, DATA_VARIABLES)}`, path);
+      if (!DATA_VARIABLES.includes(name)) this.problem(`unknown data variable '@${name}'${didYouMean(`@${name}`, DATA_VARIABLES.map((v) => `@${v}`))}`, path);
       head = pathNode(name, loc, path.depth, true);
       fields = rest;
       const root = name === 'root' && rest[0] !== undefined;

@@ -9,7 +9,7 @@ import { analyzeTemplate, type Analysis, type TemplateRootReference } from './an
 import { HelperFailure, TemplateError, type TemplateProblem } from './errors.js';
 import type { ProgramNode } from './nodes.js';
 import { lineStarts, offsetOf, spanOf, type LineStarts } from './positions.js';
-import { KNOWN_HELPERS, captureSlot, environment } from './runtime.js';
+import { KNOWN_HELPERS, captureSlot, environment, invoke, verifyFastInvoke } from './runtime.js';
 import { parseTemplate } from './syntax.js';
 
 export type TemplateScope = Readonly<Record<string, unknown>>;
@@ -17,7 +17,7 @@ export type TemplateScope = Readonly<Record<string, unknown>>;
 interface Prepared extends Analysis {
   readonly source: string;
   readonly starts: LineStarts;
-  readonly template?: (scope: TemplateScope) => string;
+  readonly template?: Handlebars.TemplateDelegate;
 }
 
 const cache = new Map<string, Prepared>();
@@ -97,7 +97,7 @@ function execute(prepared: Prepared, scope: TemplateScope): string {
   if (problem || !prepared.template) throw TemplateError.from(problem ?? { message: 'template cannot be compiled', offset: 0, length: 0 });
   captureSlot.value = undefined;
   try {
-    return prepared.template(scope);
+    return invoke(prepared.template, scope);
   } catch (error) {
     throw toTemplateError(error, prepared);
   }
@@ -133,6 +133,13 @@ export function renderForDisplay(source: string, scope: TemplateScope): string {
   captureSlot.value = undefined;
   return replaceUnknownMarks(output);
 }
+
+// Checks once, on a template that exercises every construct, that the fast invocation path renders
+// exactly what Handlebars' ordinary one does; if not, every render takes the ordinary path.
+const PROBE = '{{#each xs as |x i|}}{{i}}{{x.a}}{{@index}}{{@first}}{{@root.n}}{{../n}}{{#if x.a}}y{{else}}n{{/if}}' +
+  '{{/each}}{{#each m}}{{@key}}={{this}}{{/each}}{{#with m as |w|}}{{k}}{{w.k}}{{/with}}{{eq n 1}}{{quote "a b"}}';
+const probe = prepare(PROBE);
+if (probe.template) verifyFastInvoke(probe.template, { xs: [{ a: 1 }, { a: 0 }], n: 1, m: { k: 'v' } });
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;

@@ -3,8 +3,9 @@
 // that the rewritten templates call for strict path lookup and typed output.
 
 import Handlebars from 'handlebars';
-import { ValueError, didYouMean, isPlainMap, isUnknown, truthy, typeName, type Unknown } from '../expr/index.js';
+import { ValueError, didYouMean, isPlainMap, isUnknown, typeName, type Unknown } from '../expr/index.js';
 import { HelperFailure, TemplateError } from './errors.js';
+import { BLOCK_HELPERS } from './blocks.js';
 import { HELPERS, unknownArgument } from './helpers.js';
 import { outputText } from './helpers-text.js';
 
@@ -28,11 +29,9 @@ export const PathMode = {
 } as const;
 export type PathMode = (typeof PathMode)[keyof typeof PathMode];
 
-// Helpers receive Handlebars' options object last; only `loc`, `fn` and `inverse` matter here.
+// Helpers receive Handlebars' options object last; only the call's source location matters here.
 interface Options {
   readonly loc?: unknown;
-  readonly fn: (context: unknown, options?: unknown) => string;
-  readonly inverse: (context: unknown, options?: unknown) => string;
 }
 type HelperFunction = (this: unknown, ...args: unknown[]) => unknown;
 
@@ -54,7 +53,7 @@ function step(value: unknown, field: string): unknown {
  * Follows the fields from the head; an Unknown container short-circuits to that Unknown. A missing
  * step gives undefined when `tolerant`, else a TemplateError at the path's position.
  */
-function resolve(args: readonly unknown[], tolerant: boolean): unknown {
+function resolve(args: readonly unknown[], count: number, tolerant: boolean): unknown {
   const [head, offset, length, mode, label] = args as [unknown, number, number, PathMode, string];
   const fail = (message: string): never => {
     throw new TemplateError(message, offset, length);
@@ -65,7 +64,7 @@ function resolve(args: readonly unknown[], tolerant: boolean): unknown {
     fail(label.startsWith('@') ? `'${label}' is only defined inside {{#each}}` : `'${label}' is not defined here`);
   }
   let owner = label;
-  for (let i = 5; i < args.length; i++) {
+  for (let i = 5; i < count; i++) {
     if (isUnknown(value)) return value;
     const field = args[i] as string;
     const first = i === 5 && mode !== PathMode.Head;
@@ -88,9 +87,9 @@ function resolve(args: readonly unknown[], tolerant: boolean): unknown {
 }
 
 /** defined(path): false if a step is missing, Unknown if it runs through an Unknown container. */
-function has(args: readonly unknown[]): boolean | Unknown {
+function has(args: readonly unknown[], count: number): boolean | Unknown {
   let value = args[0];
-  for (let i = 5; i < args.length; i++) {
+  for (let i = 5; i < count; i++) {
     if (isUnknown(value)) return value;
     const next = step(value, args[i] as string);
     if (next === NO_FIELD || next === undefined) return false;
@@ -117,58 +116,69 @@ function userHelper(name: string): HelperFunction {
   };
 }
 
-function unknownCondition(value: unknown): Unknown | undefined {
-  return isUnknown(value) ? value : typeof value === 'string' ? unknownArgument([value]) : undefined;
-}
-
-/** Creates the environment once; templates compiled against it share the helpers. */
-export function createEnvironment(): typeof Handlebars {
+/** Creates the private environment; templates compiled against it share the helpers. */
+function createEnvironment(): typeof Handlebars {
   const env = Handlebars.create();
-  const builtinEach = env.helpers['each'] as HelperFunction;
-  const builtinWith = env.helpers['with'] as HelperFunction;
+  // Handlebars' own helpers are replaced (blocks.ts) or dropped (log writes to the console).
   for (const name of Object.keys(env.helpers)) {
     if (name !== 'helperMissing' && name !== 'blockHelperMissing') env.unregisterHelper(name);
   }
-  const helpers: Record<string, HelperFunction> = {};
-  for (const [name, spec] of Object.entries(HELPERS)) if (!spec.block) helpers[name] = userHelper(name);
-
-  // An Unknown condition renders the whole block as the Unknown's marker: the output is unknown.
-  helpers['if'] = function (this: unknown, condition: unknown, options: unknown): unknown {
-    const o = options as Options;
-    return unknownCondition(condition)?.toString() ?? (truthy(condition) ? o.fn(this) : o.inverse(this));
-  };
-  helpers['unless'] = function (this: unknown, condition: unknown, options: unknown): unknown {
-    const o = options as Options;
-    return unknownCondition(condition)?.toString() ?? (truthy(condition) ? o.inverse(this) : o.fn(this));
-  };
-  helpers['each'] = function (this: unknown, items: unknown, options: unknown): unknown {
-    if (isUnknown(items)) return items.toString();
-    if (items === null) return (options as Options).inverse(this);
-    if (!Array.isArray(items) && !isPlainMap(items)) {
-      throw new HelperFailure(`each needs a list or a map, not ${typeName(items)}`, (options as Options).loc);
-    }
-    return builtinEach.call(this, items, options);
-  };
-  helpers['with'] = function (this: unknown, value: unknown, options: unknown): unknown {
-    if (isUnknown(value)) return value.toString();
-    if (value === null) return (options as Options).inverse(this);
-    return builtinWith.call(this, value, options);
-  };
-
-  helpers[INTERNAL.get] = (...args: unknown[]) => resolve(args.slice(0, -1), false);
-  helpers[INTERNAL.try] = (...args: unknown[]) => resolve(args.slice(0, -1), true);
-  helpers[INTERNAL.has] = (...args: unknown[]) => has(args.slice(0, -1));
-  helpers[INTERNAL.out] = (value: unknown) => outputText(value);
-  helpers[INTERNAL.capture] = (value: unknown) => {
-    captureSlot.value = value;
-    return outputText(value);
-  };
-  for (const [name, fn] of Object.entries(helpers)) env.registerHelper(name, fn as Handlebars.HelperDelegate);
+  for (const [name, fn] of Object.entries(HELPER_FUNCTIONS)) env.registerHelper(name, fn as Handlebars.HelperDelegate);
   return env;
 }
+
+const HELPER_FUNCTIONS: Readonly<Record<string, HelperFunction>> = {
+  ...Object.fromEntries(Object.entries(HELPERS).filter(([, spec]) => !spec.block).map(([name]) => [name, userHelper(name)])),
+  ...(BLOCK_HELPERS as Record<string, HelperFunction>),
+  [INTERNAL.get]: (...args: unknown[]) => resolve(args, args.length - 1, false),
+  [INTERNAL.try]: (...args: unknown[]) => resolve(args, args.length - 1, true),
+  [INTERNAL.has]: (...args: unknown[]) => has(args, args.length - 1),
+  [INTERNAL.out]: (value: unknown) => outputText(value),
+  [INTERNAL.capture]: (value: unknown) => {
+    captureSlot.value = value;
+    return outputText(value);
+  },
+};
 
 export const environment = createEnvironment();
 
 export const KNOWN_HELPERS: Readonly<Record<string, true>> = Object.fromEntries(
   [...Object.keys(HELPERS), ...Object.values(INTERNAL)].map((name) => [name, true as const]),
 );
+
+// Handlebars wraps every registered helper in a fresh closure on every top-level render (~10 µs
+// with our helper set). Rendering as a "partial" with the helpers passed in skips that setup. The
+// prototype-access policy it then expects is given explicitly: deny everything, log nothing.
+const DENY_ALL = Object.freeze({
+  properties: Object.freeze({ whitelist: Object.create(null) as object, defaultValue: false }),
+  methods: Object.freeze({ whitelist: Object.create(null) as object, defaultValue: false }),
+});
+let fastInvoke = true;
+
+/** Runs a compiled template against a scope (see the note above on the fast path). */
+export function invoke(template: Handlebars.TemplateDelegate, scope: unknown): string {
+  if (!fastInvoke) return template(scope);
+  const options = {
+    partial: true, helpers: HELPER_FUNCTIONS, partials: {}, decorators: {}, hooks: {},
+    protoAccessControl: DENY_ALL, data: { root: scope },
+  };
+  return template(scope, options as Handlebars.RuntimeOptions);
+}
+
+/** Whether renders currently take the fast path (false after a failed verification). */
+export function usesFastInvoke(): boolean {
+  return fastInvoke;
+}
+
+/** Falls back to Handlebars' ordinary invocation if the fast path ever disagrees with it. */
+export function verifyFastInvoke(template: Handlebars.TemplateDelegate, scope: unknown): boolean {
+  let ok: boolean;
+  try {
+    const expected = template(scope);
+    ok = invoke(template, scope) === expected;
+  } catch {
+    ok = false;
+  }
+  fastInvoke = ok;
+  return ok;
+}
