@@ -107,10 +107,20 @@ async function settle(): Promise<void> {
 
 /** Lab time on top of a clock: durations in lab milliseconds, divided by the speed factor. */
 export class LabTime {
+  private readonly live = new Set<TimerHandle>();
+  private closed = false;
+
   constructor(
     readonly clock: LabClock,
     readonly speed: number,
   ) {}
+
+  /** Lab shutdown: cancels every pending lab timer; later ones never fire (their sleeps never end). */
+  close(): void {
+    this.closed = true;
+    for (const h of this.live) this.clock.clearTimer(h);
+    this.live.clear();
+  }
 
   now(): number {
     return this.clock.now();
@@ -122,10 +132,17 @@ export class LabTime {
   }
 
   after(labMs: number, fn: () => void): TimerHandle {
-    return this.clock.setTimer(this.scale(labMs), fn);
+    if (this.closed) return { id: -1 };
+    const h: TimerHandle = this.clock.setTimer(this.scale(labMs), () => {
+      this.live.delete(h);
+      fn();
+    });
+    this.live.add(h);
+    return h;
   }
 
   cancel(handle: TimerHandle): void {
+    this.live.delete(handle);
     this.clock.clearTimer(handle);
   }
 

@@ -175,8 +175,8 @@ export class Builder {
     };
   }
 
-  systemVm(z: Zone, kind: 'ssvm' | 'cpvm'): SystemVm {
-    const c = this.vmCommon(z.id, (n) => `${kind === 'ssvm' ? 's' : 'v'}-${n}-VM`, kind === 'ssvm' ? 0 : 1);
+  systemVm(z: Zone, kind: 'ssvm' | 'cpvm', forceFresh = false): SystemVm {
+    const c = this.vmCommon(z.id, (n) => `${kind === 'ssvm' ? 's' : 'v'}-${n}-VM`, kind === 'ssvm' ? 0 : 1, forceFresh);
     const { fresh, ...rest } = c;
     const vm: SystemVm = {
       ...rest, kind, agentState: 'Up',

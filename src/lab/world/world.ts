@@ -14,8 +14,9 @@ export interface ManagementServerRecord {
   readonly created: number;
 }
 
-/** Creates routers after the initial build (restart with cleanup deploys new ones). */
+/** Creates VMs after the initial build (restart with cleanup deploys new routers; destroy re-creates SSVM/CPVM). */
 export interface RouterFactory {
+  systemVm(z: Zone, kind: 'ssvm' | 'cpvm', forceFresh?: boolean): SystemVm;
   router(zoneId: string, nets: Network[], vpcId: string | undefined, ownerId: string, redundant: boolean,
     state: Router['redundantState'], forceFresh?: boolean): Router;
 }
@@ -83,12 +84,13 @@ export class World {
     this.vmByInternal.set(vm.internalId, vm);
   }
 
-  /** Removes a router for good (restart with cleanup replaces routers with new ones). */
-  removeRouter(r: Router): void {
-    const i = this.routers.indexOf(r);
-    if (i >= 0) this.routers.splice(i, 1);
-    this.vmIndex.delete(r.id);
-    this.vmByInternal.delete(r.internalId);
+  /** Removes a VM for good (expunged after destroy, or replaced by a restart with cleanup). */
+  removeVm(vm: Vm): void {
+    const list: Vm[] = vm.kind === 'router' ? this.routers : this.systemVms;
+    const i = list.indexOf(vm);
+    if (i >= 0) list.splice(i, 1);
+    this.vmIndex.delete(vm.id);
+    this.vmByInternal.delete(vm.internalId);
   }
 
   addNetwork(n: Network): void {

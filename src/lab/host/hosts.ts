@@ -1,0 +1,68 @@
+// The emulated machines: the management-server host (systemctl, cloudstack-sysvmadm, mysql, curl,
+// systemd-run, the management-server log) and KVM hypervisor hosts (ssh into their system VMs).
+
+import type { LabCore } from '../core.js';
+import type { HypervisorHost } from '../world/types.js';
+import { BASIC_COMMANDS } from './shell/builtins.js';
+import type { CommandImpl, HostContext } from './shell/types.js';
+import { curlCommand } from './commands/curl.js';
+import { dateCommand, sleepCommand } from './commands/lab-time.js';
+import { mysqlCommand } from './commands/mysql.js';
+import { sshClientCommand } from './commands/ssh-client.js';
+import { sysvmadmCommand, type SysvmadmRun } from './commands/sysvmadm.js';
+import { systemctlCommand, systemdRunCommand, type LabTimer } from './commands/systemd.js';
+import { Vfs } from './vfs.js';
+
+export interface MgmtHostState {
+  readonly timers: Map<string, LabTimer>;
+  readonly runs: SysvmadmRun[];
+}
+
+export function mgmtHost(core: LabCore, state: MgmtHostState): HostContext {
+  const fs = core.mgmtFs;
+  for (const d of ['/root', '/tmp', '/var/tmp', '/var/log/cloudstack/management', '/etc/cloudstack/management', '/usr/bin']) fs.mkdir(d);
+  fs.write('/etc/cloudstack-release', `Cloudstack Release ${core.world.msVersion}\n`);
+  fs.write('/usr/bin/cloudstack-sysvmadm', '#!/bin/bash\n# emulated by the stackplay lab\n');
+  fs.write('/etc/cloudstack/management/db.properties',
+    `db.cloud.host=localhost\ndb.cloud.port=3306\ndb.cloud.name=cloud\ndb.cloud.username=${core.settings.dbUser}\ndb.cloud.password=ENC(lab-encrypted-password)\n`);
+  if (!fs.isFile('/var/log/cloudstack/management/management-server.log')) fs.write('/var/log/cloudstack/management/management-server.log', '');
+  const commands = new Map<string, CommandImpl>([
+    ...BASIC_COMMANDS,
+    ['systemctl', systemctlCommand(core, state.timers)],
+    ['systemd-run', systemdRunCommand(core, state.timers, (t, code, output) => {
+      core.emit({ kind: 'host', time: core.time.now(), host: core.world.ms.name, command: `[timer ${t.unit}] ${t.argv.join(' ')}${output ? ` (${output.trim().slice(0, 200)})` : ''}`, exitCode: code });
+    })],
+    ['cloudstack-sysvmadm', sysvmadmCommand(core, (run) => state.runs.push(run))],
+    ['mysql', mysqlCommand(core)],
+    ['curl', curlCommand(core)],
+    ['sleep', sleepCommand(core)],
+    ['date', dateCommand(core)],
+    ['ssh', sshClientCommand(core, undefined)],
+  ]);
+  return { name: core.world.ms.name, fs, commands, home: '/root' };
+}
+
+export function kvmHost(core: LabCore, host: HypervisorHost): HostContext {
+  const fs = new Vfs();
+  for (const d of ['/root/.ssh', '/tmp', '/var/log/cloudstack/agent', '/etc/cloudstack/agent']) fs.mkdir(d);
+  fs.write('/root/.ssh/id_rsa.cloud', '-----BEGIN OPENSSH PRIVATE KEY-----\n(lab placeholder)\n-----END OPENSSH PRIVATE KEY-----\n');
+  for (const f of ['agent.zip', 'cloud-scripts.tgz', 'patch-sysvms.sh']) fs.write(`/usr/share/cloudstack-common/vms/${f}`, '(lab placeholder)\n');
+  fs.write('/etc/cloudstack/agent/agent.properties', `host=${core.address}\nport=8250\nzone=${host.zoneId}\nguid=${host.id}\n`);
+  const systemctl: CommandImpl = async (argv, io) => {
+    const args = argv.slice(1).filter((a) => !a.startsWith('-'));
+    const quiet = argv.includes('--quiet') || argv.includes('-q');
+    const known = new Set(['cloudstack-agent', 'libvirtd', 'ssh', 'sshd']);
+    let status = 0;
+    for (const u of args.slice(1).map((x) => x.replace(/\.service$/, ''))) {
+      const active = known.has(u);
+      if (args[0] === 'is-active' && !quiet) io.out(active ? 'active\n' : 'inactive\n');
+      if (args[0] === 'status' && !quiet) io.out(`● ${u}.service\n     Active: ${active ? 'active (running)' : 'inactive (dead)'}\n`);
+      if (!active) status = 3;
+    }
+    return status;
+  };
+  const commands = new Map<string, CommandImpl>([
+    ...BASIC_COMMANDS, ['ssh', sshClientCommand(core, host)], ['systemctl', systemctl], ['sleep', sleepCommand(core)], ['date', dateCommand(core)],
+  ]);
+  return { name: host.name, fs, commands, home: '/root' };
+}

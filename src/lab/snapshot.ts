@@ -1,0 +1,74 @@
+// JSON-able snapshot of a running lab for tests, `stackplay lab status` and state.json: settings with
+// DB values, what the management server actually uses, listeners, VMs, routers, jobs, host activity.
+
+import { csDate } from './clock.js';
+import type { LabCore } from './core.js';
+import { trimVersion } from './world/versions.js';
+
+export interface HostActivity {
+  readonly sysvmadmRuns: readonly SysvmadmRunInfo[];
+  readonly timers: readonly TimerInfo[];
+}
+
+export interface SysvmadmRunInfo {
+  readonly id: number;
+  readonly args: readonly string[];
+  readonly state: 'running' | 'done';
+  readonly exitCode?: number | undefined;
+  readonly logFile: string;
+}
+
+export interface TimerInfo {
+  readonly unit: string;
+  readonly command: string;
+  readonly state: 'waiting' | 'ran' | 'stopped';
+  readonly dueAt: string;
+}
+
+export interface LabStateSnapshot {
+  readonly time: string;
+  readonly managementServer: {
+    readonly state: string;
+    readonly version: string;
+    readonly acceptingJobs: boolean;
+    readonly apiPort: number;
+    readonly apiListening: boolean;
+    readonly integrationPort: { readonly dbValue: string | null; readonly effective: number; readonly listening: boolean };
+  };
+  readonly settings: Readonly<Record<string, string | null>>;
+  readonly systemVms: ReadonlyArray<Record<string, unknown>>;
+  readonly routers: ReadonlyArray<Record<string, unknown>>;
+  readonly jobs: ReadonlyArray<Record<string, unknown>>;
+  readonly sysvmadmRuns: readonly SysvmadmRunInfo[];
+  readonly timers: readonly TimerInfo[];
+}
+
+export function snapshot(core: LabCore, host: HostActivity | undefined): LabStateSnapshot {
+  const w = core.world;
+  const ms = core.ms;
+  return {
+    time: csDate(core.time.now()),
+    managementServer: {
+      state: ms.state, version: w.msVersion, acceptingJobs: ms.acceptingJobs, apiPort: ms.api.port, apiListening: ms.api.isOpen,
+      integrationPort: { dbValue: w.config.get('integration.api.port'), effective: ms.effectiveIntegrationPort, listening: ms.integration.isOpen },
+    },
+    settings: w.config.snapshot(),
+    systemVms: w.systemVms.map((v) => ({
+      id: v.id, name: v.name, type: v.kind, zone: w.zone(v.zoneId)?.name, state: v.state, agentState: v.agentState,
+      version: v.agentVersion, templateVersion: v.template.version, scriptsVersion: v.scriptsVersion.slice(0, 12), patchCount: v.patchCount,
+      linkLocalIp: v.linkLocalIp, host: w.host(v.lastHostId)?.name,
+    })),
+    routers: w.routers.map((r) => ({
+      id: r.id, name: r.name, zone: w.zone(r.zoneId)?.name, state: r.state, version: trimVersion(r.template.version),
+      softwareVersion: r.softwareVersion, requiresUpgrade: w.requiresUpgrade(r), redundantState: r.redundantState,
+      owner: w.owner(r.ownerId).account.name, networks: r.networkIds.map((id) => w.network(id)?.name), vpc: r.vpcId ? w.vpc(r.vpcId)?.name : undefined,
+      patchCount: r.patchCount, linkLocalIp: r.linkLocalIp, host: w.host(r.lastHostId)?.name,
+    })),
+    jobs: core.jobs.all().map((j) => ({
+      id: j.id, command: j.command, account: j.caller.account.name, status: j.status, resultCode: j.resultCode,
+      instanceId: j.instanceId, created: csDate(j.created), completed: j.completed !== undefined ? csDate(j.completed) : undefined,
+    })),
+    sysvmadmRuns: host?.sysvmadmRuns ?? [],
+    timers: host?.timers ?? [],
+  };
+}
