@@ -5,7 +5,7 @@ import type { BinaryNode, CallNode, Expr, LogicalNode } from './ast.js';
 import { isPath } from './ast.js';
 import { ExpressionError, ValueError } from './errors.js';
 import { FUNCTIONS } from './functions.js';
-import { regexProblem } from './parser.js';
+import { compileRegex } from './regex.js';
 import { getField, getIndex, lookupVariable, resolveTolerant, type Scope } from './paths.js';
 import { Unknown, isUnknown } from './unknown.js';
 import { compareValues, contains, truthy, typeName, valuesEqual } from './values.js';
@@ -69,17 +69,9 @@ function evaluateLogical(node: LogicalNode, scope: Scope): boolean | Unknown {
   return truthy(right) === isAnd ? left : !isAnd;
 }
 
-const regexCache = new Map<string, RegExp>();
-
 function regexFor(pattern: string, node: BinaryNode): RegExp {
-  let regex = regexCache.get(pattern);
-  if (!regex) {
-    const problem = regexProblem(pattern);
-    if (problem) throw new ExpressionError(problem, node.right.offset, node.right.length);
-    regex = new RegExp(pattern);
-    if (regexCache.size > 1000) regexCache.clear();
-    regexCache.set(pattern, regex);
-  }
+  const regex = compileRegex(pattern);
+  if (typeof regex === 'string') throw new ExpressionError(regex, node.right.offset, node.right.length);
   return regex;
 }
 

@@ -7,7 +7,7 @@ export type {
 export { isPath } from './ast.js';
 export { ExpressionError, ValueError } from './errors.js';
 export { evaluate, evaluateCondition, type Scope } from './evaluate.js';
-export { parseExpression, type ParseResult } from './parser.js';
+export { parseExpression, type ParseResult } from './parse.js';
 export { optionalRoots, referencedRoots, rootReferences, type RootReference } from './roots.js';
 export { FUNCTION_SIGNATURES, type FunctionSignature } from './signatures.js';
 export { closestName, didYouMean } from './suggest.js';

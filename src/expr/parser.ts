@@ -5,7 +5,8 @@ import type { BinaryOperator, Expr, ExpressionProblem } from './ast.js';
 import { isPath } from './ast.js';
 import { FUNCTION_SIGNATURES, describeArity } from './signatures.js';
 import { didYouMean } from './suggest.js';
-import { TokenizeError, tokenize, type Token } from './tokenizer.js';
+import { regexProblem } from './regex.js';
+import { TokenizeError, describeToken, tokenize, type Token } from './tokenizer.js';
 
 export type ParseResult =
   | { readonly ok: true; readonly ast: Expr }
@@ -21,15 +22,6 @@ const FOREIGN_LITERALS: Readonly<Record<string, string>> = {
 class ParseError extends Error {
   constructor(readonly problem: ExpressionProblem) {
     super(problem.message);
-  }
-}
-
-function describeToken(token: Token): string {
-  switch (token.type) {
-    case 'end': return 'the end of the expression';
-    case 'string': return 'a string';
-    case 'number': return `'${token.text}'`;
-    default: return `'${token.text}'`;
   }
 }
 
@@ -321,33 +313,12 @@ function describePathShort(expr: Expr): string {
   return '…';
 }
 
-/** Why a regular expression does not compile, without echoing the pattern (it may hold a secret). */
-export function regexProblem(pattern: string): string | undefined {
+/** Parses without caching; see parseExpression in parse.ts. */
+export function parseUncached(source: string): ParseResult {
   try {
-    new RegExp(pattern);
-    return undefined;
+    return { ok: true, ast: new Parser(tokenize(source)).parseAll() };
   } catch (error) {
-    const text = error instanceof Error ? error.message : String(error);
-    const reason = text.slice(text.lastIndexOf(': ') + 2);
-    return `invalid regular expression: ${reason.charAt(0).toLowerCase()}${reason.slice(1)}`;
+    if (error instanceof ParseError || error instanceof TokenizeError) return { ok: false, problem: error.problem };
+    throw error;
   }
-}
-
-const cache = new Map<string, ParseResult>();
-const CACHE_LIMIT = 10_000;
-
-/** Parses a condition; results are cached by source text (conditions repeat per host and per loop item). */
-export function parseExpression(source: string): ParseResult {
-  const cached = cache.get(source);
-  if (cached) return cached;
-  let result: ParseResult;
-  try {
-    result = { ok: true, ast: new Parser(tokenize(source)).parseAll() };
-  } catch (error) {
-    if (error instanceof ParseError || error instanceof TokenizeError) result = { ok: false, problem: error.problem };
-    else throw error;
-  }
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(source, result);
-  return result;
 }

@@ -134,3 +134,12 @@ function readOperator(source: string, start: number, tokens: Token[]): number {
   if (c === '{') fail("unexpected '{': map literals are not supported", start);
   return fail(`unexpected character '${c}'`, start);
 }
+
+/** How a token is named in messages. */
+export function describeToken(token: Token): string {
+  switch (token.type) {
+    case 'end': return 'the end of the expression';
+    case 'string': return 'a string';
+    default: return `'${token.text}'`;
+  }
+}
