@@ -2,11 +2,12 @@
 // code: 0 ok, 1 a step failed, 2 invalid input or usage (nothing ran), 3 unreachable, 130 interrupted.
 
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { EXIT, makeIo, reportError, UsageError, type Io } from './output.js';
 import { loadInput, PACKAGE_ROOT } from './load-input.js';
 import type { SecretRegistry } from '../secrets/masker.js';
+import { defaultJournalDir } from '../journal/journal.js';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 const list = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((x) => x.trim()).filter(Boolean)];
@@ -44,6 +45,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     .option('--start-at-step <name>', 'start at the step with this name')
     .addOption(new Option('-o, --output <mode>', 'output').choices(['auto', 'tasklist', 'plain', 'json']).default('auto'))
     .option('--accept-new-host-keys', 'record unknown host keys (changed keys still fail)')
+    .option('--journal-dir <dir>', 'where run journals go', defaultJournalDir())
+    .option('--force', 'start even if an earlier run on this inventory left undo steps open (recorded)')
     .action(async (playbook: string, o: Record<string, unknown>) => {
       const input = loadInput({ playbookRef: playbook, ...(o.inventory ? { inventoryPath: String(o.inventory) } : {}), extra: o.extraVars as string[], forRun: true }, sources);
       secrets = input.secrets;
@@ -55,7 +58,38 @@ export async function main(argv: readonly string[]): Promise<void> {
         ...((o.skipTags as string[]).length ? { skipTags: o.skipTags as string[] } : {}),
         ...(o.startAtStep ? { startAtStep: String(o.startAtStep) } : {}),
         ...(o.acceptNewHostKeys ? { acceptNewHostKeys: true } : {}),
+        journalDir: String(o.journalDir), force: o.force === true, playbookRef: existsSync(playbook) ? resolve(playbook) : playbook,
+        ...(o.inventory ? { inventoryPath: String(o.inventory) } : {}), extraArgs: o.extraVars as string[],
       });
+    });
+
+  program
+    .command('runs')
+    .description('list journaled runs (status, start, duration, open undo obligations)')
+    .option('--journal-dir <dir>', 'journal directory', defaultJournalDir())
+    .action(async (o: { journalDir: string }) => {
+      const { runsCommand } = await import('./commands/journal-commands.js');
+      code = runsCommand(io, o.journalDir);
+    });
+
+  program
+    .command('show')
+    .description("print a run's report from its journal (default: the last run)")
+    .argument('[run]', 'run id (or a prefix)')
+    .option('--journal-dir <dir>', 'journal directory', defaultJournalDir())
+    .action(async (run: string | undefined, o: { journalDir: string }) => {
+      const { showCommand } = await import('./commands/journal-commands.js');
+      code = showCommand(io, o.journalDir, run);
+    });
+
+  program
+    .command('recover')
+    .description('discharge the open undo obligations of an interrupted run (default: the last run)')
+    .argument('[run]', 'run id (or a prefix)')
+    .option('--journal-dir <dir>', 'journal directory', defaultJournalDir())
+    .action(async (run: string | undefined, o: { journalDir: string }) => {
+      const { recoverCommand } = await import('./commands/journal-commands.js');
+      code = await recoverCommand(io, o.journalDir, run, sources);
     });
 
   program

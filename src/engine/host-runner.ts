@@ -41,6 +41,7 @@ export class HostRunner {
 
   setRegistered(name: string, value: unknown): void {
     this.state.vars(this.host.name).registered[name] = value;
+    this.state.opts.journal?.registered?.(this.host.name, name, value);
     registerInScope(this.scope, name, value, this.state.opts.extraVars);
   }
 

@@ -42,4 +42,6 @@ export interface RunJournalHooks {
   obligationOpened(o: Obligation, rendered: readonly unknown[]): Promise<void>;
   obligationResult(o: Obligation): Promise<void>;
   obligationDischarged(o: Obligation, ok: boolean, msg?: string): Promise<void>;
+  /** Registered results, so `recover` and `resume` can rebuild a host's variables. */
+  registered?(host: string, name: string, value: unknown): void;
 }

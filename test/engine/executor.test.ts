@@ -20,7 +20,7 @@ describe('executor', () => {
         always:
           - {name: always, log: a}
       - {name: after, log: after}`));
-    expect(order(events)).to.deep.equal(['one:ok', 'boom:failed', 'rescue:ok', 'always:ok', 'after:ok']);
+    expect(order(events)).to.deep.equal(['one:ok', 'boom:failed', 'rescue:ok', 'always:ok', 'B:ok', 'after:ok']);
     expect(summary.exitCode).to.equal(0);
   });
 
@@ -32,7 +32,7 @@ describe('executor', () => {
         always:
           - {name: always, log: a}
       - {name: after, log: after}`));
-    expect(order(events)).to.deep.equal(['boom:failed', 'always:ok']);
+    expect(order(events)).to.deep.equal(['boom:failed', 'always:ok', 'B:failed']);
     expect(summary.exitCode).to.equal(1);
     expect(summary.recap.localhost!.failed).to.equal(1);
   });

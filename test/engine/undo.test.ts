@@ -50,7 +50,7 @@ describe('executor: undo', () => {
             undo: {name: close, log: closing}
           - {name: inside, log: x}
       - {name: after, log: y}`));
-    expect(order(events)).to.deep.equal(['open:ok', 'inside:ok', 'undo close:ok', 'after:ok']);
+    expect(order(events)).to.deep.equal(['open:ok', 'inside:ok', 'undo close:ok', 'B:ok', 'after:ok']);
   });
 
   it('on interrupt: no new steps start, always and undo still run, exit 130', async () => {
@@ -71,7 +71,7 @@ describe('executor: undo', () => {
         if (e.type === 'step-start' && e.name === 'slow') ac.abort();
       },
     });
-    expect(order(events)).to.deep.equal(['open:ok', 'slow:ok', 'always:ok', 'undo close:ok']);
+    expect(order(events)).to.deep.equal(['open:ok', 'slow:ok', 'always:ok', 'B:ok', 'undo close:ok']);
     expect(summary.exitCode).to.equal(130);
     expect(events.some((e) => e.type === 'phase' && e.phase === 'interrupted')).to.equal(true);
   });

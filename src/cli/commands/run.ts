@@ -2,6 +2,7 @@
 // run the playbook with the chosen renderer, handle Ctrl-C/SIGTERM, and exit with the run's code.
 
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import type { Play, Step } from '../../loader/ast.js';
 import { runPlaybook } from '../../engine/executor.js';
 import type { RunEvent } from '../../engine/events.js';
@@ -24,6 +25,12 @@ export interface RunFlags {
   readonly startAtStep?: string;
   readonly output?: 'auto' | 'tasklist' | 'plain' | 'json';
   readonly acceptNewHostKeys?: boolean;
+  /** Journal (every run but a dry run): where, and the inputs recorded in its header. */
+  readonly journalDir?: string;
+  readonly force?: boolean;
+  readonly playbookRef?: string;
+  readonly inventoryPath?: string;
+  readonly extraArgs?: readonly string[];
 }
 
 export function newRunId(): string {
@@ -76,6 +83,24 @@ export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, ru
     done = r.done;
   }
 
+  let journal: import('../../journal/journal.js').Journal | undefined;
+  if (!flags.dryRun && flags.journalDir !== undefined) {
+    const { Journal } = await import('../../journal/journal.js');
+    const { checkNoOpenRuns } = await import('./journal-commands.js');
+    if (!flags.force) checkNoOpenRuns(flags.journalDir, flags.inventoryPath ?? null);
+    journal = new Journal(flags.journalDir, runId, input.secrets);
+    journal.header({
+      runId, playbook: flags.playbookRef ?? input.playbook.file, inventory: flags.inventoryPath ? resolve(flags.inventoryPath) : null,
+      extraArgs: flags.extraArgs ?? [], cwd: process.cwd(), started: new Date().toISOString(), ...(flags.force ? { forced: true } : {}),
+    });
+    const render = sink;
+    const j = journal;
+    sink = (e) => {
+      j.sink(e);
+      render(e);
+    };
+  }
+
   const interrupt = new AbortController();
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -97,10 +122,12 @@ export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, ru
       ...(flags.tags ? { tags: flags.tags } : {}),
       ...(flags.skipTags ? { skipTags: flags.skipTags } : {}),
       ...(flags.startAtStep !== undefined ? { startAt: flags.startAtStep } : {}),
+      ...(journal ? { journal } : {}),
     });
     await done;
     return summary.exitCode;
   } finally {
+    journal?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

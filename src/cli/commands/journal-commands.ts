@@ -1,0 +1,126 @@
+// `stackplay runs`, `show RUN` and `recover [RUN]`: inspect journals and discharge the open undo
+// obligations of a run that was killed (SIGKILL, power loss) before it could revert.
+
+import { resolve } from 'node:path';
+import type { Play, Playbook, Step, TaskStep } from '../../loader/ast.js';
+import { formatDuration } from '../../loader/durations.js';
+import { findRun, listRuns, type RunSummaryInfo } from '../../journal/read.js';
+import { Journal } from '../../journal/journal.js';
+import type { Styler } from '../../renderers/style.js';
+import { SecretRegistry } from '../../secrets/masker.js';
+import { loadInput } from '../load-input.js';
+import { UsageError, type Io } from '../output.js';
+
+export function runsCommand(io: Io, dir: string): number {
+  const runs = listRuns(dir);
+  if (runs.length === 0) {
+    io.out(`no runs in ${dir}\n`);
+    return 0;
+  }
+  const s = io.style;
+  io.out(`${s.bold('RUN'.padEnd(26))}  ${'STATUS'.padEnd(20)}  ${'STARTED'.padEnd(20)}  ${'DURATION'.padEnd(9)}  OPEN UNDO  PLAYBOOK\n`);
+  for (const r of runs) {
+    const open = r.open.length > 0 ? s.red(String(r.open.length)) : '0';
+    io.out(`${r.runId.padEnd(26)}  ${r.status.padEnd(20)}  ${(r.header?.started ?? '').slice(0, 19).padEnd(20)}  ${(r.durationMs === null ? '-' : formatDuration(r.durationMs)).padEnd(9)}  ${open.padEnd(9)}  ${r.header?.playbook ?? ''}\n`);
+  }
+  return 0;
+}
+
+export function showCommand(io: Io, dir: string, id: string | undefined): number {
+  const r = findRun(dir, id);
+  if (!r) throw new UsageError(id ? `no run '${id}' in ${dir}` : `no runs in ${dir}`);
+  io.out(formatReport(r, io.style));
+  return 0;
+}
+
+function formatReport(r: RunSummaryInfo, s: Styler): string {
+  const out = [
+    `${s.bold(`run ${r.runId}`)}: ${r.status}${r.durationMs !== null ? ` in ${formatDuration(r.durationMs)}` : ''}`,
+    `playbook: ${r.header?.playbook ?? '?'}  inventory: ${r.header?.inventory ?? '(none)'}  started: ${r.header?.started ?? '?'}`,
+    '',
+  ];
+  for (const rec of r.records) {
+    if (rec.t === 'event' && rec.e.type === 'step-end') {
+      const e = rec.e;
+      out.push(`  ${e.status.padEnd(11)} ${e.host}  ${e.phase === 'main' ? '' : `[${e.phase}] `}${e.name}${e.msg ? `: ${e.msg}` : ''}`);
+    } else if (rec.t === 'obligation') out.push(`  ${s.yellow('undo armed')}  ${rec.host}  ${rec.step} → ${rec.undo.join('; ')}`);
+    else if (rec.t === 'discharged') out.push(`  ${rec.ok ? s.green('undo done') : s.red('undo FAILED')}   ${rec.by ? `(by ${rec.by}) ` : ''}${rec.msg ?? ''}`);
+  }
+  if (r.open.length > 0) {
+    out.push('', s.red(`${r.open.length} open undo obligation(s):`));
+    for (const o of r.open) out.push(`  ${o.host}: ${o.step} → ${o.undo.join('; ')}`);
+    out.push(`Run 'stackplay recover ${r.runId}' to discharge them.`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** Refuses a new run while an earlier run on the same inventory left open obligations. */
+export function checkNoOpenRuns(dir: string, inventoryPath: string | null): void {
+  const inv = inventoryPath === null ? null : resolve(inventoryPath);
+  for (const r of listRuns(dir)) {
+    if (r.open.length === 0 || (r.header?.inventory ?? null) !== inv) continue;
+    throw new UsageError(
+      `run ${r.runId} on this inventory left ${r.open.length} undo step(s) open (${r.open.map((o) => `${o.host}: ${o.undo.join('; ')}`).join(', ')}).\n` +
+        `Run 'stackplay recover ${r.runId}' first, or pass --force to start anyway (recorded in the journal).`,
+    );
+  }
+}
+
+function findStep(steps: readonly Step[], id: string): Step | undefined {
+  for (const s of steps) {
+    if (s.id === id) return s;
+    if (s.kind === 'block') {
+      const f = findStep([...s.block, ...s.rescue, ...s.always], id);
+      if (f) return f;
+    }
+  }
+  return undefined;
+}
+
+export async function recoverCommand(io: Io, dir: string, id: string | undefined, sources: Map<string, string>): Promise<number> {
+  const r = findRun(dir, id);
+  if (!r) throw new UsageError(id ? `no run '${id}' in ${dir}` : `no runs in ${dir}`);
+  if (r.open.length === 0) {
+    io.out(`run ${r.runId}: no open undo obligations; nothing to recover\n`);
+    return 0;
+  }
+  if (!r.header) throw new UsageError(`run ${r.runId}: the journal has no header; cannot recover`);
+  const secrets = new SecretRegistry();
+  const input = loadInput(
+    { playbookRef: r.header.playbook, ...(r.header.inventory ? { inventoryPath: r.header.inventory } : {}), extra: r.header.extraArgs.filter((a) => !a.includes('***')), forRun: true, secrets },
+    sources,
+  );
+  const journal = new Journal(dir, r.runId, secrets);
+  const { runPlaybook } = await import('../../engine/executor.js');
+  const { stepRegistry } = await import('../../steps/registry.js');
+  const { DefaultRunServices } = await import('../../runtime/services.js');
+  const { cloudstackFactory } = await import('../../runtime/cloudstack-factory.js');
+  const { plainRenderer } = await import('../../renderers/plain.js');
+  let code = 0;
+  io.out(`${io.style.yellow('RECOVER')} run ${r.runId}: ${r.open.length} open undo obligation(s)\n`);
+  // newest obligation first, as the run itself would have done
+  for (const o of [...r.open].reverse()) {
+    const playIndex = Number(o.stepId.split('.')[0]);
+    const origPlay = input.playbook.plays.find((p) => p.index === playIndex);
+    const step = origPlay ? findStep(origPlay.steps, o.stepId) : undefined;
+    if (!origPlay || !step || step.undo.length === 0) {
+      io.err(`cannot find the undo of step ${o.stepId} ('${o.step}') in ${r.header.playbook}: the playbook changed since the run\n`);
+      code = 1;
+      continue;
+    }
+    const undo = step.undo.filter((u): u is TaskStep => u.kind === 'task');
+    const play: Play = { ...origPlay, name: `recover: ${o.step}`, hosts: o.host, steps: undo, handlers: [], serial: undefined, maxFailPercentage: undefined };
+    const playbook: Playbook = { ...input.playbook, plays: [play] };
+    const extraVars = { ...(r.registered.get(o.host) ?? {}), result: o.result ?? null, ...input.extraVars };
+    const services = new DefaultRunServices({ inventory: input.inventory, secrets, cloudstackFactory });
+    const summary = await runPlaybook({
+      runId: `${r.runId}-recover`, playbook, inventory: input.inventory, steps: stepRegistry, extraVars, dryRun: false, forks: 1,
+      secrets, services, sink: plainRenderer(io.out, io.style),
+    });
+    const ok = summary.exitCode === 0;
+    journal.write({ t: 'discharged', id: o.id, ok, by: 'recover', ...(ok ? {} : { msg: `recover exited ${summary.exitCode}` }) }, true);
+    if (!ok) code = 1;
+  }
+  journal.close();
+  return code;
+}

@@ -1,0 +1,96 @@
+// The run journal: one JSON-lines file per run (default .stackplay/runs/RUN.jsonl). It records the
+// run's inputs (secrets masked), every step result, and undo obligations. An obligation is written and
+// fsync'ed before the step that creates it runs, and marked discharged only after its compensation
+// succeeded, so `stackplay recover` can finish the job after a crash.
+
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunEvent } from '../engine/events.js';
+import type { Obligation, RunJournalHooks } from '../engine/undo.js';
+import { isUnknown } from '../expr/unknown.js';
+import type { SecretRegistry } from '../secrets/masker.js';
+
+export interface RunHeader {
+  readonly runId: string;
+  readonly playbook: string;
+  readonly inventory: string | null;
+  /** The -e arguments as given (masked); @files are re-read by recover. */
+  readonly extraArgs: readonly string[];
+  readonly cwd: string;
+  readonly started: string;
+  readonly forced?: boolean;
+}
+
+export type JournalRecord =
+  | ({ readonly t: 'run' } & RunHeader)
+  | { readonly t: 'event'; readonly e: RunEvent }
+  | { readonly t: 'obligation'; readonly id: string; readonly stepId: string; readonly step: string; readonly host: string; readonly undo: readonly string[] }
+  | { readonly t: 'obligation-result'; readonly id: string; readonly result: unknown }
+  | { readonly t: 'discharged'; readonly id: string; readonly ok: boolean; readonly msg?: string; readonly by?: string }
+  | { readonly t: 'register'; readonly host: string; readonly name: string; readonly value: unknown };
+
+export function defaultJournalDir(cwd = process.cwd()): string {
+  return join(cwd, '.stackplay', 'runs');
+}
+
+export class Journal implements RunJournalHooks {
+  private fd: number | null;
+  readonly path: string;
+
+  constructor(
+    dir: string,
+    readonly runId: string,
+    private readonly secrets: SecretRegistry,
+  ) {
+    mkdirSync(dir, { recursive: true });
+    this.path = join(dir, `${runId}.jsonl`);
+    this.fd = openSync(this.path, 'a', 0o600);
+  }
+
+  write(record: JournalRecord, durable = false): void {
+    if (this.fd === null) return;
+    const masked = this.secrets.maskDeep(JSON.parse(JSON.stringify(record, replacer)) as JournalRecord);
+    writeSync(this.fd, `${JSON.stringify(masked)}\n`);
+    if (durable) fsyncSync(this.fd);
+  }
+
+  header(h: RunHeader): void {
+    this.write({ t: 'run', ...h }, true);
+  }
+
+  /** Event sink: step starts and results, phases, the run's end. Output lines are left out. */
+  sink = (e: RunEvent): void => {
+    if (e.type === 'step-output' || e.type === 'step-progress') return;
+    this.write({ t: 'event', e }, e.type === 'run-end');
+  };
+
+  async obligationOpened(o: Obligation): Promise<void> {
+    this.write({ t: 'obligation', id: o.id, stepId: o.stepId, step: o.stepName, host: o.host, undo: o.steps.map((s) => s.name) }, true);
+  }
+
+  async obligationResult(o: Obligation): Promise<void> {
+    this.write({ t: 'obligation-result', id: o.id, result: o.result }, true);
+  }
+
+  async obligationDischarged(o: Obligation, ok: boolean, msg?: string): Promise<void> {
+    this.write({ t: 'discharged', id: o.id, ok, ...(msg ? { msg } : {}) }, true);
+  }
+
+  registered(host: string, name: string, value: unknown): void {
+    this.write({ t: 'register', host, name, value });
+  }
+
+  close(): void {
+    if (this.fd !== null) {
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      this.fd = null;
+    }
+  }
+}
+
+function replacer(_key: string, value: unknown): unknown {
+  if (isUnknown(value)) return `<unknown: ${value.reason}>`;
+  if (typeof value === 'bigint') return value.toString();
+  return value;
+}

@@ -1,0 +1,73 @@
+// Reading journals back: run summaries for `stackplay runs`/`show`, and the open obligations that
+// `stackplay recover` must discharge.
+
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { JournalRecord, RunHeader } from './journal.js';
+
+export interface OpenObligation {
+  readonly id: string;
+  readonly stepId: string;
+  readonly step: string;
+  readonly host: string;
+  readonly undo: readonly string[];
+  readonly result: unknown;
+}
+
+export interface RunSummaryInfo {
+  readonly runId: string;
+  readonly path: string;
+  readonly header: RunHeader | null;
+  readonly status: string;
+  readonly durationMs: number | null;
+  readonly open: readonly OpenObligation[];
+  readonly records: readonly JournalRecord[];
+  readonly registered: ReadonlyMap<string, Record<string, unknown>>;
+}
+
+export function readRun(path: string): RunSummaryInfo {
+  const records: JournalRecord[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      records.push(JSON.parse(line) as JournalRecord);
+    } catch {
+      // a torn last line after a crash: everything before it is intact
+    }
+  }
+  let header: RunHeader | null = null;
+  let status = 'running or crashed';
+  let durationMs: number | null = null;
+  const obligations = new Map<string, OpenObligation>();
+  const registered = new Map<string, Record<string, unknown>>();
+  for (const r of records) {
+    if (r.t === 'run') header = r;
+    else if (r.t === 'obligation') obligations.set(r.id, { id: r.id, stepId: r.stepId, step: r.step, host: r.host, undo: r.undo, result: undefined });
+    else if (r.t === 'obligation-result') {
+      const o = obligations.get(r.id);
+      if (o) obligations.set(r.id, { ...o, result: r.result });
+    } else if (r.t === 'discharged' && r.ok) obligations.delete(r.id);
+    else if (r.t === 'register') registered.set(r.host, { ...(registered.get(r.host) ?? {}), [r.name]: r.value });
+    else if (r.t === 'event' && r.e.type === 'run-end') {
+      status = r.e.status;
+      durationMs = r.e.durationMs;
+    }
+  }
+  const runId = header?.runId ?? path.replace(/^.*\//, '').replace(/\.jsonl$/, '');
+  return { runId, path, header, status, durationMs, open: [...obligations.values()], records, registered };
+}
+
+export function listRuns(dir: string): RunSummaryInfo[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .map((f) => join(dir, f))
+    .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)
+    .map(readRun);
+}
+
+export function findRun(dir: string, id: string | undefined): RunSummaryInfo | undefined {
+  const runs = listRuns(dir);
+  if (id === undefined) return runs.at(-1);
+  return runs.find((r) => r.runId === id || r.runId.startsWith(id));
+}

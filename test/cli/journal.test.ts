@@ -1,0 +1,95 @@
+// Crash safety through the built binary: SIGINT/SIGTERM revert before exiting 130; after SIGKILL the
+// journal keeps the open obligation, a new run on the same inventory is refused, and `recover`
+// discharges it. Secrets never reach the journal.
+
+import { expect } from 'chai';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { BIN, REPO_ROOT } from '../support/paths.js';
+
+const SECRET = 'journal-secret-4711';
+
+function setup() {
+  const dir = mkdtempSync(join(os.tmpdir(), 'stackplay-journal-'));
+  const door = join(dir, 'door');
+  const inv = join(dir, 'inv.yml');
+  writeFileSync(inv, `vars:\n  token: {secret: "${SECRET}"}\n`);
+  const pb = join(dir, 'pb.yml');
+  writeFileSync(pb, [
+    'name: crash test', 'plays:', '  - name: p', '    hosts: localhost', '    steps:',
+    '      - name: open the door', `        local: "echo open {{token}} > ${door}"`,
+    '        undo:', '          name: close the door', `          local: "echo closed > ${door}"`,
+    '      - name: long work', '        pause: 60s', '      - name: never', '        log: x',
+  ].join('\n'));
+  return { dir, door, inv, pb, journal: join(dir, 'runs') };
+}
+
+function startRun(t: ReturnType<typeof setup>) {
+  return spawn(process.execPath, [BIN, 'run', t.pb, '-i', t.inv, '--journal-dir', t.journal, '-o', 'json'], { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' } });
+}
+
+function waitFor(child: ReturnType<typeof spawn>, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const t = setTimeout(() => reject(new Error(`timed out waiting for ${text}: ${out}`)), 20_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes(text)) {
+        clearTimeout(t);
+        resolve(out);
+      }
+    });
+  });
+}
+
+function exited(child: ReturnType<typeof spawn>): Promise<number | null> {
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
+
+function journalText(dir: string): string {
+  return readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+}
+
+describe('journal, signals and recover', function () {
+  this.timeout(60_000);
+
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${sig}: stops after the running step, runs the undo, exits 130`, async () => {
+      const t = setup();
+      const child = startRun(t);
+      await waitFor(child, '"pausing 1m00s"');
+      child.kill(sig);
+      const code = await exited(child);
+      expect(code).to.equal(130);
+      expect(readFileSync(t.door, 'utf8').trim()).to.equal('closed');
+      const j = journalText(t.journal);
+      expect(j).to.include('"t":"discharged"');
+      expect(j).to.not.include('"name":"never"');
+      expect(j).to.not.include(SECRET);
+      rmSync(t.dir, { recursive: true, force: true });
+    });
+  }
+
+  it('SIGKILL: the obligation stays open, a new run is refused, recover discharges it', async () => {
+    const t = setup();
+    const child = startRun(t);
+    await waitFor(child, '"pausing 1m00s"');
+    child.kill('SIGKILL');
+    await exited(child);
+    expect(readFileSync(t.door, 'utf8').trim()).to.equal(`open ${SECRET}`);
+    const again = spawnSync(process.execPath, [BIN, 'run', t.pb, '-i', t.inv, '--journal-dir', t.journal], { encoding: 'utf8' });
+    expect(again.status).to.equal(2);
+    expect(again.stderr).to.include('stackplay recover');
+    const runs = spawnSync(process.execPath, [BIN, 'runs', '--journal-dir', t.journal], { encoding: 'utf8' });
+    expect(runs.stdout).to.match(/running or crashed\s+\S+\s+-\s+1/);
+    const rec = spawnSync(process.execPath, [BIN, 'recover', '--journal-dir', t.journal], { encoding: 'utf8' });
+    expect(rec.status, rec.stderr).to.equal(0);
+    expect(readFileSync(t.door, 'utf8').trim()).to.equal('closed');
+    const after = spawnSync(process.execPath, [BIN, 'recover', '--journal-dir', t.journal], { encoding: 'utf8' });
+    expect(after.stdout).to.include('nothing to recover');
+    expect(journalText(t.journal)).to.not.include(SECRET);
+    rmSync(t.dir, { recursive: true, force: true });
+  });
+});
