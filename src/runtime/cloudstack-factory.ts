@@ -1,9 +1,96 @@
 // Creates the CloudStack client for a management-server host from its inventory `cloudstack:`
-// settings; `via` routes the connection through that host's SSH tunnel.
+// settings; `via` routes every connection (API and integration port) through that host's SSH tunnel.
+// One client per host and mode per run (DefaultRunServices caches what this returns).
 
+import { createCloudStackClient } from '../cloudstack/index.js';
+import type { CloudStackClient, CloudStackEndpoint, CloudStackEvent, PollPolicy, RetryPolicy, SecretSink } from '../cloudstack/index.js';
+import type { Inventory } from '../inventory/types.js';
 import type { RunServices } from '../steps/types.js';
 import type { CloudStackFactory } from './services.js';
+import { DEFAULT_INTEGRATION_PORT } from '../steps/cloudstack/common.js';
 
-export const cloudstackFactory: CloudStackFactory = async (_hostName: string, _mode: 'signed' | 'integration', _services: RunServices) => {
-  throw new Error('the CloudStack client is not wired yet');
-};
+export { DEFAULT_INTEGRATION_PORT };
+
+export interface CloudStackFactoryOptions {
+  /** The run's inventory and secret registry; read from the services object when absent. */
+  readonly inventory?: Inventory;
+  readonly secrets?: SecretSink;
+  /** Epoch ms for v3 `expires` and job deadlines (tests shift it to produce expired requests). */
+  readonly clock?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly poll?: Partial<PollPolicy>;
+  /** Per-HTTP-request budget in ms. */
+  readonly timeoutMs?: number;
+  readonly onEvent?: (event: CloudStackEvent) => void;
+}
+
+/**
+ * What the factory needs from the run besides the services: the inventory and somewhere to register
+ * minted secrets (signatures, session keys). DefaultRunServices keeps both in its options.
+ */
+interface RunSource {
+  readonly inventory?: Inventory;
+  readonly secrets?: SecretSink;
+  readonly o?: { readonly inventory?: Inventory; readonly secrets?: SecretSink };
+}
+
+function fromServices(services: RunServices): { inventory?: Inventory; secrets?: SecretSink } {
+  const s = services as unknown as RunSource;
+  const inventory = s.inventory ?? s.o?.inventory;
+  const secrets = s.secrets ?? s.o?.secrets;
+  return { ...(inventory ? { inventory } : {}), ...(secrets ? { secrets } : {}) };
+}
+
+export class CloudStackSetupError extends Error {
+  override readonly name = 'CloudStackSetupError';
+}
+
+/** The endpoint for `hostName` in `mode`; integration mode carries no credentials at all. */
+export function endpointFor(inventory: Inventory, hostName: string, mode: 'signed' | 'integration'): CloudStackEndpoint {
+  const host = inventory.hosts.get(hostName);
+  if (!host) throw new CloudStackSetupError(`host '${hostName}' is not in the inventory`);
+  const cs = host.cloudstack;
+  if (!cs) throw new CloudStackSetupError(`host '${hostName}' has no 'cloudstack:' settings in the inventory (url, api_key, secret_key …)`);
+  const url = cs.url ?? (host.address ? `http://${host.address}:8080/client/api` : undefined);
+  if (!url) throw new CloudStackSetupError(`host '${hostName}': 'cloudstack.url' is missing and the host has no address`);
+  const tls = cs.caFile !== undefined || cs.insecure ? { ...(cs.caFile ? { caFile: cs.caFile } : {}), ...(cs.insecure ? { insecure: true } : {}) } : undefined;
+  const base = { name: hostName, url, ...(cs.via ? { via: cs.via } : {}), ...(tls ? { tls } : {}) };
+  if (mode === 'integration') return { ...base, integrationPort: cs.integrationPort ?? DEFAULT_INTEGRATION_PORT };
+  if (!(cs.apiKey && cs.secretKey) && !(cs.username && cs.password !== undefined)) {
+    throw new CloudStackSetupError(`host '${hostName}': signed API calls need cloudstack.api_key and secret_key (or username and password)`);
+  }
+  return {
+    ...base,
+    ...(cs.apiKey ? { apiKey: cs.apiKey } : {}),
+    ...(cs.secretKey ? { secretKey: cs.secretKey } : {}),
+    ...(cs.username ? { username: cs.username } : {}),
+    ...(cs.password !== undefined ? { password: cs.password } : {}),
+    ...(cs.domain ? { domain: cs.domain } : {}),
+    ...(cs.integrationPort ? { integrationPort: cs.integrationPort } : {}),
+    ...(cs.signatureVersion ? { signatureVersion: cs.signatureVersion } : {}),
+  };
+}
+
+export function createCloudstackFactory(o: CloudStackFactoryOptions = {}): CloudStackFactory {
+  return async (hostName, mode, services): Promise<CloudStackClient> => {
+    const run = fromServices(services);
+    const inventory = o.inventory ?? run.inventory;
+    if (!inventory) throw new CloudStackSetupError('the CloudStack client factory was given no inventory');
+    const secrets = o.secrets ?? run.secrets;
+    const endpoint = endpointFor(inventory, hostName, mode);
+    const via = endpoint.via;
+    return createCloudStackClient(endpoint, {
+      ...(via ? { connect: (host: string, port: number) => services.connectVia(via, host, port) } : {}),
+      ...(secrets ? { secrets } : {}),
+      ...(o.clock ? { clock: o.clock } : {}),
+      ...(o.sleep ? { sleep: o.sleep } : {}),
+      ...(o.retry ? { retry: o.retry } : {}),
+      ...(o.poll ? { poll: o.poll } : {}),
+      ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+      ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+    });
+  };
+}
+
+export const cloudstackFactory: CloudStackFactory = createCloudstackFactory();

@@ -10,9 +10,17 @@ import { logStep } from './builtin/log.js';
 import { pauseStep } from './builtin/pause.js';
 import { setStep } from './builtin/set.js';
 import { shellStep } from './remote/shell.js';
+import { httpStep } from './http.js';
+import { cloudstackStep } from './cloudstack/api-call.js';
+import { settingStep } from './cloudstack/setting.js';
+import { waitStep } from './cloudstack/wait.js';
+import { factsStep } from './cloudstack/facts.js';
+import { systemVmsStep } from './cloudstack/systemvms.js';
+import { routersStep } from './cloudstack/routers.js';
 
 const ALL: ReadonlyArray<StepDefinition<never>> = [
   assertStep, setStep, logStep, failStep, pauseStep, localStep, flushHandlersStep, shellStep,
+  httpStep, cloudstackStep, settingStep, waitStep, factsStep, systemVmsStep, routersStep,
 ] as unknown as ReadonlyArray<StepDefinition<never>>;
 
 export const stepRegistry: ReadonlyMap<string, StepDefinition<never>> = new Map(ALL.map((s) => [s.name, s]));

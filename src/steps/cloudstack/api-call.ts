@@ -1,0 +1,116 @@
+// `cloudstack`: one API call. Reads (list*/get*/query*/find*, the server's own rule, reference §1.2)
+// run for real in a dry run; anything else is shown with its parameters and not sent. Async commands
+// are waited for; lists register { count, items } with count 0 when the server omits it (§1.5).
+
+import { isReadCommand, type CloudStackClient } from '../../cloudstack/index.js';
+import { isObject, toList } from '../../cloudstack/response.js';
+import { formatDuration } from '../../loader/durations.js';
+import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
+import { clientFor, describeParams, durationMs, HOST_ARG, MODE_ARG, toParams, waitJob, type TargetArgs } from './common.js';
+
+interface ApiCallArgs extends TargetArgs {
+  command: string;
+  params?: Record<string, unknown>;
+  async?: 'auto' | 'true' | 'false' | boolean;
+  timeout?: unknown;
+}
+
+const DEFAULT_JOB_TIMEOUT_MS = 30 * 60_000;
+
+function asyncMode(v: ApiCallArgs['async']): 'auto' | 'wait' | 'nowait' {
+  if (v === true || v === 'true') return 'wait';
+  if (v === false || v === 'false') return 'nowait';
+  return 'auto';
+}
+
+function isListResponse(command: string, r: Record<string, unknown>): boolean {
+  if (!/^list/i.test(command)) return false;
+  if (Object.keys(r).length === 0 || 'count' in r) return true;
+  return Object.values(r).filter(Array.isArray).length === 1;
+}
+
+async function call(ctx: StepContext, args: ApiCallArgs, client: CloudStackClient, name: string): Promise<StepOutcome> {
+  const params = toParams(args.params);
+  const mode = asyncMode(args.async);
+  const read = isReadCommand(args.command);
+  const timeoutMs = durationMs(args.timeout, 'timeout', DEFAULT_JOB_TIMEOUT_MS);
+  const what = `${args.command} on ${name}`;
+  const response = await client.call(args.command, params);
+  const jobid = response['jobid'];
+  const isJob = typeof jobid === 'string' && jobid !== '' && args.command.toLowerCase() !== 'queryasyncjobresult';
+  if (isJob && mode !== 'nowait') {
+    ctx.services.record('job', { endpoint: name, command: args.command, jobid });
+    const result = await waitJob(ctx, client, jobid, { command: args.command, timeoutMs, what, onProgress: (m) => ctx.progress(m) });
+    return { changed: true, msg: `${what}: job ${jobid} succeeded`, result: { ...result, jobid } };
+  }
+  if (isJob) return { changed: true, msg: `${what}: job ${jobid} submitted (not waited for)`, result: response };
+  if (mode === 'wait') throw new StepFailedError(`${what} returned no jobid: it is not an asynchronous command (use async: auto)`, response);
+  const jobs = Array.isArray(response['asyncjobs']) ? response['asyncjobs'].filter(isObject) : [];
+  if (jobs.length > 0 && mode === 'auto' && !read) return waitListedJobs(ctx, client, args.command, name, response, jobs, timeoutMs);
+  if (isListResponse(args.command, response)) {
+    const first = toList(response);
+    // Without page= the server returns one page (default.page.size); read the rest unless paging was asked for.
+    const paged = params['page'] !== undefined || params['pagesize'] !== undefined;
+    const all = !paged && first.items.length < first.count ? await client.listAll(args.command, params) : first;
+    return { changed: !read, msg: `${what}: ${all.count} item(s)`, result: { count: all.count, items: all.items } };
+  }
+  return { changed: !read, result: response };
+}
+
+/** upgradeRouterTemplate and friends answer synchronously with a list of job ids: wait for each. */
+async function waitListedJobs(ctx: StepContext, client: CloudStackClient, command: string, name: string, response: Record<string, unknown>,
+  jobs: Record<string, unknown>[], timeoutMs: number): Promise<StepOutcome> {
+  const results: Record<string, unknown>[] = [];
+  const failures: string[] = [];
+  for (const [i, j] of jobs.entries()) {
+    const jobid = String(j['jobid'] ?? '');
+    try {
+      const r = await waitJob(ctx, client, jobid, { command, timeoutMs, what: `${command} on ${name}, job ${i + 1}/${jobs.length}`, onProgress: (m) => ctx.progress(m) });
+      results.push({ jobid, status: 'succeeded', result: r });
+    } catch (err) {
+      failures.push(`job ${jobid}: ${(err as Error).message}`);
+      results.push({ jobid, status: 'failed', error: (err as Error).message });
+    }
+  }
+  const result = { ...response, count: jobs.length, jobs: results };
+  if (failures.length > 0) throw new StepFailedError(`${command} on ${name}: ${failures.length} of ${jobs.length} job(s) failed: ${failures.join('; ')}`, result);
+  return { changed: true, msg: `${command} on ${name}: ${jobs.length} job(s) succeeded`, result };
+}
+
+export const cloudstackStep = defineStep<ApiCallArgs>({
+  name: 'cloudstack',
+  summary: 'Call one CloudStack API command (async jobs are waited for; lists give count and items)',
+  description:
+    'Reads (list*, get*, query*, find*) run for real in a dry run; other commands are shown with their parameters and not sent.',
+  args: {
+    command: { type: 'string', required: true, description: 'API command name, e.g. listSystemVms (case-sensitive)' },
+    params: { type: 'map', description: 'API parameters; lists are sent comma-separated' },
+    host: HOST_ARG,
+    mode: MODE_ARG,
+    async: { type: 'any', description: "auto (default: wait when the answer has a jobid), true (must be async) or false (do not wait)" },
+    timeout: { type: 'duration', description: 'how long to wait for an async job (default 30m)' },
+  },
+  primary: 'command',
+  effect: 'write',
+  runsOn: 'runner',
+  validate(args, report) {
+    const a = args['async'];
+    if (a !== undefined && !['auto', 'true', 'false', true, false].includes(a as string | boolean) && !(typeof a === 'string' && a.includes('{{'))) {
+      report('async', 'bad-value', "'cloudstack' argument 'async' must be auto, true or false");
+    }
+  },
+  describe: (args) => `call ${args.command} (${describeParams(args.params ?? {})})`,
+  async check(ctx, args) {
+    const { name, client } = await clientFor(ctx, args.host, args.mode);
+    if (isReadCommand(args.command)) return call(ctx, args, client, name);
+    const wait = asyncMode(args.async) === 'nowait' ? '' : ', waiting for its job if it is asynchronous';
+    const timeout = args.timeout !== undefined ? ` (up to ${formatDuration(durationMs(args.timeout, 'timeout', DEFAULT_JOB_TIMEOUT_MS))})` : '';
+    const plan = `would call ${args.command} on ${name}${args.mode === 'integration' ? ' (integration port)' : ''} with ${describeParams(args.params ?? {})}${wait}${timeout}`;
+    return { changed: true, plan, unknown: `result of ${args.command} (not sent in a dry run)` };
+  },
+  async apply(ctx, args) {
+    const { name, client } = await clientFor(ctx, args.host, args.mode);
+    return call(ctx, args, client, name);
+  },
+});
+

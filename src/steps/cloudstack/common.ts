@@ -1,0 +1,202 @@
+// Shared plumbing of the CloudStack step types: which management server a step talks to, getting its
+// client from the run's services, durations, waiting budgets that follow the run's (injectable) sleep,
+// and async jobs that survive a management-server restart while they are being polled.
+
+import { CloudStackConnectionError, CloudStackJobTimeoutError, type CloudStackClient, type Params } from '../../cloudstack/index.js';
+import { isSecretParam } from '../../cloudstack/redact.js';
+import { formatDuration, parseDuration } from '../../loader/durations.js';
+import { StepFailedError, type ArgSpec, type StepContext } from '../types.js';
+
+/** The conventional integration port (the value the upgrade notes use) when the inventory names none. */
+export const DEFAULT_INTEGRATION_PORT = 8096;
+
+export interface TargetArgs {
+  host?: string;
+  mode?: 'signed' | 'integration';
+}
+
+export const HOST_ARG: ArgSpec = {
+  type: 'string',
+  description: "inventory host of the management server (default: the play's host); its 'cloudstack:' settings are used",
+};
+export const MODE_ARG: ArgSpec = {
+  type: 'string',
+  enum: ['signed', 'integration'],
+  description: "'signed' (API keys or session, the default) or 'integration' (the unauthenticated port, usually 8096)",
+};
+
+/** The management-server host a step talks to: its `host:` argument or the play's host. */
+export function targetHost(ctx: StepContext, host: string | undefined): string {
+  const name = host ?? ctx.hostName;
+  const entry = ctx.inventory.hosts.get(name);
+  if (!entry) throw new StepFailedError(`host '${name}' is not in the inventory`);
+  if (!entry.cloudstack) {
+    const hint = host === undefined ? ` (name the management server with 'host:' when the play runs elsewhere)` : '';
+    throw new StepFailedError(`host '${name}' has no 'cloudstack:' settings in the inventory${hint}`);
+  }
+  return name;
+}
+
+export async function clientFor(ctx: StepContext, host: string | undefined, mode: 'signed' | 'integration' = 'signed'): Promise<{ name: string; client: CloudStackClient }> {
+  const name = targetHost(ctx, host);
+  const client = (await ctx.services.cloudstack(name, mode)) as CloudStackClient;
+  return { name, client };
+}
+
+/** A duration argument in ms (numbers are seconds, strings like '30s', '5m'). */
+export function durationMs(value: unknown, name: string, fallbackMs: number): number {
+  if (value === undefined || value === null) return fallbackMs;
+  const ms = parseDuration(value);
+  if (ms === undefined) throw new StepFailedError(`'${name}' must be a duration like 30, '30s' or '5m', not ${JSON.stringify(value)}`);
+  return ms;
+}
+
+/** A string-list argument: one string or a list; empty means "no filter". */
+export function stringList(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  const items = Array.isArray(value) ? value : [value];
+  return items.map((v) => String(v)).filter((s) => s !== '');
+}
+
+/**
+ * A waiting budget. Time counts as the larger of wall-clock time and the sum of the intervals slept,
+ * so a run whose sleeps return at once (tests) still ends after timeout/interval attempts.
+ */
+export class Budget {
+  private readonly started = Date.now();
+  private slept = 0;
+
+  constructor(readonly timeoutMs: number) {}
+
+  get elapsedMs(): number {
+    return Math.max(Date.now() - this.started, this.slept);
+  }
+
+  get expired(): boolean {
+    return this.elapsedMs >= this.timeoutMs;
+  }
+
+  /** Sleeps up to `ms` (never past the deadline); false when the step was interrupted. */
+  async sleep(ctx: StepContext, ms: number): Promise<boolean> {
+    const wait = Math.max(0, Math.min(ms, this.timeoutMs - this.elapsedMs));
+    this.slept += wait;
+    await ctx.sleep(wait);
+    return !ctx.signal.aborted;
+  }
+
+  describe(): string {
+    return `${formatDuration(this.elapsedMs)} of ${formatDuration(this.timeoutMs)}`;
+  }
+}
+
+export interface JobWait {
+  readonly command: string;
+  readonly timeoutMs: number;
+  /** Shown with the elapsed time while the job runs. */
+  readonly what: string;
+  readonly onProgress?: (message: string) => void;
+}
+
+/**
+ * Submits an async command and waits for its job. Polling that loses the connection (the management
+ * server restarting) reattaches until the deadline; a job that died in the restart then fails with
+ * the client's "lost in a management-server restart" error.
+ */
+export async function runJob(ctx: StepContext, client: CloudStackClient, params: Params, w: JobWait): Promise<{ jobid: string; result: Record<string, unknown> }> {
+  let jobid = '';
+  const budget = new Budget(w.timeoutMs);
+  const progress = (status: string): void => w.onProgress?.(`${w.what}: ${status} (${formatDuration(budget.elapsedMs)})`);
+  try {
+    const result = await client.callAsync(w.command, params, {
+      timeoutMs: w.timeoutMs,
+      onSubmitted: (id) => {
+        jobid = id;
+        ctx.services.record('job', { endpoint: client.endpoint.name, command: w.command, jobid: id });
+        progress(`job ${id} submitted`);
+      },
+      onProgress: (job) => progress(job.jobstatus === 0 ? `job ${job.jobid} running` : `job ${job.jobid} finished`),
+    });
+    return { jobid, result };
+  } catch (err) {
+    if (jobid === '' || !(err instanceof CloudStackConnectionError)) throw err;
+  }
+  return { jobid, result: await reattach(ctx, client, jobid, w, budget, progress) };
+}
+
+/** Waits for an already submitted job (e.g. one listed by upgradeRouterTemplate). */
+export async function waitJob(ctx: StepContext, client: CloudStackClient, jobid: string, w: JobWait): Promise<Record<string, unknown>> {
+  const budget = new Budget(w.timeoutMs);
+  const progress = (status: string): void => w.onProgress?.(`${w.what}: ${status} (${formatDuration(budget.elapsedMs)})`);
+  ctx.services.record('job', { endpoint: client.endpoint.name, command: w.command, jobid });
+  return reattach(ctx, client, jobid, w, budget, progress);
+}
+
+async function reattach(ctx: StepContext, client: CloudStackClient, jobid: string, w: JobWait, budget: Budget, progress: (s: string) => void): Promise<Record<string, unknown>> {
+  for (;;) {
+    try {
+      return await client.waitForJob(jobid, {
+        command: w.command,
+        timeoutMs: Math.max(1, w.timeoutMs - budget.elapsedMs),
+        onProgress: (job) => progress(job.jobstatus === 0 ? `job ${jobid} running` : `job ${jobid} finished`),
+      });
+    } catch (err) {
+      if (!(err instanceof CloudStackConnectionError)) throw err;
+      if (budget.expired) throw new CloudStackJobTimeoutError(client.endpoint.name, w.command, jobid, budget.elapsedMs);
+      progress(`management server not answering (${err.code}); still waiting for job ${jobid}`);
+      if (!(await budget.sleep(ctx, 5000))) throw new StepFailedError(`interrupted while waiting for job ${jobid} (${w.command}); the job may still finish`);
+    }
+  }
+}
+
+/** `k=v, k=v` for plans, with credentials masked by name. */
+export function describeParams(params: Readonly<Record<string, unknown>>): string {
+  const parts = Object.entries(params)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}=${isSecretParam(k) ? '***' : typeof v === 'string' ? v : JSON.stringify(v)}`);
+  return parts.length > 0 ? parts.join(', ') : 'no parameters';
+}
+
+/** Parameters as the client takes them: scalars stringified, lists joined with commas (CloudStack's list form). */
+export function toParams(params: Readonly<Record<string, unknown>> | undefined): Params {
+  const out: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(params ?? {})) {
+    if (v === undefined || v === null) continue;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
+    else if (Array.isArray(v)) out[k] = v.map((x) => String(x)).join(',');
+    else throw new StepFailedError(`parameter '${k}' must be a string, number, boolean or list, not a mapping`);
+  }
+  return out;
+}
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Versions compared numerically on their first four parts: 4.20.1 equals 4.20.1.0. */
+export function sameVersion(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string') return false;
+  const norm = (v: string): string => {
+    const m = /^(\d+(?:\.\d+)*)(.*)$/.exec(v.trim());
+    if (!m) return v.trim();
+    const parts = m[1]!.split('.').map(Number);
+    while (parts.length < 4) parts.push(0);
+    return `${parts.slice(0, 4).join('.')}${m[2] ?? ''}`;
+  };
+  return norm(a) === norm(b);
+}
+
+/** Runs `fn` over items with at most `limit` at a time; stops starting new ones when interrupted. */
+export async function forEachLimit<T>(ctx: StepContext, items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length && !ctx.signal.aborted) {
+      const i = next++;
+      await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}

@@ -1,0 +1,181 @@
+// `cloudstack.systemvms`: restart, reboot or live-patch the secondary-storage and console-proxy VMs that
+// match a selection, each followed by a check that it came back Running with its agent Up at the
+// management server's version. Unlike cloudstack-sysvmadm, a failure fails the step and names the VMs.
+
+import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
+import { clientFor, durationMs, forEachLimit, HOST_ARG, MODE_ARG, stringList, type TargetArgs } from './common.js';
+import { listSystemVms, managementServerVersion, systemVmSummary, text, type Row } from './queries.js';
+import { ACTION_TEXT, newOutcome, runOnVm, type ActionSettings, type SystemVmAction, type VmOutcome } from './systemvm-action.js';
+
+interface SystemVmsArgs extends TargetArgs {
+  action: SystemVmAction;
+  types?: unknown;
+  zones?: unknown;
+  states?: unknown;
+  names?: unknown;
+  forced?: boolean;
+  concurrency?: number;
+  timeout?: unknown;
+  verify_timeout?: unknown;
+  verify_interval?: unknown;
+  verify_version?: boolean;
+  version?: string;
+}
+
+const TYPE_ALIASES: Readonly<Record<string, string>> = {
+  secondarystoragevm: 'secondarystoragevm', ssvm: 'secondarystoragevm',
+  consoleproxy: 'consoleproxy', cpvm: 'consoleproxy',
+};
+
+export function selectSystemVms(vms: readonly Row[], args: SystemVmsArgs): Row[] {
+  const types = stringList(args.types).map((t) => {
+    const k = TYPE_ALIASES[t.toLowerCase()];
+    if (!k) throw new StepFailedError(`unknown system VM type '${t}' (use secondarystoragevm or consoleproxy)`);
+    return k;
+  });
+  const zones = stringList(args.zones);
+  const names = stringList(args.names);
+  const states = args.states === undefined ? ['running'] : stringList(args.states).map((s) => s.toLowerCase());
+  return vms.filter((vm) =>
+    (types.length === 0 || types.includes(text(vm['systemvmtype']).toLowerCase())) &&
+    (zones.length === 0 || zones.includes(text(vm['zonename'])) || zones.includes(text(vm['zoneid']))) &&
+    (names.length === 0 || names.includes(text(vm['name'])) || names.includes(text(vm['id']))) &&
+    (states.length === 0 || states.includes('any') || states.includes(text(vm['state']).toLowerCase())));
+}
+
+interface Prepared {
+  readonly name: string;
+  readonly client: Awaited<ReturnType<typeof clientFor>>['client'];
+  readonly selected: Row[];
+  readonly settings: ActionSettings;
+  readonly concurrency: number;
+  readonly versionNote: string;
+}
+
+async function prepare(ctx: StepContext, args: SystemVmsArgs): Promise<Prepared> {
+  const { name, client } = await clientFor(ctx, args.host, args.mode);
+  const selected = selectSystemVms(await listSystemVms(client), args);
+  let version = args.version;
+  let versionNote = '';
+  if (version === undefined && args.verify_version !== false) {
+    const ms = await managementServerVersion(client);
+    version = ms.version;
+    if (version === undefined) {
+      versionNote = ' (the management-server version is hidden: the version check is skipped)';
+      ctx.warn(`${name}: cannot read the management-server version; system VMs are checked for Running / agent Up only (pass version: to check it)`);
+    }
+  }
+  const settings: ActionSettings = {
+    action: args.action,
+    forced: args.forced === true,
+    jobTimeoutMs: durationMs(args.timeout, 'timeout', 15 * 60_000),
+    verifyTimeoutMs: durationMs(args.verify_timeout, 'verify_timeout', 5 * 60_000),
+    verifyIntervalMs: durationMs(args.verify_interval, 'verify_interval', 5000),
+    version: args.verify_version === false ? undefined : version,
+  };
+  const concurrency = Math.max(1, Math.floor(args.concurrency ?? 1));
+  return { name, client, selected, settings, concurrency, versionNote };
+}
+
+function describeSelection(args: SystemVmsArgs): string {
+  const parts = [
+    stringList(args.types).length ? `types ${stringList(args.types).join(', ')}` : 'all types',
+    stringList(args.zones).length ? `zones ${stringList(args.zones).join(', ')}` : '',
+    stringList(args.names).length ? `names ${stringList(args.names).join(', ')}` : '',
+    `states ${args.states === undefined ? 'Running' : stringList(args.states).join(', ')}`,
+  ];
+  return parts.filter((p) => p !== '').join('; ');
+}
+
+function vmLine(vm: Row): string {
+  return `${text(vm['name'])} (${text(vm['systemvmtype'])}, ${text(vm['zonename'])}): ${text(vm['state'])}, agent ${text(vm['agentstate'])}, version ${text(vm['version'])}`;
+}
+
+function summary(outcomes: readonly VmOutcome[], p: Prepared): Record<string, unknown> {
+  return {
+    action: p.settings.action,
+    endpoint: p.name,
+    expected_version: p.settings.version ?? null,
+    total: outcomes.length,
+    ok: outcomes.filter((o) => o.status === 'ok').length,
+    failed: outcomes.filter((o) => o.status === 'failed').length,
+    skipped: outcomes.filter((o) => o.status === 'skipped').length,
+    vms: outcomes.map((o) => ({ ...o })),
+  };
+}
+
+export const systemVmsStep = defineStep<SystemVmsArgs>({
+  name: 'cloudstack.systemvms',
+  summary: 'Restart, reboot or live-patch SSVMs/CPVMs, then verify Running, agent Up and the new version',
+  description:
+    'restart = stopSystemVm + startSystemVm (rebuilds from the current template; works on every version); ' +
+    'patch = patchSystemVm (4.17+; no downtime); reboot = rebootSystemVm. Dry run lists the VMs and the action per VM.',
+  args: {
+    action: { type: 'string', required: true, enum: ['restart', 'reboot', 'patch'], description: 'what to do with each selected VM' },
+    types: { type: 'string-list', description: 'secondarystoragevm and/or consoleproxy (default both)' },
+    zones: { type: 'string-list', description: 'zone names or ids (default all)' },
+    states: { type: 'string-list', description: "VM states to select (default Running; 'any' for all)" },
+    names: { type: 'string-list', description: 'VM names (s-1-VM) or ids (default all)' },
+    forced: { type: 'boolean', description: 'patch: patch even when the checksum matches; restart/reboot: forced stop' },
+    concurrency: { type: 'integer', description: 'VMs handled at the same time (default 1)' },
+    timeout: { type: 'duration', description: 'per job (default 15m)' },
+    verify_timeout: { type: 'duration', description: 'how long a VM may take to be Running / agent Up / new version (default 5m)' },
+    verify_interval: { type: 'duration', description: 'between verification polls (default 5s)' },
+    verify_version: { type: 'boolean', description: "check the VM's version against the management server's (default true)" },
+    version: { type: 'string', description: "expected version (default: the management server's)" },
+    host: HOST_ARG,
+    mode: MODE_ARG,
+  },
+  effect: 'write',
+  runsOn: 'runner',
+  describe: (args) => `${args.action} system VMs (${describeSelection(args)})`,
+  async check(ctx, args) {
+    const p = await prepare(ctx, args);
+    if (p.selected.length === 0) return { changed: false, plan: `no system VMs on ${p.name} match (${describeSelection(args)})`, result: summary([], p) };
+    const outcomes = p.selected.map((vm) => newOutcome(vm, args.action));
+    for (const o of outcomes) o.message = 'planned';
+    const check = p.settings.version ? `Running, agent Up, version ${p.settings.version}` : 'Running, agent Up';
+    const plan = [
+      `would ${args.action} ${p.selected.length} system VM(s) on ${p.name} with ${ACTION_TEXT[args.action]}${args.forced ? ' (forced)' : ''}, ` +
+        `${p.concurrency === 1 ? 'one at a time' : `${p.concurrency} at a time`}, then check ${check}${p.versionNote}:`,
+      ...p.selected.map((vm) => `  ${vmLine(vm)} → ${args.action}`),
+    ].join('\n');
+    return { changed: true, plan, msg: `would ${args.action} ${p.selected.map((v) => text(v['name'])).join(', ')}`, result: { ...summary(outcomes, p), vms: outcomes.map((o) => ({ ...o, status: 'planned' })), selected: p.selected.map(systemVmSummary) } };
+  },
+  async apply(ctx, args): Promise<StepOutcome> {
+    const p = await prepare(ctx, args);
+    if (p.selected.length === 0) return { changed: false, msg: `no system VMs on ${p.name} match (${describeSelection(args)})`, result: summary([], p) };
+    const outcomes = p.selected.map((vm) => newOutcome(vm, args.action));
+    const subs = outcomes.map((o) => ctx.subtask(o.id, `${o.name} (${o.type}, ${o.zone}): ${args.action}`));
+    let done = 0;
+    await forEachLimit(ctx, outcomes, p.concurrency, async (o, i) => {
+      await runOnVm(ctx, p.client, o, p.settings, subs[i]!);
+      done++;
+      ctx.progress(`${done}/${outcomes.length} system VM(s) done`);
+    });
+    outcomes.forEach((o, i) => {
+      if (o.status === 'skipped') {
+        o.message = 'not started: the run was interrupted';
+        subs[i]!.update('skipped', o.message);
+      }
+    });
+    const result = summary(outcomes, p);
+    const failed = outcomes.filter((o) => o.status === 'failed');
+    const skipped = outcomes.filter((o) => o.status === 'skipped');
+    const acted = outcomes.some((o) => o.jobs.length > 0);
+    if (failed.length > 0 || skipped.length > 0) {
+      const lines = failed.map((o) => `${o.name}: ${o.message}`);
+      const restartHint = args.action === 'patch' && failed.length > 0
+        ? ` The failed VM(s) can be restarted instead (stop + start rebuilds them from the new template): run the restart playbook, or cloudstack.systemvms with action: restart and names: [${failed.map((o) => o.name).join(', ')}].`
+        : '';
+      const skippedText = skipped.length > 0 ? ` ${skipped.length} not started (interrupted): ${skipped.map((o) => o.name).join(', ')}.` : '';
+      throw new StepFailedError(
+        `${failed.length} of ${outcomes.length} system VM(s) failed to ${args.action}${failed.length ? ` (${failed.map((o) => o.name).join(', ')})` : ''}: ${lines.join('; ')}.${skippedText}${restartHint}`,
+        { ...result, changed: acted },
+      );
+    }
+    const took = `${outcomes.length} system VM(s) ${args.action === 'patch' ? 'patched' : args.action === 'reboot' ? 'rebooted' : 'restarted'} and verified`;
+    return { changed: acted, msg: `${took}: ${outcomes.map((o) => o.name).join(', ')}${p.settings.version ? ` (version ${p.settings.version})` : ''}`, result };
+  },
+});
+

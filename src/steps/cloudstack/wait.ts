@@ -1,0 +1,172 @@
+// `cloudstack.wait`: wait for a management server to answer signed API calls again (after a restart),
+// or for its integration port to open or close (probed through `via` when the inventory routes the API
+// through a jump host). `for: exposure` probes the integration port directly from the runner, once.
+
+import net from 'node:net';
+import { CloudStackApiError, CloudStackConnectionError, CloudStackResponseError, isIntegrationPortOpen, type PortState } from '../../cloudstack/index.js';
+import { formatDuration } from '../../loader/durations.js';
+import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
+import { Budget, clientFor, DEFAULT_INTEGRATION_PORT, durationMs, errorText, HOST_ARG, targetHost, type TargetArgs } from './common.js';
+
+type WaitFor = 'api' | 'integration-open' | 'integration-closed' | 'exposure';
+
+interface WaitArgs extends TargetArgs {
+  for?: WaitFor;
+  timeout?: unknown;
+  interval?: unknown;
+  port?: number;
+  address?: string;
+  on_exposed?: 'ignore' | 'warn' | 'fail';
+}
+
+interface Target {
+  readonly name: string;
+  /** Management-server host as the API URL names it (seen from `via` when set). */
+  readonly msHost: string;
+  readonly port: number;
+  readonly via: string | undefined;
+  /** Where the runner itself would reach the management server. */
+  readonly directHost: string;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+}
+
+function target(ctx: StepContext, args: WaitArgs): Target {
+  const name = targetHost(ctx, args.host);
+  const entry = ctx.inventory.hosts.get(name)!;
+  const cs = entry.cloudstack!;
+  const url = cs.url ?? `http://${entry.address ?? name}:8080/client/api`;
+  const msHost = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
+  const via = cs.via;
+  // With `via`, a loopback URL means "the jump host itself": from the runner that is its address.
+  const viaAddress = via ? ctx.inventory.hosts.get(via)?.address : undefined;
+  const directHost = args.address ?? (via && isLoopback(msHost) && viaAddress ? viaAddress : msHost);
+  return { name, msHost, port: args.port ?? cs.integrationPort ?? DEFAULT_INTEGRATION_PORT, via, directHost };
+}
+
+function probe(ctx: StepContext, t: Target): Promise<PortState> {
+  const via = t.via;
+  return via ? isIntegrationPortOpen(t.msHost, t.port, (h, p) => ctx.services.connectVia(via, h, p)) : isIntegrationPortOpen(t.msHost, t.port);
+}
+
+/** Is the unauthenticated port reachable straight from the runner (no tunnel)? */
+async function exposure(t: Target): Promise<{ exposed: boolean; state: PortState; address: string }> {
+  const state = await isIntegrationPortOpen(t.directHost, t.port);
+  return { exposed: state === 'open', state, address: `${net.isIPv6(t.directHost) ? `[${t.directHost}]` : t.directHost}:${t.port}` };
+}
+
+function reportExposure(ctx: StepContext, t: Target, e: { exposed: boolean; address: string }, action: WaitArgs['on_exposed']): void {
+  if (!e.exposed || action === 'ignore') return;
+  const text = `the unauthenticated integration port of ${t.name} is reachable directly from this runner at ${e.address}: anyone who can reach it has root-admin API access`;
+  if (action === 'fail') throw new StepFailedError(text, { exposed: true, address: e.address });
+  ctx.warn(text);
+}
+
+/** Errors that mean "not up yet" rather than "will never work". */
+function notReadyYet(err: unknown): string | undefined {
+  if (err instanceof CloudStackConnectionError) return `connection ${err.code}`;
+  if (err instanceof CloudStackApiError && (err.httpStatus === 503 || err.httpStatus === 502 || err.httpStatus === 404)) return `HTTP ${err.httpStatus}`;
+  if (err instanceof CloudStackResponseError) return `not a CloudStack answer yet (HTTP ${err.httpStatus})`;
+  return undefined;
+}
+
+async function waitApi(ctx: StepContext, args: WaitArgs, budget: Budget, intervalMs: number): Promise<StepOutcome> {
+  const { name, client } = await clientFor(ctx, args.host, 'signed');
+  let attempts = 0;
+  let last = 'no answer yet';
+  for (;;) {
+    attempts++;
+    ctx.progress(`waiting for the API of ${name} (listCapabilities): ${budget.describe()}, ${last}`);
+    try {
+      const caps = await client.call('listCapabilities');
+      const capability = caps['capability'] as Record<string, unknown> | undefined;
+      const version = typeof capability?.['cloudstackversion'] === 'string' ? capability['cloudstackversion'] : null;
+      return { changed: false, msg: `${name} answers API calls (after ${formatDuration(budget.elapsedMs)}, ${attempts} attempt(s))`, result: { ready: true, attempts, waited_s: Math.round(budget.elapsedMs / 1000), version } };
+    } catch (err) {
+      const why = notReadyYet(err);
+      if (why === undefined) throw err;
+      last = why;
+    }
+    if (budget.expired) break;
+    if (!(await budget.sleep(ctx, intervalMs))) throw new StepFailedError(`interrupted while waiting for the API of ${name}`);
+  }
+  throw new StepFailedError(`${name} did not answer API calls within ${formatDuration(budget.timeoutMs)} (${attempts} attempts, last: ${last})`, { ready: false, attempts });
+}
+
+async function waitPort(ctx: StepContext, args: WaitArgs, t: Target, budget: Budget, intervalMs: number, want: 'open' | 'closed'): Promise<StepOutcome> {
+  const where = `${t.msHost}:${t.port}${t.via ? ` via ${t.via}` : ''}`;
+  let attempts = 0;
+  let state: PortState | 'answering' | 'not answering' = 'closed';
+  for (;;) {
+    attempts++;
+    ctx.progress(`waiting for the integration port of ${t.name} (${where}) to ${want === 'open' ? 'open' : 'close'}: ${budget.describe()}, now ${state}`);
+    state = await probe(ctx, t);
+    if (want === 'open' && state === 'open') {
+      // TCP alone is not enough: the listener may accept before the API behind it answers.
+      try {
+        const { client } = await clientFor(ctx, args.host, 'integration');
+        await client.call('listCapabilities');
+        break;
+      } catch (err) {
+        if (notReadyYet(err) === undefined) throw err;
+        state = 'not answering';
+      }
+    }
+    if (want === 'closed' && state !== 'open') break;
+    if (budget.expired) {
+      throw new StepFailedError(`the integration port of ${t.name} (${where}) is still ${state} after ${formatDuration(budget.timeoutMs)}`, { state, attempts });
+    }
+    if (!(await budget.sleep(ctx, intervalMs))) throw new StepFailedError(`interrupted while waiting for the integration port of ${t.name}`);
+  }
+  const e = await exposure(t);
+  reportExposure(ctx, t, e, args.on_exposed ?? 'warn');
+  return {
+    changed: false,
+    msg: `integration port of ${t.name} (${where}) is ${state === 'open' ? 'open' : state} after ${formatDuration(budget.elapsedMs)}${e.exposed ? ` — EXPOSED at ${e.address}` : ''}`,
+    result: { ready: true, state: state === 'open' ? 'open' : state, attempts, waited_s: Math.round(budget.elapsedMs / 1000), exposed: e.exposed, exposure_state: e.state, port: t.port },
+  };
+}
+
+export const waitStep = defineStep<WaitArgs>({
+  name: 'cloudstack.wait',
+  summary: 'Wait for a management server API, or its integration port to open/close; or check the port\'s exposure',
+  description:
+    "for: api waits for a signed listCapabilities to succeed (refused connections and 503 mean 'not yet'). " +
+    'for: integration-open / integration-closed probe TCP through `via` when configured. ' +
+    'for: exposure checks once whether the integration port is reachable directly from the runner (result: exposed).',
+  args: {
+    for: { type: 'string', enum: ['api', 'integration-open', 'integration-closed', 'exposure'], default: 'api', description: 'what to wait for' },
+    timeout: { type: 'duration', description: 'give up after this long (default 15m)' },
+    interval: { type: 'duration', description: 'time between attempts (default 5s)' },
+    port: { type: 'integer', description: "integration port (default: the inventory's integration_port, else 8096)" },
+    address: { type: 'string', description: 'address of the management server as the runner sees it, for the exposure check' },
+    on_exposed: { type: 'string', enum: ['ignore', 'warn', 'fail'], description: 'when the integration port is reachable from the runner (default warn)' },
+    host: HOST_ARG,
+  },
+  effect: 'read',
+  runsOn: 'runner',
+  async apply(ctx, args) {
+    const what = args.for ?? 'api';
+    const budget = new Budget(durationMs(args.timeout, 'timeout', 15 * 60_000));
+    const intervalMs = durationMs(args.interval, 'interval', 5000);
+    if (what === 'api') return waitApi(ctx, args, budget, intervalMs);
+    const t = target(ctx, args);
+    if (what === 'exposure') {
+      const e = await exposure(t);
+      reportExposure(ctx, t, e, args.on_exposed ?? 'ignore');
+      return {
+        changed: false,
+        msg: e.exposed ? `integration port of ${t.name} is EXPOSED: reachable from this runner at ${e.address}` : `integration port of ${t.name} is not reachable from this runner at ${e.address} (${e.state})`,
+        result: { exposed: e.exposed, state: e.state, address: e.address, port: t.port },
+      };
+    }
+    try {
+      return await waitPort(ctx, args, t, budget, intervalMs, what === 'integration-open' ? 'open' : 'closed');
+    } catch (err) {
+      if (err instanceof StepFailedError) throw err;
+      throw new StepFailedError(`probing the integration port of ${t.name}: ${errorText(err)}`);
+    }
+  },
+});
