@@ -83,6 +83,31 @@ export async function main(argv: readonly string[]): Promise<void> {
     });
 
   program
+    .command('resume')
+    .description('continue an interrupted run from its first unfinished step (default: the last run)')
+    .argument('[run]', 'run id (or a prefix)')
+    .option('--journal-dir <dir>', 'journal directory', defaultJournalDir())
+    .addOption(new Option('-o, --output <mode>', 'output').choices(['auto', 'tasklist', 'plain', 'json']).default('auto'))
+    .action(async (run: string | undefined, o: { journalDir: string; output: 'auto' }) => {
+      const { findRun } = await import('../journal/read.js');
+      const { resumeStateOf } = await import('./commands/journal-commands.js');
+      const r = findRun(o.journalDir, run);
+      if (!r || !r.header) throw new UsageError(run ? `no run '${run}' in ${o.journalDir}` : `no runs in ${o.journalDir}`);
+      if (r.status === 'ok') {
+        io.out(`run ${r.runId} finished successfully; nothing to resume\n`);
+        return;
+      }
+      const h = r.header;
+      const input = loadInput({ playbookRef: h.playbook, ...(h.inventory ? { inventoryPath: h.inventory } : {}), extra: h.extraArgs.filter((a) => !a.includes('***')), forRun: true }, sources);
+      secrets = input.secrets;
+      const { runCommand } = await import('./commands/run.js');
+      code = await runCommand(io, input, {
+        output: o.output, journalDir: o.journalDir, playbookRef: h.playbook, ...(h.inventory ? { inventoryPath: h.inventory } : {}),
+        extraArgs: h.extraArgs, resume: resumeStateOf(r),
+      }, r.runId);
+    });
+
+  program
     .command('recover')
     .description('discharge the open undo obligations of an interrupted run (default: the last run)')
     .argument('[run]', 'run id (or a prefix)')

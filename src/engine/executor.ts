@@ -52,8 +52,18 @@ export interface RunOptions {
   readonly interrupt?: AbortSignal;
   readonly clock?: Clock;
   readonly journal?: RunJournalHooks;
-  /** Steps already finished in an earlier run (resume): skipped as done. */
-  readonly completed?: ReadonlySet<string>;
+  /** Continuing an interrupted run: what it finished, registered, and left open. */
+  readonly resume?: ResumeState;
+}
+
+export interface ResumeState {
+  /** `stepId@host` of steps that finished (ok, changed or skipped) in the interrupted run. */
+  readonly completed: ReadonlySet<string>;
+  readonly registered: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+  /** Undo obligations the interrupted run left open: adopted, discharged when their play ends. */
+  readonly obligations: ReadonlyArray<{ readonly id: string; readonly stepId: string; readonly host: string; readonly result: unknown }>;
+  /** Prefix for new obligation ids so they never collide with the earlier run's. */
+  readonly idPrefix: string;
 }
 
 export interface RunSummary {
@@ -76,6 +86,7 @@ export class RunState {
     private readonly emitRaw: EventSink,
   ) {
     this.clock = opts.clock ?? realClock;
+    for (const [host, vars] of opts.resume?.registered ?? []) this.hostVars.set(host, { registered: { ...vars } });
     this.startAtReached = opts.startAt === undefined;
     opts.interrupt?.addEventListener('abort', () => {
       if (!this.interrupted) {
@@ -110,7 +121,7 @@ export class RunState {
 
   nextObligationId(): string {
     this.obligationSeq += 1;
-    return `u${this.obligationSeq}`;
+    return `${this.opts.resume?.idPrefix ?? ''}u${this.obligationSeq}`;
   }
 
   /** Tag filters and --start-at-step; inherited tags come from enclosing blocks. */
@@ -200,7 +211,11 @@ async function runBatch(state: RunState, play: Play, batch: readonly string[]): 
       state.counts(name).failed += 1;
       continue;
     }
-    runners.set(name, new HostRunner(state, play, host, scope, ps));
+    const runner = new HostRunner(state, play, host, scope, ps);
+    for (const o of opts.resume?.obligations ?? []) {
+      if (o.host === name && Number(o.stepId.split('.')[0]) === play.index) runner.adopt(o);
+    }
+    runners.set(name, runner);
   }
   let aborted = false;
   try {

@@ -57,6 +57,13 @@ export class HostRunner {
     }
   }
 
+  /** Takes over an obligation an interrupted run left open (resume). */
+  adopt(o: { readonly id: string; readonly stepId: string; readonly result: unknown }): void {
+    const step = findStep([...this.play.steps], o.stepId);
+    if (!step || step.undo.length === 0) return;
+    this.playUndo.push({ id: o.id, stepId: o.stepId, stepName: step.name, host: this.host.name, steps: step.undo, scope: { ...this.scope }, result: o.result, discharged: false });
+  }
+
   async dischargePlayUndo(): Promise<void> {
     await this.discharge(this.playUndo);
   }
@@ -133,8 +140,8 @@ export class HostRunner {
     const opts = this.state.opts;
     const def = opts.steps.get(step.type)!;
     this.state.emit({ type: 'step-start', play: this.play.index, stepId: step.id, name: step.name, stepType: step.type, host: this.host.name, phase });
-    if (phase === 'main' && opts.completed?.has(`${step.id}@${this.host.name}`)) {
-      this.endEvent(step, phase, 'skipped', false, 'already done in the resumed run', 0);
+    if (phase === 'main' && opts.resume?.completed.has(`${step.id}@${this.host.name}`)) {
+      this.endEvent(step, phase, 'skipped', false, 'done before the interruption', 0);
       return { status: 'skipped', ignored: false };
     }
     try {
@@ -330,6 +337,17 @@ export class HostRunner {
       if (this.state.opts.journal) await this.state.opts.journal.obligationDischarged(o, ok, msg);
     }
   }
+}
+
+export function findStep(steps: readonly Step[], id: string): Step | undefined {
+  for (const s of steps) {
+    if (s.id === id) return s;
+    if (s.kind === 'block') {
+      const f = findStep([...s.block, ...s.rescue, ...s.always], id);
+      if (f) return f;
+    }
+  }
+  return undefined;
 }
 
 interface StepRun {

@@ -92,4 +92,30 @@ describe('journal, signals and recover', function () {
     expect(journalText(t.journal)).to.not.include(SECRET);
     rmSync(t.dir, { recursive: true, force: true });
   });
+
+  it('resume continues after SIGKILL without repeating finished steps, and discharges the adopted undo', async () => {
+    const t = setup();
+    const count = join(t.dir, 'count');
+    writeFileSync(t.pb, [
+      'name: resume test', 'plays:', '  - name: p', '    hosts: localhost', '    steps:',
+      `      - {name: count, local: "echo x >> ${count}", register: c}`,
+      '      - name: open the door', `        local: "echo open > ${t.door}"`,
+      '        undo:', '          name: close the door', `          local: "echo closed > ${t.door}"`,
+      '      - {name: long work, pause: 2s}',
+      '      - {name: report, log: "rc was {{c.rc}}"}',
+    ].join('\n'));
+    const child = startRun(t);
+    await waitFor(child, '"pausing 2.0s"');
+    child.kill('SIGKILL');
+    await exited(child);
+    const res = spawnSync(process.execPath, [BIN, 'resume', '--journal-dir', t.journal, '-o', 'json'], { encoding: 'utf8', cwd: REPO_ROOT });
+    expect(res.status, res.stderr).to.equal(0);
+    expect(readFileSync(count, 'utf8')).to.equal('x\n');
+    expect(readFileSync(t.door, 'utf8').trim()).to.equal('closed');
+    expect(res.stdout).to.include('rc was 0');
+    expect(res.stdout).to.include('done before the interruption');
+    const runs = spawnSync(process.execPath, [BIN, 'runs', '--journal-dir', t.journal], { encoding: 'utf8' });
+    expect(runs.stdout).to.match(/ ok\s+\S+\s+\S+\s+0 /);
+    rmSync(t.dir, { recursive: true, force: true });
+  });
 });

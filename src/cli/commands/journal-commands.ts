@@ -2,7 +2,8 @@
 // obligations of a run that was killed (SIGKILL, power loss) before it could revert.
 
 import { resolve } from 'node:path';
-import type { Play, Playbook, Step, TaskStep } from '../../loader/ast.js';
+import type { Play, Playbook, TaskStep } from '../../loader/ast.js';
+import { findStep } from '../../engine/host-runner.js';
 import { formatDuration } from '../../loader/durations.js';
 import { findRun, listRuns, type RunSummaryInfo } from '../../journal/read.js';
 import { Journal } from '../../journal/journal.js';
@@ -55,10 +56,10 @@ function formatReport(r: RunSummaryInfo, s: Styler): string {
 }
 
 /** Refuses a new run while an earlier run on the same inventory left open obligations. */
-export function checkNoOpenRuns(dir: string, inventoryPath: string | null): void {
+export function checkNoOpenRuns(dir: string, inventoryPath: string | null, except?: string): void {
   const inv = inventoryPath === null ? null : resolve(inventoryPath);
   for (const r of listRuns(dir)) {
-    if (r.open.length === 0 || (r.header?.inventory ?? null) !== inv) continue;
+    if (r.open.length === 0 || (r.header?.inventory ?? null) !== inv || r.runId === except) continue;
     throw new UsageError(
       `run ${r.runId} on this inventory left ${r.open.length} undo step(s) open (${r.open.map((o) => `${o.host}: ${o.undo.join('; ')}`).join(', ')}).\n` +
         `Run 'stackplay recover ${r.runId}' first, or pass --force to start anyway (recorded in the journal).`,
@@ -66,16 +67,6 @@ export function checkNoOpenRuns(dir: string, inventoryPath: string | null): void
   }
 }
 
-function findStep(steps: readonly Step[], id: string): Step | undefined {
-  for (const s of steps) {
-    if (s.id === id) return s;
-    if (s.kind === 'block') {
-      const f = findStep([...s.block, ...s.rescue, ...s.always], id);
-      if (f) return f;
-    }
-  }
-  return undefined;
-}
 
 export async function recoverCommand(io: Io, dir: string, id: string | undefined, sources: Map<string, string>): Promise<number> {
   const r = findRun(dir, id);
@@ -123,4 +114,22 @@ export async function recoverCommand(io: Io, dir: string, id: string | undefined
   }
   journal.close();
   return code;
+}
+
+/** What `resume` needs from an interrupted run's journal. */
+export function resumeStateOf(r: RunSummaryInfo): import('../../engine/executor.js').ResumeState {
+  const completed = new Set<string>();
+  let resumes = 0;
+  for (const rec of r.records) {
+    if (rec.t === 'event' && rec.e.type === 'step-end' && rec.e.phase === 'main' && ['ok', 'changed', 'skipped'].includes(rec.e.status) && !rec.e.ignored) {
+      completed.add(`${rec.e.stepId}@${rec.e.host}`);
+    }
+    if (rec.t === 'event' && rec.e.type === 'run-start') resumes += 1;
+  }
+  return {
+    completed,
+    registered: r.registered,
+    obligations: r.open.map((o) => ({ id: o.id, stepId: o.stepId, host: o.host, result: o.result })),
+    idPrefix: `r${resumes}-`,
+  };
 }

@@ -31,6 +31,8 @@ export interface RunFlags {
   readonly playbookRef?: string;
   readonly inventoryPath?: string;
   readonly extraArgs?: readonly string[];
+  /** `stackplay resume`: continue this journaled run. */
+  readonly resume?: import('../../engine/executor.js').ResumeState;
 }
 
 export function newRunId(): string {
@@ -87,9 +89,9 @@ export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, ru
   if (!flags.dryRun && flags.journalDir !== undefined) {
     const { Journal } = await import('../../journal/journal.js');
     const { checkNoOpenRuns } = await import('./journal-commands.js');
-    if (!flags.force) checkNoOpenRuns(flags.journalDir, flags.inventoryPath ?? null);
+    if (!flags.force) checkNoOpenRuns(flags.journalDir, flags.inventoryPath ?? null, flags.resume ? runId : undefined);
     journal = new Journal(flags.journalDir, runId, input.secrets);
-    journal.header({
+    if (!flags.resume) journal.header({
       runId, playbook: flags.playbookRef ?? input.playbook.file, inventory: flags.inventoryPath ? resolve(flags.inventoryPath) : null,
       extraArgs: flags.extraArgs ?? [], cwd: process.cwd(), started: new Date().toISOString(), ...(flags.force ? { forced: true } : {}),
     });
@@ -123,6 +125,7 @@ export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, ru
       ...(flags.skipTags ? { skipTags: flags.skipTags } : {}),
       ...(flags.startAtStep !== undefined ? { startAt: flags.startAtStep } : {}),
       ...(journal ? { journal } : {}),
+      ...(flags.resume ? { resume: flags.resume } : {}),
     });
     await done;
     return summary.exitCode;
