@@ -12,6 +12,7 @@ import { registerInScope } from './scope.js';
 import { type Obligation, UndoScope } from './undo.js';
 import { makeStepContext } from './step-context.js';
 import { formatError, isUnreachable } from './errors.js';
+import { armDeadman, disarmDeadman } from './deadman.js';
 
 export interface HostPlayState {
   failed: boolean;
@@ -58,10 +59,13 @@ export class HostRunner {
   }
 
   /** Takes over an obligation an interrupted run left open (resume). */
-  adopt(o: { readonly id: string; readonly stepId: string; readonly result: unknown }): void {
+  adopt(o: { readonly id: string; readonly stepId: string; readonly result: unknown; readonly deadman?: ReadonlyArray<{ readonly host: string; readonly unit: string }> }): void {
     const step = findStep([...this.play.steps], o.stepId);
     if (!step || step.undo.length === 0) return;
-    this.playUndo.push({ id: o.id, stepId: o.stepId, stepName: step.name, host: this.host.name, steps: step.undo, scope: { ...this.scope }, result: o.result, discharged: false });
+    this.playUndo.push({
+      id: o.id, stepId: o.stepId, stepName: step.name, host: this.host.name, steps: step.undo, scope: { ...this.scope }, result: o.result,
+      discharged: false, ...(o.deadman ? { deadman: [...o.deadman] } : {}),
+    });
   }
 
   async dischargePlayUndo(): Promise<void> {
@@ -311,6 +315,7 @@ export class HostRunner {
     const description = step.undo.map((u) => u.name).join('; ');
     this.state.emit({ type: 'undo-registered', obligationId: o.id, stepId: step.id, host: this.host.name, description });
     if (this.state.opts.journal) await this.state.opts.journal.obligationOpened(o, []);
+    await armDeadman(this.state, step, o, scope, (m) => this.state.emit({ type: 'step-progress', stepId: step.id, host: this.host.name, message: m }));
     return o;
   }
 
@@ -319,6 +324,7 @@ export class HostRunner {
     if (pending.length === 0) return;
     this.state.emit({ type: 'phase', phase: 'reverting', message: `running ${pending.length} undo step(s) on ${this.host.name}` });
     for (const o of pending) {
+      await disarmDeadman(this.state, o);
       const scope: Record<string, unknown> = { ...o.scope, result: o.result ?? null };
       let ok = true;
       let msg: string | undefined;

@@ -14,6 +14,8 @@ export interface Obligation {
   readonly scope: Record<string, unknown>;
   result: unknown;
   discharged: boolean;
+  /** Dead-man timers armed on hosts for this obligation (disarmed when it is discharged). */
+  deadman?: Array<{ readonly host: string; readonly unit: string }>;
 }
 
 /** LIFO stack of obligations for one scope on one host. */
@@ -42,6 +44,8 @@ export interface RunJournalHooks {
   obligationOpened(o: Obligation, rendered: readonly unknown[]): Promise<void>;
   obligationResult(o: Obligation): Promise<void>;
   obligationDischarged(o: Obligation, ok: boolean, msg?: string): Promise<void>;
+  /** A dead-man timer was armed on a host (recorded so recover can disarm it). */
+  deadmanArmed?(o: Obligation, host: string, unit: string): void;
   /** Registered results, so `recover` and `resume` can rebuild a host's variables. */
   registered?(host: string, name: string, value: unknown): void;
 }

@@ -27,7 +27,8 @@ export type JournalRecord =
   | { readonly t: 'obligation'; readonly id: string; readonly stepId: string; readonly step: string; readonly host: string; readonly undo: readonly string[] }
   | { readonly t: 'obligation-result'; readonly id: string; readonly result: unknown }
   | { readonly t: 'discharged'; readonly id: string; readonly ok: boolean; readonly msg?: string; readonly by?: string }
-  | { readonly t: 'register'; readonly host: string; readonly name: string; readonly value: unknown };
+  | { readonly t: 'register'; readonly host: string; readonly name: string; readonly value: unknown }
+  | { readonly t: 'deadman'; readonly id: string; readonly host: string; readonly unit: string };
 
 export function defaultJournalDir(cwd = process.cwd()): string {
   return join(cwd, '.stackplay', 'runs');
@@ -74,6 +75,10 @@ export class Journal implements RunJournalHooks {
 
   async obligationDischarged(o: Obligation, ok: boolean, msg?: string): Promise<void> {
     this.write({ t: 'discharged', id: o.id, ok, ...(msg ? { msg } : {}) }, true);
+  }
+
+  deadmanArmed(o: Obligation, host: string, unit: string): void {
+    this.write({ t: 'deadman', id: o.id, host, unit }, true);
   }
 
   registered(host: string, name: string, value: unknown): void {

@@ -12,6 +12,7 @@ export interface OpenObligation {
   readonly host: string;
   readonly undo: readonly string[];
   readonly result: unknown;
+  readonly deadman?: ReadonlyArray<{ readonly host: string; readonly unit: string }>;
 }
 
 export interface RunSummaryInfo {
@@ -46,6 +47,9 @@ export function readRun(path: string): RunSummaryInfo {
     else if (r.t === 'obligation-result') {
       const o = obligations.get(r.id);
       if (o) obligations.set(r.id, { ...o, result: r.result });
+    } else if (r.t === 'deadman') {
+      const o = obligations.get(r.id);
+      if (o) obligations.set(r.id, { ...o, deadman: [...(o.deadman ?? []), { host: r.host, unit: r.unit }] });
     } else if (r.t === 'discharged' && r.ok) obligations.delete(r.id);
     else if (r.t === 'register') registered.set(r.host, { ...(registered.get(r.host) ?? {}), [r.name]: r.value });
     else if (r.t === 'event' && r.e.type === 'run-end') {

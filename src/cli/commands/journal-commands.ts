@@ -104,6 +104,11 @@ export async function recoverCommand(io: Io, dir: string, id: string | undefined
     const playbook: Playbook = { ...input.playbook, plays: [play] };
     const extraVars = { ...(r.registered.get(o.host) ?? {}), result: o.result ?? null, ...input.extraVars };
     const services = new DefaultRunServices({ inventory: input.inventory, secrets, cloudstackFactory });
+    for (const d of o.deadman ?? []) {
+      // the compensation runs now: its dead-man timer must not run it a second time later
+      const stop = await (await services.ssh(d.host)).exec(`systemctl stop ${d.unit}.timer`).catch((err: Error) => ({ rc: -1, stderr: err.message }));
+      if (stop.rc !== 0) io.err(`warning: could not disarm dead-man timer ${d.unit} on ${d.host}: ${String(stop.stderr).trim()}\n`);
+    }
     const summary = await runPlaybook({
       runId: `${r.runId}-recover`, playbook, inventory: input.inventory, steps: stepRegistry, extraVars, dryRun: false, forks: 1,
       secrets, services, sink: plainRenderer(io.out, io.style),
@@ -129,7 +134,7 @@ export function resumeStateOf(r: RunSummaryInfo): import('../../engine/executor.
   return {
     completed,
     registered: r.registered,
-    obligations: r.open.map((o) => ({ id: o.id, stepId: o.stepId, host: o.host, result: o.result })),
+    obligations: r.open.map((o) => ({ id: o.id, stepId: o.stepId, host: o.host, result: o.result, ...(o.deadman ? { deadman: o.deadman } : {}) })),
     idPrefix: `r${resumes}-`,
   };
 }
