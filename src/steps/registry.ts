@@ -10,6 +10,11 @@ import { logStep } from './builtin/log.js';
 import { pauseStep } from './builtin/pause.js';
 import { setStep } from './builtin/set.js';
 import { shellStep } from './remote/shell.js';
+import { copyStep } from './remote/copy.js';
+import { templateStep } from './remote/template.js';
+import { serviceStep } from './remote/service.js';
+import { waitForStep } from './remote/wait-for.js';
+import { followStep } from './remote/follow.js';
 import { httpStep } from './http.js';
 import { cloudstackStep } from './cloudstack/api-call.js';
 import { settingStep } from './cloudstack/setting.js';
@@ -20,6 +25,7 @@ import { routersStep } from './cloudstack/routers.js';
 
 const ALL: ReadonlyArray<StepDefinition<never>> = [
   assertStep, setStep, logStep, failStep, pauseStep, localStep, flushHandlersStep, shellStep,
+  copyStep, templateStep, serviceStep, waitForStep, followStep,
   httpStep, cloudstackStep, settingStep, waitStep, factsStep, systemVmsStep, routersStep,
 ] as unknown as ReadonlyArray<StepDefinition<never>>;
 

@@ -1,9 +1,13 @@
-// Shared by `shell` (on a host) and `local` (on the runner): guards, become, cwd, env, streaming of
-// output lines, ok_codes and the registered result (rc, stdout, stderr, lines).
+// Shared by `shell` (on a host), `local` (on the runner) and the other remote steps: guards, become,
+// cwd, env, streaming of output lines, ok_codes and the registered result (rc, stdout, stderr, lines).
 
-import type { RemoteTransport } from '../../transports/types.js';
+import { isUnknown } from '../../expr/unknown.js';
+import type { ExecResult, RemoteTransport } from '../../transports/types.js';
 import { StepFailedError, type ArgSpec, type StepContext, type StepOutcome } from '../types.js';
 import { shellQuote } from '../../util/shell-quote.js';
+import { lineSplitter } from './lines.js';
+
+export { lineSplitter } from './lines.js';
 
 export interface CommandArgs {
   command: string;
@@ -18,93 +22,145 @@ export interface CommandArgs {
   ok_codes?: number[];
 }
 
+/** What `become` needs, shared by every step that runs commands (shell, service, copy, …). */
+export interface BecomeArgs {
+  become?: boolean;
+  become_user?: string;
+  become_password?: string;
+}
+
+export const BECOME_ARGS: Readonly<Record<string, ArgSpec>> = {
+  become: { type: 'boolean', description: 'run through sudo (password from become_password or the inventory, never on argv)' },
+  become_user: { type: 'string', description: 'sudo target user (default root)' },
+  become_password: { type: 'string', description: 'sudo password (use a secret); sent on stdin' },
+};
+
 export const COMMAND_ARGS: Readonly<Record<string, ArgSpec>> = {
   command: { type: 'string', required: true, description: 'command line run by the shell (use {{quote x}} for values)' },
   stdin: { type: 'string', description: 'text written to the command\'s standard input' },
-  env: { type: 'map', description: 'environment variables for the command' },
+  env: { type: 'map', description: 'environment variables for the command (visible in ps: no secrets, use stdin)' },
   cwd: { type: 'string', description: 'working directory' },
-  become: { type: 'boolean', description: 'run through sudo (password from become_password or the inventory, never on argv)' },
-  become_user: { type: 'string', description: 'sudo target user (default root)' },
-  become_password: { type: 'string', description: 'sudo password (use a secret)' },
+  ...BECOME_ARGS,
   creates: { type: 'string', description: 'skip when this path exists' },
   removes: { type: 'string', description: 'skip unless this path exists' },
   ok_codes: { type: 'list', description: 'exit codes that count as success (default [0])' },
 };
 
-export function buildCommand(args: CommandArgs, becomePassword: string | undefined): { command: string; stdin?: string } {
-  let cmd = args.command;
-  if (args.cwd !== undefined) cmd = `cd ${shellQuote(args.cwd)} && ${cmd}`;
-  if (!args.become) return args.stdin === undefined ? { command: cmd } : { command: cmd, stdin: args.stdin };
-  const user = shellQuote(args.become_user ?? 'root');
-  if (becomePassword === undefined) {
-    const command = `sudo -n -H -u ${user} -- /bin/sh -c ${shellQuote(cmd)}`;
-    return args.stdin === undefined ? { command } : { command, stdin: args.stdin };
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function envPrefix(env: Readonly<Record<string, unknown>> | undefined): string {
+  if (!env) return '';
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(env)) {
+    if (!ENV_NAME.test(k)) throw new StepFailedError(`env: invalid variable name ${JSON.stringify(k)}`);
+    parts.push(`${k}=${shellQuote(String(v))}`);
   }
-  // the password goes to sudo on stdin (-S) with an empty prompt, never on the command line
-  return { command: `sudo -S -p '' -H -u ${user} -- /bin/sh -c ${shellQuote(cmd)}`, stdin: `${becomePassword}\n${args.stdin ?? ''}` };
+  return parts.length > 0 ? `export ${parts.join(' ')}; ` : '';
 }
 
-export async function guardSkip(transport: RemoteTransport, args: CommandArgs): Promise<string | undefined> {
-  if (args.creates !== undefined && (await exists(transport, args.creates))) return `skipped: ${args.creates} exists`;
-  if (args.removes !== undefined && !(await exists(transport, args.removes))) return `skipped: ${args.removes} does not exist`;
-  return undefined;
+export interface BuiltCommand {
+  readonly command: string;
+  readonly stdin?: string;
 }
 
-async function exists(transport: RemoteTransport, path: string): Promise<boolean> {
-  const r = await transport.exec(`test -e ${shellQuote(path)}`);
-  return r.rc === 0;
+/**
+ * The command line sent to the host. With `become`, env and cwd go inside the sudo'd shell (sudo
+ * resets the environment, and the directory may be readable only by the target user). A password goes
+ * to sudo on stdin, never on argv; when sudo turns out not to need it (root, NOPASSWD, cached
+ * credentials), the script consumes the password line itself so the command never reads it.
+ */
+export function buildCommand(args: CommandArgs, becomePassword: string | undefined): BuiltCommand {
+  let script = args.command;
+  if (args.cwd !== undefined) script = `cd ${shellQuote(args.cwd)} && ${script}`;
+  script = envPrefix(args.env) + script;
+  const withStdin = (command: string, stdin: string | undefined): BuiltCommand => (stdin === undefined ? { command } : { command, stdin });
+  if (!args.become) return withStdin(script, args.stdin);
+  const user = shellQuote(args.become_user ?? 'root');
+  const inner = `/bin/sh -c ${shellQuote(script)}`;
+  if (becomePassword === undefined) return withStdin(`sudo -n -H -u ${user} -- ${inner}`, args.stdin);
+  const command = `if sudo -n -u ${user} true 2>/dev/null; then IFS= read -r _ || :; exec sudo -n -H -u ${user} -- ${inner}; `
+    + `else exec sudo -S -p '' -H -u ${user} -- ${inner}; fi`;
+  return withStdin(command, `${becomePassword}\n${args.stdin ?? ''}`);
 }
 
-/** Splits streamed chunks into lines and reports each complete line. */
-export function lineSplitter(emit: (line: string) => void): { push(chunk: string): void; flush(): void } {
-  let buf = '';
-  return {
-    push(chunk) {
-      buf += chunk;
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        emit(buf.slice(0, i).replace(/\r$/, ''));
-        buf = buf.slice(i + 1);
-      }
-    },
-    flush() {
-      if (buf.length > 0) emit(buf);
-      buf = '';
-    },
-  };
+/** The sudo password for a step: its own argument, else the inventory's; registered as a secret. */
+export function becomePasswordFor(ctx: StepContext, args: BecomeArgs): string | undefined {
+  if (!args.become) return undefined;
+  const pw = args.become_password ?? ctx.host.becomePassword ?? ctx.host.password;
+  if (pw) ctx.secrets.add(pw);
+  return pw || undefined;
 }
 
-export async function runCommand(ctx: StepContext, transport: RemoteTransport, args: CommandArgs): Promise<StepOutcome> {
-  const skip = await guardSkip(transport, args);
-  if (skip !== undefined) return { changed: false, msg: skip, result: { skipped: true, rc: null, stdout: '', stderr: '', lines: [] } };
-  const becomePassword = args.become_password ?? ctx.host.becomePassword ?? ctx.host.password;
-  if (args.become && becomePassword) ctx.secrets.add(becomePassword);
-  const built = buildCommand(args, args.become ? becomePassword : undefined);
-  const env = args.env ? Object.fromEntries(Object.entries(args.env).map(([k, v]) => [k, String(v)])) : undefined;
+export interface ExecShellOptions {
+  /** Send output lines to ctx.output as they arrive. */
+  readonly stream?: boolean;
+  readonly timeoutMs?: number;
+}
+
+/** Runs a command (become, env, cwd applied); a non-zero rc is returned, not thrown. */
+export async function execShell(ctx: StepContext, transport: RemoteTransport, args: CommandArgs, o: ExecShellOptions = {}): Promise<ExecResult> {
+  const built = buildCommand(args, becomePasswordFor(ctx, args));
   const out = lineSplitter((l) => ctx.output(l, 'stdout'));
   const err = lineSplitter((l) => ctx.output(l, 'stderr'));
+  const timeoutMs = o.timeoutMs ?? ctx.timeoutMs;
   const res = await transport.exec(built.command, {
     ...(built.stdin !== undefined ? { stdin: built.stdin } : {}),
-    ...(env ? { env } : {}),
     signal: ctx.signal,
-    ...(ctx.timeoutMs !== undefined ? { timeoutMs: ctx.timeoutMs } : {}),
-    onStdout: (c) => out.push(c),
-    onStderr: (c) => err.push(c),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(o.stream ? { onStdout: (c: string) => out.push(c), onStderr: (c: string) => err.push(c) } : {}),
   });
   out.flush();
   err.flush();
-  const stdout = res.stdout.replace(/\n$/, '');
-  const result = { rc: res.rc, signal: res.signal, stdout, stderr: res.stderr.replace(/\n$/, ''), lines: stdout === '' ? [] : stdout.split('\n') };
+  return res;
+}
+
+/** Evaluates creates/removes (with become when set: the path may be visible only to root). */
+export async function guardSkip(transport: RemoteTransport, args: CommandArgs, ctx?: StepContext): Promise<string | undefined> {
+  const exists = async (path: string): Promise<boolean> => {
+    const test = `test -e ${shellQuote(path)}`;
+    if (!ctx) return (await transport.exec(test)).rc === 0;
+    return (await execShell(ctx, transport, { command: test, become: args.become, become_user: args.become_user, become_password: args.become_password })).rc === 0;
+  };
+  if (args.creates !== undefined && (await exists(args.creates))) return `skipped: ${args.creates} exists`;
+  if (args.removes !== undefined && !(await exists(args.removes))) return `skipped: ${args.removes} does not exist`;
+  return undefined;
+}
+
+function trimNl(s: string): string {
+  return s.replace(/\n$/, '');
+}
+
+/** The last meaningful output line, for the failure message. */
+export function lastLine(res: ExecResult): string {
+  return (res.stderr.trim() || res.stdout.trim()).split('\n').slice(-1)[0] ?? '';
+}
+
+export async function runCommand(ctx: StepContext, transport: RemoteTransport, args: CommandArgs): Promise<StepOutcome> {
+  const skip = await guardSkip(transport, args, ctx);
+  if (skip !== undefined) return { changed: false, msg: skip, result: { skipped: true, rc: null, stdout: '', stderr: '', lines: [] } };
+  const res = await execShell(ctx, transport, args, { stream: true });
+  const stdout = trimNl(res.stdout);
+  const result = { rc: res.rc, signal: res.signal, stdout, stderr: trimNl(res.stderr), lines: stdout === '' ? [] : stdout.split('\n') };
   const okCodes = args.ok_codes ?? [0];
   if (res.rc === null || !okCodes.includes(res.rc)) {
-    const last = (res.stderr.trim() || res.stdout.trim()).split('\n').slice(-1)[0] ?? '';
+    const last = lastLine(res);
     throw new StepFailedError(`${res.rc === null ? `killed by signal ${res.signal}` : `exit code ${res.rc}`}${last ? `: ${last}` : ''}`, result);
   }
   return { changed: true, result };
 }
 
-export async function planCommand(transport: RemoteTransport, args: CommandArgs, where: string): Promise<StepOutcome> {
-  const skip = await guardSkip(transport, args);
+/** The first argument a dry run cannot know (rendered from an unknown result), if any. */
+export function unknownArg(args: object): { name: string; reason: string } | undefined {
+  for (const [name, v] of Object.entries(args)) if (isUnknown(v)) return { name, reason: v.reason };
+  return undefined;
+}
+
+/** Dry run: guards are evaluated live; the plan shows the rendered command. */
+export async function planCommand(transport: RemoteTransport, args: CommandArgs, where: string, ctx?: StepContext): Promise<StepOutcome> {
+  const u = unknownArg({ creates: args.creates, removes: args.removes });
+  if (u) return { changed: true, unknown: `${u.name} is unknown in a dry run: ${u.reason}`, plan: `would run on ${where} unless ${u.name} says otherwise` };
+  const skip = await guardSkip(transport, args, ctx);
   if (skip !== undefined) return { changed: false, msg: skip, plan: skip, result: { skipped: true } };
-  return { changed: true, plan: `would run on ${where}: ${args.become ? 'sudo ' : ''}${args.command}` };
+  const cmd = isUnknown(args.command) ? `<unknown until run: ${args.command.reason}>` : args.command;
+  return { changed: true, plan: `would run on ${where}: ${args.become ? 'sudo ' : ''}${cmd}` };
 }

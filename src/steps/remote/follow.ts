@@ -1,0 +1,188 @@
+// `follow`: start a long command detached on the host (it survives the SSH connection dropping), then
+// follow its log by polling from a byte offset, so a reconnect resumes exactly where it left off. Lines
+// stream to the task list and are mapped to progress, phases (subtasks) and counters; failure patterns
+// fail the step even when the command exits 0 (cloudstack-sysvmadm does). On interrupt or timeout the
+// remote command is stopped (on_interrupt: kill) or left running.
+
+import { createHash } from 'node:crypto';
+import { Unknown } from '../../expr/unknown.js';
+import { formatDuration, parseDuration } from '../../loader/durations.js';
+import type { RemoteTransport } from '../../transports/types.js';
+import { defineStep, StepFailedError, type StepContext } from '../types.js';
+import { Budget } from './budget.js';
+import { BECOME_ARGS, execShell, lastLine, unknownArg, type BecomeArgs } from './command.js';
+import { compileRules, LineTracker, ruleProblems } from './follow-rules.js';
+import {
+  aliveCommand, followFiles, killCommand, parseRc, readLogCommand, readPidCommand, readRcCommand, startCommand, type FollowFiles,
+} from './follow-remote.js';
+import { completeLines } from './lines.js';
+import { isUnreachableError, reconnect } from './reconnect.js';
+
+export interface FollowArgs extends BecomeArgs {
+  command: string;
+  log?: string;
+  cwd?: string;
+  env?: Record<string, unknown>;
+  progress?: unknown;
+  success?: unknown;
+  failure?: unknown;
+  ok_codes?: number[];
+  timeout?: unknown;
+  poll_interval?: unknown;
+  reconnect_timeout?: unknown;
+  on_interrupt?: 'kill' | 'leave';
+}
+
+function defaultLog(ctx: StepContext, command: string): string {
+  const run = ctx.vars['run'];
+  const runId = run !== null && typeof run === 'object' ? String((run as { id?: unknown }).id ?? 'run') : 'run';
+  const hash = createHash('sha256').update(command).digest('hex').slice(0, 8);
+  return `/tmp/stackplay-follow-${`${runId}-${ctx.hostName}`.replace(/[^A-Za-z0-9._-]/g, '_')}-${hash}.log`;
+}
+
+/** Stops the remote command after an interrupt or timeout; says what happened (never throws). */
+async function stopRemote(ctx: StepContext, t: RemoteTransport, f: FollowFiles, args: FollowArgs): Promise<string> {
+  // The step's signal is already aborted: these commands run without it, each with a short deadline.
+  const run = (command: string) => t.exec(command, { timeoutMs: 15_000 });
+  const become = { become: args.become, become_user: args.become_user, become_password: args.become_password };
+  try {
+    const pidText = (await run(readPidCommand(f))).stdout;
+    const pid = parseRc(pidText);
+    if (pid === null) return `the remote command could not be stopped (no process id in ${f.pid}); its log is ${f.log}`;
+    const sudo = async (command: string) => execShell({ ...ctx, signal: new AbortController().signal }, t, { ...become, command }, { timeoutMs: 15_000 });
+    const k = await sudo(killCommand(f, pid));
+    if (k.rc !== 0) return `stopping the remote command (pid ${pid}) failed: ${lastLine(k) || `exit code ${k.rc}`}`;
+    for (let i = 0; i < 50; i++) {
+      if ((await run(aliveCommand(pid))).rc !== 0) return `stopped the remote command (pid ${pid})`;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return `sent TERM to the remote command (pid ${pid}); it is still running`;
+  } catch (err) {
+    return `the remote command could not be stopped: ${(err as Error).message}`;
+  }
+}
+
+export const followStep = defineStep<FollowArgs>({
+  name: 'follow',
+  summary: 'Start a long command detached on the host and follow its output (progress, failure lines, reconnects)',
+  description: 'The command runs under nohup with its output in `log` (exit code in LOG.rc, pid in LOG.pid), so it '
+    + 'survives a dropped connection; the step polls the log from a byte offset and reconnects when the connection '
+    + 'drops. progress: list of {pattern, message, phase, count} (named groups with digits become counters; '
+    + 'phase: true starts a subtask). failure: patterns whose lines fail the step even on exit code 0. success: '
+    + 'patterns that must each match some line. Registers rc, lines, failures, counts, phases, log, pid.',
+  args: {
+    command: { type: 'string', required: true, description: 'command line run detached by sh (use {{quote x}} for values)' },
+    log: { type: 'string', description: 'output file on the host (default /tmp/stackplay-follow-<run>-<host>-<hash>.log)' },
+    cwd: { type: 'string', description: 'working directory of the command' },
+    env: { type: 'map', description: 'environment variables (visible in ps: no secrets)' },
+    progress: { type: 'list', description: 'rules {pattern, message?, phase?, count?} mapping lines to progress', raw: true },
+    success: { type: 'string-list', description: 'regexes that must each match at least one line', raw: true },
+    failure: { type: 'string-list', description: 'regexes: a matching line fails the step (even on exit code 0)', raw: true },
+    ok_codes: { type: 'list', description: 'exit codes that count as success (default [0])' },
+    timeout: { type: 'duration', description: 'give up after this long (default: no limit)' },
+    poll_interval: { type: 'duration', description: "pause between reads of the log (default '2s')" },
+    reconnect_timeout: { type: 'duration', description: "how long to try reconnecting after the connection drops (default '10m')" },
+    on_interrupt: { type: 'string', enum: ['kill', 'leave'], description: 'on interrupt or timeout: stop the remote command (kill, default) or leave it running' },
+    ...BECOME_ARGS,
+  },
+  primary: 'command',
+  effect: 'write',
+  runsOn: 'host',
+  validate(args, report) {
+    for (const p of ruleProblems(args['progress'], args['success'], args['failure'])) report(p.arg, 'bad-value', p.message);
+  },
+  describe: (args) => `run detached and follow: ${args.command}`,
+  async check(ctx, args) {
+    compileRules(args.progress, args.success, args.failure);
+    const u = unknownArg(args);
+    const cmd = u ? `<${u.name} unknown until run: ${u.reason}>` : args.command;
+    const log = args.log ?? (u ? '<log>' : defaultLog(ctx, args.command));
+    const why = 'output of a followed command (dry run)';
+    return {
+      changed: true, plan: `would start on ${ctx.hostName}, detached${args.become ? ' with sudo' : ''} (output in ${log}): ${cmd}`,
+      result: { rc: new Unknown(`exit code of '${cmd}' (dry run)`), lines: new Unknown(why), failures: new Unknown(why), counts: new Unknown(why), log },
+    };
+  },
+  async apply(ctx, args) {
+    const rules = compileRules(args.progress, args.success, args.failure);
+    const f = followFiles(args.log ?? defaultLog(ctx, args.command));
+    const become = { become: args.become, become_user: args.become_user, become_password: args.become_password };
+    const pollMs = parseDuration(args.poll_interval ?? '2s') ?? 2000;
+    let t = await ctx.services.ssh(ctx.hostName);
+    const started = await execShell(ctx, t, { ...become, command: startCommand(args.command, f, args.cwd), ...(args.env ? { env: args.env } : {}) });
+    if (started.rc !== 0) throw new StepFailedError(`could not start the command on ${ctx.hostName}: ${lastLine(started) || `exit code ${started.rc}`}`);
+    const pid = parseRc((await execShell(ctx, t, { ...become, command: readPidCommand(f) })).stdout);
+    ctx.services.record('change', { kind: 'detached-command', host: ctx.hostName, log: f.log, pid });
+    ctx.progress(`started${pid !== null ? ` (pid ${pid})` : ''}; following ${f.log}`);
+
+    const tracker = new LineTracker(rules, { progress: (m) => ctx.progress(m), subtask: (id, title) => ctx.subtask(id, title) });
+    const lines: string[] = [];
+    const budget = new Budget(ctx, args.timeout === undefined ? Infinity : parseDuration(args.timeout) ?? Infinity);
+    let offset = 0;
+    let rc: number | null = null;
+    let stop: 'interrupted' | 'timed out' | null = null;
+    const result = (): Record<string, unknown> => ({
+      rc, lines, failures: tracker.failures, counts: tracker.counts, phases: tracker.phases(), log: f.log, pid,
+    });
+    for (;;) {
+      try {
+        const r = await execShell(ctx, t, { ...become, command: readRcCommand(f) });
+        const ended = r.rc === 0 ? parseRc(r.stdout) : null;
+        const out = await execShell(ctx, t, { ...become, command: readLogCommand(f, offset) });
+        if (out.rc === 0) {
+          const chunk = completeLines(out.stdout, ended !== null);
+          offset += chunk.bytes;
+          for (const line of chunk.lines) {
+            lines.push(line);
+            ctx.output(line);
+            tracker.line(line);
+          }
+        }
+        if (ended !== null) {
+          rc = ended;
+          break;
+        }
+      } catch (err) {
+        if (ctx.signal.aborted) {
+          stop = 'interrupted';
+          break;
+        }
+        if (!isUnreachableError(err)) throw err;
+        ctx.warn(`${ctx.hostName}: connection lost while following ${f.log}; reconnecting (the command keeps running)`);
+        const again = await reconnect(ctx, ctx.hostName, {
+          budget: new Budget(ctx, parseDuration(args.reconnect_timeout ?? '10m') ?? 600_000), intervalMs: pollMs,
+          onAttempt: (n, last) => ctx.progress(`reconnecting to ${ctx.hostName} (attempt ${n}${last ? `: ${last}` : ''})`),
+        });
+        if (!again.ok) {
+          if (again.interrupted) {
+            stop = 'interrupted';
+            break;
+          }
+          tracker.finish(false);
+          throw new StepFailedError(`lost the connection to ${ctx.hostName} and could not reconnect: ${again.lastError}; the command may still run (log ${f.log})`, result());
+        }
+        t = again.transport;
+        continue;
+      }
+      if (ctx.signal.aborted) stop = 'interrupted';
+      else if (budget.expired()) stop = 'timed out';
+      if (stop !== null) break;
+      await budget.sleep(pollMs);
+    }
+
+    if (stop !== null) {
+      tracker.finish(false);
+      const what = stop === 'timed out' ? `timed out after ${formatDuration(budget.limitMs)}` : 'interrupted';
+      const fate = (args.on_interrupt ?? 'kill') === 'kill' ? await stopRemote(ctx, t, f, args) : `the remote command keeps running (log ${f.log})`;
+      throw new StepFailedError(`${what}; ${fate}`, result());
+    }
+    const problems: string[] = [];
+    if (!(args.ok_codes ?? [0]).includes(rc ?? -1)) problems.push(`exit code ${rc}`);
+    if (tracker.failures.length > 0) problems.push(`${tracker.failures.length} failure line(s), first: ${tracker.failures[0]}`);
+    const missing = tracker.missingSuccess();
+    if (missing.length > 0) problems.push(`no line matched ${missing.map((s) => `/${s}/`).join(', ')}`);
+    tracker.finish(problems.length === 0);
+    if (problems.length > 0) throw new StepFailedError(problems.join('; '), result());
+    return { changed: true, msg: `exit code ${rc}, ${lines.length} line(s)`, result: result() };
+  },
+});

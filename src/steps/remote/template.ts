@@ -1,0 +1,62 @@
+// `template`: render a local Handlebars file with the step's variables and put the result on the host
+// like `copy` does. Template errors point at the template file's own line and column.
+
+import { isUnknown } from '../../expr/unknown.js';
+import { render, TemplateError } from '../../template/index.js';
+import { defineStep, StepFailedError, type StepContext } from '../types.js';
+import { unknownArg } from './command.js';
+import { readSource } from './local-source.js';
+import { applyPut, checkPut, PUT_ARGS, type PutArgs } from './put-file.js';
+
+export interface TemplateArgs extends PutArgs {
+  src: string;
+  vars?: Record<string, unknown>;
+}
+
+function position(text: string, offset: number): string {
+  const before = text.slice(0, offset).split('\n');
+  return `${before.length}:${(before[before.length - 1]?.length ?? 0) + 1}`;
+}
+
+/** Renders the template; an Unknown (dry run) comes back as such. */
+async function renderSource(ctx: StepContext, args: TemplateArgs): Promise<{ data: Buffer; name: string } | { unknown: string }> {
+  const s = await readSource(ctx, args.src);
+  const text = s.data.toString('utf8');
+  let out: unknown;
+  try {
+    out = render(text, { ...ctx.vars, ...(args.vars ?? {}) });
+  } catch (err) {
+    if (err instanceof TemplateError) throw new StepFailedError(`${s.path}:${position(text, err.offset)}: ${err.message}`);
+    throw err;
+  }
+  if (isUnknown(out)) return { unknown: out.reason };
+  const rendered = typeof out === 'string' ? out : typeof out === 'object' && out !== null ? JSON.stringify(out) : String(out);
+  return { data: Buffer.from(rendered, 'utf8'), name: s.name };
+}
+
+export const templateStep = defineStep<TemplateArgs>({
+  name: 'template',
+  summary: 'Render a local Handlebars template with the step\'s variables and upload it; changed only when different',
+  description: 'The template file uses the same Handlebars dialect and helpers as playbook strings (strict: an undefined '
+    + 'variable is an error at the template\'s line and column). vars adds variables for this template only.',
+  args: {
+    src: { type: 'string', required: true, description: 'local template file (relative to the playbook directory)' },
+    vars: { type: 'map', description: 'extra variables for the template' },
+    ...PUT_ARGS,
+  },
+  effect: 'write',
+  runsOn: 'host',
+  describe: (args) => `render ${args.src} to ${args.dest}`,
+  async check(ctx, args) {
+    const u = unknownArg(args);
+    if (u) return { changed: true, unknown: `${u.name} is unknown in a dry run: ${u.reason}`, plan: `would render ${String(args.src)}` };
+    const r = await renderSource(ctx, args);
+    if ('unknown' in r) return { changed: true, unknown: `the rendered template depends on an unknown value: ${r.unknown}`, plan: `would render ${args.src} to ${args.dest}` };
+    return checkPut(ctx, args, r.data, r.name);
+  },
+  async apply(ctx, args) {
+    const r = await renderSource(ctx, args);
+    if ('unknown' in r) throw new StepFailedError(`template ${args.src} rendered an unknown value: ${r.unknown}`);
+    return applyPut(ctx, args, r.data, r.name);
+  },
+});
