@@ -3,9 +3,17 @@
 
 export type LineStarts = readonly number[];
 
+/** Where each line starts. Like Handlebars' lexer, '\r\n', a lone '\r' and '\n' all end a line. */
 export function lineStarts(source: string): LineStarts {
   const starts = [0];
-  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
+  for (let i = 0; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13) {
+      if (source.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    }
+  }
   return starts;
 }
 

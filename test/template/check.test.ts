@@ -76,3 +76,15 @@ describe('template checkTemplate', () => {
     expect(result.problem).to.equal(result.problems[0]);
   });
 });
+
+describe('template positions with any line ending', () => {
+  for (const [name, eol] of [['\\n', '\n'], ['\\r\\n', '\r\n'], ['\\r', '\r']] as const) {
+    it(`maps Handlebars line/column to offsets with ${name} line ends`, () => {
+      const source = `a${eol}b${eol}  {{#if x}}{{/iff}}`;
+      const result = checkTemplate(source);
+      expect(result.ok).to.equal(false);
+      if (result.ok) return;
+      expect(source.slice(result.problem.offset, result.problem.offset + result.problem.length)).to.equal('{{/iff}}');
+    });
+  }
+});

@@ -192,3 +192,19 @@ describe('template render', () => {
     expect(() => render('v={{n}}', {})).to.throw(TemplateError, "undefined variable 'n'");
   });
 });
+
+describe('template error offsets with any line ending', () => {
+  for (const eol of ['\n', '\r\n', '\r']) {
+    it(`points at the path after ${JSON.stringify(eol)} line ends`, () => {
+      const source = `a${eol}b${eol}  {{x.y}}`;
+      try {
+        render(source, { x: {} });
+        expect.fail('should throw');
+      } catch (e) {
+        expect(e).to.be.instanceOf(TemplateError);
+        const { offset, length } = e as TemplateError;
+        expect(source.slice(offset, offset + length)).to.equal('x.y');
+      }
+    });
+  }
+});
