@@ -6,6 +6,7 @@ export type Release = () => void;
 export class ChannelLimiter {
   private active = 0;
   private readonly waiters: Array<(release: Release) => void> = [];
+  private releaseWatchers: Array<() => void> = [];
 
   constructor(private readonly max: number) {
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxChannelsPerHost must be a positive integer, got ${max}`);
@@ -31,6 +32,11 @@ export class ChannelLimiter {
     });
   }
 
+  /** Resolves the next time any slot is released (used to retry after the server refused a channel). */
+  nextRelease(): Promise<void> {
+    return new Promise((resolve) => this.releaseWatchers.push(resolve));
+  }
+
   private releaser(): Release {
     let released = false;
     return () => {
@@ -39,6 +45,9 @@ export class ChannelLimiter {
       const next = this.waiters.shift();
       if (next) next(this.releaser()); // hand the slot over: `active` stays the same
       else this.active--;
+      const watchers = this.releaseWatchers;
+      this.releaseWatchers = [];
+      for (const w of watchers) w();
     };
   }
 }

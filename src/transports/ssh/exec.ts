@@ -5,7 +5,8 @@ import { StringDecoder } from 'node:string_decoder';
 import type { ClientChannel } from 'ssh2';
 import type { ExecOptions, ExecResult } from '../types.js';
 import { ExecAbortedError, TimeoutError, UnreachableError, type SshError } from './errors.js';
-import type { ChannelHost } from './channel-host.js';
+import { openSessionChannel, type ChannelHost } from './channel-host.js';
+import { EXEC_MARKER_VAR, newExecMarker, stopRemote } from './remote-kill.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -26,7 +27,9 @@ export function envPrefix(env: Readonly<Record<string, string>> | undefined): st
 }
 
 export function runExec(host: ChannelHost, command: string, opts: ExecOptions = {}): Promise<ExecResult> {
-  const full = envPrefix(opts.env) + command;
+  // The marker lets us find and stop the command's processes if it times out or is aborted.
+  const marker = newExecMarker();
+  const full = `export ${EXEC_MARKER_VAR}=${marker}; ${envPrefix(opts.env)}${command}`;
   return new Promise<ExecResult>((resolve, reject) => {
     let done = false;
     let channel: ClientChannel | null = null;
@@ -43,16 +46,13 @@ export function runExec(host: ChannelHost, command: string, opts: ExecOptions = 
       if (timer) clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
       untrack();
-      release?.();
+      // An open channel keeps its slot until its close arrives (sshd still counts the session until then).
+      if (!channel) release?.();
     };
     const fail = (err: SshError): void => {
       if (done) return;
       cleanup();
-      if (channel) {
-        // Best effort: OpenSSH ≥ 7.9 delivers signals; closing the channel hangs up on the command anyway.
-        try { channel.signal('TERM'); } catch { /* channel already gone */ }
-        try { channel.close(); } catch { /* idem */ }
-      }
+      if (channel) stopRemote(host, channel, marker);
       reject(err);
     };
     const onAbort = (): void => fail(new ExecAbortedError(host.hostName, opts.signal?.reason));
@@ -65,17 +65,11 @@ export function runExec(host: ChannelHost, command: string, opts: ExecOptions = 
       : null;
     const untrack = host.track(fail);
 
-    void host.limiter.acquire().then((rel) => {
-      if (done) return rel();
-      release = rel;
-      host.client.exec(full, opts.pty ? { pty: true } : {}, (err, ch) => {
+    const onOpen = (ch: ClientChannel, rel: () => void): void => {
+        release = rel;
         if (done) {
-          if (!err) ch.close();
-          return;
-        }
-        if (err) {
-          fail(host.deadError() ?? new UnreachableError(host.hostName, 'other',
-            `cannot open a session channel on ${host.hostName}: ${err.message}`, { cause: err }));
+          ch.close();
+          ch.once('close', rel);
           return;
         }
         channel = ch;
@@ -96,6 +90,7 @@ export function runExec(host: ChannelHost, command: string, opts: ExecOptions = 
           else if (typeof signalName === 'string') sig = signalName.replace(/^SIG/, '');
         });
         ch.on('close', () => {
+          release?.();
           if (done) return;
           const dead = host.deadError();
           if (dead && rc === null && sig === null) return fail(dead);
@@ -108,7 +103,11 @@ export function runExec(host: ChannelHost, command: string, opts: ExecOptions = 
         });
         if (opts.stdin !== undefined) ch.end(opts.stdin);
         else ch.end();
+    };
+    openSessionChannel<ClientChannel>(host, (cb) => host.client.exec(full, opts.pty ? { pty: true } : {}, cb), () => done, onOpen)
+      .catch((err: Error) => {
+        fail(host.deadError() ?? new UnreachableError(host.hostName, 'other',
+          `cannot open a session channel on ${host.hostName}: ${err.message}`, { cause: err }));
       });
-    });
   });
 }

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { SFTPWrapper, Stats } from 'ssh2';
 import type { RemoteStat } from '../types.js';
-import type { ChannelHost } from './channel-host.js';
+import { openSessionChannel, type ChannelHost } from './channel-host.js';
 import { SftpError, UnreachableError, type SshError } from './errors.js';
 
 const NO_SUCH_FILE = 2;
@@ -19,21 +19,18 @@ export class SftpSession {
 
   private open(): Promise<SFTPWrapper> {
     if (this.session) return this.session;
-    const p = this.host.limiter.acquire().then((release) => new Promise<SFTPWrapper>((resolve, reject) => {
-      this.host.client.sftp((err, sftp) => {
-        if (err) {
-          release();
-          reject(this.host.deadError() ?? new UnreachableError(this.host.hostName, 'other',
-            `cannot start the sftp subsystem on ${this.host.hostName}: ${err.message}`, { cause: err }));
-          return;
-        }
+    const p = new Promise<SFTPWrapper>((resolve, reject) => {
+      openSessionChannel<SFTPWrapper>(this.host, (cb) => this.host.client.sftp(cb), () => false, (sftp, release) => {
         sftp.once('close', () => {
           release();
           if (this.session === p) this.session = null;
         });
         resolve(sftp);
+      }).catch((err: Error) => {
+        reject(this.host.deadError() ?? new UnreachableError(this.host.hostName, 'other',
+          `cannot start the sftp subsystem on ${this.host.hostName}: ${err.message}`, { cause: err }));
       });
-    }));
+    });
     this.session = p;
     p.catch(() => {
       if (this.session === p) this.session = null;

@@ -1,0 +1,65 @@
+// Stopping the remote command of an exec that timed out or was aborted. Closing the channel is not
+// enough: sshd keeps a non-pty command running (and its session counted) until it exits, and it
+// refuses `signal` requests for root logins (no post-auth privilege separation). So we send TERM the
+// polite way and also find the command's processes by a marker in their environment.
+import { randomBytes } from 'node:crypto';
+import type { ClientChannel } from 'ssh2';
+import type { ChannelHost } from './channel-host.js';
+
+export const EXEC_MARKER_VAR = 'STACKPLAY_EXEC_ID';
+
+export function newExecMarker(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/** ssh2 will not send a signal once we sent EOF (RFC 4254 allows it): talk to its protocol object directly. */
+function sendSignal(ch: ClientChannel, name: string): void {
+  const c = ch as unknown as { outgoing?: { state?: string; id?: number }; _client?: { _protocol?: { signal(id: number, s: string): void } } };
+  const state = c.outgoing?.state;
+  if ((state === 'open' || state === 'eof') && typeof c.outgoing?.id === 'number') {
+    try { c._client?._protocol?.signal(c.outgoing.id, name); } catch { /* connection going away */ }
+  }
+}
+
+/**
+ * POSIX sh snippet (Linux /proc) that finds the processes carrying `VAR=marker` in their environment or
+ * command line, and signals every process of their sessions (sshd starts each exec in its own session,
+ * so that is exactly the command's tree, the top shell included): TERM, then KILL after `graceS` s.
+ * The killer's own session is skipped (its grep and command line carry the marker too).
+ */
+export function killByMarkerScript(marker: string, graceS: number): string {
+  const m = `${EXEC_MARKER_VAR}=${marker}`;
+  return [
+    `m='${m}'`,
+    'read -r l < /proc/$$/stat; set -- ${l##*) }; me=$4; sids=',
+    'for f in $(grep -la "$m" /proc/[0-9]*/environ /proc/[0-9]*/cmdline 2>/dev/null); do',
+    '  d=${f%/*}; { read -r l < "$d/stat"; } 2>/dev/null || continue; set -- ${l##*) }',
+    '  if [ "$4" != "$me" ] && [ "$4" != 0 ]; then sids="$sids $4"; fi',
+    'done',
+    'k() { sig=$1; for d in /proc/[0-9]*; do { read -r l < "$d/stat"; } 2>/dev/null || continue; set -- ${l##*) }; ' +
+      'for t in $sids; do if [ "$4" = "$t" ]; then kill -"$sig" "${d#/proc/}" 2>/dev/null; fi; done; done; }',
+    `if [ -n "$sids" ]; then k TERM; sleep ${graceS}; k KILL; fi; exit 0`,
+  ].join('\n');
+}
+
+const KILL_GRACE_S = 2;
+
+/**
+ * Best effort, fire and forget: signal request + kill by marker on a side channel (not counted by the
+ * limiter: sshd's MaxSessions leaves room above our default), then close the channel.
+ */
+export function stopRemote(host: ChannelHost, ch: ClientChannel, marker: string): void {
+  sendSignal(ch, 'TERM');
+  if (!host.deadError()) {
+    try {
+      host.client.exec(killByMarkerScript(marker, KILL_GRACE_S), (err, killer) => {
+        if (err) return;
+        killer.on('error', () => undefined);
+        killer.resume();
+        killer.stderr.resume();
+        killer.end();
+      });
+    } catch { /* connection going away */ }
+  }
+  try { ch.close(); } catch { /* already closed */ }
+}
