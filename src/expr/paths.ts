@@ -79,6 +79,8 @@ export function getIndex(object: unknown, index: unknown, node: IndexNode): unkn
     }
     const value = Object.hasOwn(object, index) ? object[index] : undefined;
     if (value === undefined) {
+      // A computed key is a value and may be secret: name the expression, not its result.
+      if (at.kind !== 'literal') throw new ExpressionError(`'${owner}' has no field named by ${describe(at)}`, at.offset, at.length);
       throw new ExpressionError(`'${owner}' has no field '${index}'${didYouMean(index, Object.keys(object))}`, at.offset, at.length);
     }
     return value;

@@ -140,6 +140,7 @@ describe('expr evaluate', () => {
       ['list[3]', "index 3 is out of range: 'list' has 3 items", 5, 1],
       ["list['a']", 'a position in a list must be an integer, not a string', 5, 3],
       ["map['zz']", "'map' has no field 'zz'", 4, 4],
+      ['map[name]', "'map' has no field named by name", 4, 4],
       ['n[0]', "'n' is a number, so it cannot be indexed", 0, 4],
       ["n < '4'", "cannot compare a number with a string using '<': convert with int() or str()", 2, 1],
       ['list > 1', "cannot compare a list with a number using '>'", 5, 1],
