@@ -136,3 +136,13 @@ export function loadInput(args: LoadArgs, sources: Map<string, string>): LoadedI
   if (problems.length > 0 || !r.ok) throw new InvalidInputError(problems);
   return { playbook: r.playbook, inventory, extraVars, secrets, sources };
 }
+
+/** Just an inventory (for `trust`), with every problem reported like the loader's. */
+export function loadInventoryFile(path: string | undefined, sources: Map<string, string>): Inventory {
+  if (path === undefined) return implicitInventory();
+  const text = readText(path, 'inventory');
+  sources.set(path, text);
+  const r = loadInventory(path, text, { secrets: new SecretRegistry(), resolveSecrets: true });
+  if (!r.ok) throw new InvalidInputError(r.problems.sorted());
+  return r.inventory;
+}

@@ -64,6 +64,19 @@ export async function main(argv: readonly string[]): Promise<void> {
     });
 
   program
+    .command('trust')
+    .description('collect and record the SSH host keys of several hosts at once, showing their fingerprints')
+    .argument('<hosts...>', 'inventory host names, or [user@]host[:port]')
+    .option('-i, --inventory <file>', 'inventory file')
+    .option('--known-hosts <file>', "where to record the keys (default: the inventory's known_hosts, else ~/.ssh/known_hosts)")
+    .action(async (hosts: string[], o: { inventory?: string; knownHosts?: string }) => {
+      const { loadInventoryFile } = await import('./load-input.js');
+      const inventory = loadInventoryFile(o.inventory, sources);
+      const { trustCommand } = await import('./commands/trust.js');
+      code = await trustCommand(io, inventory, hosts, o.knownHosts);
+    });
+
+  program
     .command('runs')
     .description('list journaled runs (status, start, duration, open undo obligations)')
     .option('--journal-dir <dir>', 'journal directory', defaultJournalDir())

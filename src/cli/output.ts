@@ -39,7 +39,7 @@ export function reportError(io: Io, err: unknown, sources: ReadonlyMap<string, s
     return EXIT.usage;
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  if (e.name === 'HostKeyUnknownError' || e.name === 'HostKeyChangedError' || e.name === 'PatternError') {
+  if (e.name.startsWith('HostKey') || e.name === 'PatternError' || e.name === 'SshSettingsError') {
     io.err(`${io.errStyle.red('error:')} ${mask(e.message)}\n`);
     return EXIT.usage;
   }

@@ -8,7 +8,7 @@ import type { SecretRegistry } from '../secrets/masker.js';
 import type { RunServices } from '../steps/types.js';
 import { LocalTransport } from '../transports/local.js';
 import type { RemoteTransport } from '../transports/types.js';
-import type { SshPool } from '../transports/ssh/index.js';
+import type { SshHostSettings, SshPool } from '../transports/ssh/index.js';
 
 export interface ServiceOptions {
   readonly inventory: Inventory;
@@ -24,6 +24,20 @@ export interface ServiceOptions {
 
 export type CloudStackFactory = (hostName: string, mode: 'signed' | 'integration', services: RunServices) => Promise<unknown>;
 
+/** Inventory host → SSH connection settings (hosts not in the inventory fall back to ~/.ssh/config). */
+export function sshSettingsLookup(inv: Inventory): (name: string) => SshHostSettings | undefined {
+  return (name) => {
+    const h = inv.hosts.get(name);
+    if (!h) return undefined;
+    const known = [h.knownHosts, inv.projectKnownHosts].filter((x): x is string => x !== undefined);
+    return {
+      name, ...(h.address ? { address: h.address } : {}), ...(h.port ? { port: h.port } : {}), ...(h.user ? { user: h.user } : {}),
+      ...(h.keyFile ? { keyFile: h.keyFile } : {}), ...(h.passphrase ? { passphrase: h.passphrase } : {}),
+      ...(h.password ? { password: h.password } : {}), ...(h.jump ? { jump: h.jump } : {}), knownHostsFiles: known,
+    };
+  };
+}
+
 export class DefaultRunServices implements RunServices {
   private pool: Promise<SshPool> | null = null;
   private readonly local = new LocalTransport();
@@ -36,16 +50,7 @@ export class DefaultRunServices implements RunServices {
       const inv = this.o.inventory;
       this.pool = import('../transports/ssh/index.js').then(({ createSshPool }) =>
         createSshPool({
-          hosts: (name) => {
-            const h = inv.hosts.get(name);
-            if (!h) return undefined;
-            const known = [h.knownHosts, inv.projectKnownHosts].filter((x): x is string => x !== undefined);
-            return {
-              name, ...(h.address ? { address: h.address } : {}), ...(h.port ? { port: h.port } : {}), ...(h.user ? { user: h.user } : {}),
-              ...(h.keyFile ? { keyFile: h.keyFile } : {}), ...(h.passphrase ? { passphrase: h.passphrase } : {}),
-              ...(h.password ? { password: h.password } : {}), ...(h.jump ? { jump: h.jump } : {}), knownHostsFiles: known,
-            };
-          },
+          hosts: sshSettingsLookup(inv),
           secrets: this.o.secrets,
           ...(this.o.acceptNewHostKeys ? { acceptNewHostKeys: true } : {}),
           ...(this.o.sshConfigPath !== undefined ? { sshConfigPath: this.o.sshConfigPath } : {}),
