@@ -152,6 +152,15 @@ export class LabTime {
 }
 
 /** CloudStack's date format, `yyyy-MM-dd'T'HH:mm:ssZ` in UTC, e.g. 2025-11-24T13:52:07+0000. */
+const dateMemo = new Map<number, string>();
+
 export function csDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+0000');
+  const sec = Math.floor(ms / 1000);
+  let v = dateMemo.get(sec);
+  if (v === undefined) {
+    v = new Date(sec * 1000).toISOString().replace(/\.\d{3}Z$/, '+0000');
+    if (dateMemo.size > 10_000) dateMemo.clear();
+    dateMemo.set(sec, v);
+  }
+  return v;
 }

@@ -43,7 +43,27 @@ export interface LabStateSnapshot {
   readonly timers: readonly TimerInfo[];
 }
 
-export function snapshot(core: LabCore, host: HostActivity | undefined): LabStateSnapshot {
+/**
+ * Summary for state.json: everything but the per-router list is kept; routers are summarised so a
+ * benchmark world of thousands of routers does not turn every change into a large file write.
+ */
+export function summary(core: LabCore, host: HostActivity | undefined): Record<string, unknown> {
+  const full = snapshot(core, host, 200);
+  const w = core.world;
+  const byState: Record<string, number> = {};
+  let requiresUpgrade = 0;
+  for (const r of w.routers) {
+    byState[r.state] = (byState[r.state] ?? 0) + 1;
+    if (w.requiresUpgrade(r)) requiresUpgrade++;
+  }
+  return {
+    ...full,
+    routerSummary: { total: w.routers.length, byState, requiresUpgrade },
+    jobs: full.jobs.filter((j) => j.status === 0).concat(full.jobs.filter((j) => j.status !== 0).slice(-50)),
+  };
+}
+
+export function snapshot(core: LabCore, host: HostActivity | undefined, maxRouters = Infinity): LabStateSnapshot {
   const w = core.world;
   const ms = core.ms;
   return {
@@ -58,7 +78,7 @@ export function snapshot(core: LabCore, host: HostActivity | undefined): LabStat
       version: v.agentVersion, templateVersion: v.template.version, scriptsVersion: v.scriptsVersion.slice(0, 12), patchCount: v.patchCount,
       linkLocalIp: v.linkLocalIp, host: w.host(v.lastHostId)?.name,
     })),
-    routers: w.routers.map((r) => ({
+    routers: w.routers.slice(0, maxRouters).map((r) => ({
       id: r.id, name: r.name, zone: w.zone(r.zoneId)?.name, state: r.state, version: trimVersion(r.template.version),
       softwareVersion: r.softwareVersion, requiresUpgrade: w.requiresUpgrade(r), redundantState: r.redundantState,
       owner: w.owner(r.ownerId).account.name, networks: r.networkIds.map((id) => w.network(id)?.name), vpc: r.vpcId ? w.vpc(r.vpcId)?.name : undefined,

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LabCore } from './core.js';
 import type { HostActivity } from './snapshot.js';
-import { snapshot } from './snapshot.js';
+import { summary } from './snapshot.js';
 import type { LabHosts } from './host/lab-hosts.js';
 
 const q = (s: string): string => JSON.stringify(s);
@@ -69,7 +69,7 @@ export class StateFiles {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flush();
-    }, 200);
+    }, 1000);
     this.timer.unref();
   }
 
@@ -78,7 +78,7 @@ export class StateFiles {
     this.timer = undefined;
     try {
       const tmp = `${this.statePath}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify({ pid: process.pid, ...snapshot(this.core, this.activity()) }, null, 2) + '\n');
+      fs.writeFileSync(tmp, JSON.stringify({ pid: process.pid, ...summary(this.core, this.activity()) }, null, 2) + '\n');
       fs.renameSync(tmp, this.statePath);
     } catch {
       // The state dir may be gone already (tests removing temp dirs); the file is informational.

@@ -20,7 +20,7 @@ export function enabledServices(vm: Vm): string[] {
 }
 
 function cmdline(vm: Vm): string {
-  const type = vm.kind === 'ssvm' ? 'secstorage' : vm.kind === 'cpvm' ? 'consoleproxy' : vm.vpcId ? 'vpcrouter' : 'router';
+  const type = vm.kind === 'ssvm' ? 'secstorage' : vm.kind === 'cpvm' ? 'consoleproxy' : (vm as Router).vpcId ? 'vpcrouter' : 'router';
   return `template=domP type=${type} name=${vm.name} eth0ip=${vm.linkLocalIp} eth0mask=255.255.0.0 redundant_router=${vm.kind === 'router' && vm.isRedundant}\n`;
 }
 

@@ -5,7 +5,7 @@
 import { seededUuid } from '../ids.js';
 import { ConfigStore } from './config-table.js';
 import type { ResolvedWorldConfig } from './world-config.js';
-import type { Account, Domain, Network, Router, SystemVm, Vpc, Zone } from './types.js';
+import type { Account, Domain, HypervisorHost, Network, Router, SystemVm, Vpc, Zone } from './types.js';
 import { World } from './world.js';
 import { fullVersion, trimVersion } from './versions.js';
 
@@ -150,6 +150,14 @@ export class Builder {
     });
   }
 
+  private readonly zoneHosts = new Map<string, HypervisorHost[]>();
+
+  private hostsOf(zoneId: string): HypervisorHost[] {
+    let hs = this.zoneHosts.get(zoneId);
+    if (!hs || hs.length === 0) this.zoneHosts.set(zoneId, (hs = this.world.hosts.filter((h) => h.zoneId === zoneId)));
+    return hs;
+  }
+
   private nextPublic(z: Zone): string {
     const k = (this.publicCount.get(z.id) ?? 0) + 1;
     this.publicCount.set(z.id, k);
@@ -159,7 +167,7 @@ export class Builder {
   private vmCommon(zoneId: string, name: (n: number) => string, hostIndex: number, forceFresh = false) {
     const n = this.world.nextVmInternalId++;
     const z = this.world.zone(zoneId)!;
-    const hosts = this.world.hosts.filter((h) => h.zoneId === zoneId);
+    const hosts = this.hostsOf(zoneId);
     const host = hosts[hostIndex % hosts.length]!;
     const a = 1 + Math.floor(n / 250);
     const b = 1 + (n % 250);

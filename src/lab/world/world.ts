@@ -111,32 +111,41 @@ export class World {
     this.projects.set(p.id, p);
   }
 
+  private readonly uuidMemo = new Map<string, string>();
+
+  /** Seeded uuid, memoised: responses ask for the same derived ids again and again. */
+  uuid(key: string): string {
+    let v = this.uuidMemo.get(key);
+    if (v === undefined) this.uuidMemo.set(key, (v = seededUuid(this.seed, key)));
+    return v;
+  }
+
   offeringId(kind: 'ssvm' | 'cpvm' | 'router'): string {
-    return seededUuid(this.seed, `offering:${kind}`);
+    return this.uuid(`offering:${kind}`);
   }
 
   nicId(vm: Vm, index: number): string {
-    return seededUuid(this.seed, `nic:${vm.internalId}:${index}`);
+    return this.uuid(`nic:${vm.internalId}:${index}`);
   }
 
   offeringIdByName(name: string): string {
-    return seededUuid(this.seed, `offering:${name}`);
+    return this.uuid(`offering:${name}`);
   }
 
   physicalNetworkId(zoneId: string): string {
-    return seededUuid(this.seed, `physical-net:${zoneId}`);
+    return this.uuid(`physical-net:${zoneId}`);
   }
 
   agentHostId(vm: Vm): string {
-    return seededUuid(this.seed, `agent-host:${vm.internalId}`);
+    return this.uuid(`agent-host:${vm.internalId}`);
   }
 
   controlNetworkId(zoneId: string): string {
-    return seededUuid(this.seed, `control-net:${zoneId}`);
+    return this.uuid(`control-net:${zoneId}`);
   }
 
   publicNetworkId(zoneId: string): string {
-    return seededUuid(this.seed, `public-net:${zoneId}`);
+    return this.uuid(`public-net:${zoneId}`);
   }
 
   vm(id: string): Vm | undefined {
