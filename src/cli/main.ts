@@ -47,7 +47,25 @@ export async function main(argv: readonly string[]): Promise<void> {
     .option('--accept-new-host-keys', 'record unknown host keys (changed keys still fail)')
     .option('--journal-dir <dir>', 'where run journals go', defaultJournalDir())
     .option('--force', 'start even if an earlier run on this inventory left undo steps open (recorded)')
+    .option('--lab', 'start an embedded CloudStack lab for this run and use its inventory (a rehearsal)')
+    .option('--lab-speed <n>', 'lab speed factor (simulated durations are divided by it)', Number, 200)
     .action(async (playbook: string, o: Record<string, unknown>) => {
+      let lab: { inventoryPath: string; stop(): Promise<void> } | undefined;
+      if (o.lab) {
+        if (o.inventory) throw new UsageError('--lab brings its own inventory; leave out -i');
+        const { startLab } = await import('../lab/index.js');
+        lab = await startLab({ speed: o.labSpeed as number });
+        io.err(io.errStyle.dim(`lab: CloudStack simulator started (state in ${(lab as { stateDir?: string }).stateDir ?? '?'})\n`));
+        o.inventory = lab.inventoryPath;
+      }
+      try {
+        await runAction(playbook, o);
+      } finally {
+        await lab?.stop();
+      }
+    });
+
+  const runAction = async (playbook: string, o: Record<string, unknown>): Promise<void> => {
       const input = loadInput({ playbookRef: playbook, ...(o.inventory ? { inventoryPath: String(o.inventory) } : {}), extra: o.extraVars as string[], forRun: true }, sources);
       secrets = input.secrets;
       const { runCommand } = await import('./commands/run.js');
@@ -61,7 +79,7 @@ export async function main(argv: readonly string[]): Promise<void> {
         journalDir: String(o.journalDir), force: o.force === true, playbookRef: existsSync(playbook) ? resolve(playbook) : playbook,
         ...(o.inventory ? { inventoryPath: String(o.inventory) } : {}), extraArgs: o.extraVars as string[],
       });
-    });
+  };
 
   program
     .command('trust')
