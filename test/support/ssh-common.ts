@@ -25,9 +25,13 @@ export interface TestSshServerOptions {
   readonly maxSessions?: number;
   /** Accept this password for `user` (ssh2 server only: we do not touch system accounts). */
   readonly password?: string;
+  /** Which password-style methods the ssh2 server offers. Default both. */
+  readonly passwordMethods?: ReadonlyArray<'password' | 'keyboard-interactive'>;
   readonly kind?: 'auto' | 'openssh' | 'ssh2';
   /** Present the alternative host key (for "changed key" tests). */
   readonly altHostKey?: boolean;
+  /** Also offer the RSA host key (the ed25519 one stays first). */
+  readonly withRsaHostKey?: boolean;
 }
 
 export async function freePort(address = '127.0.0.1'): Promise<number> {

@@ -22,6 +22,8 @@ export interface KeyPair {
 export interface TestKeys {
   readonly dir: string;
   readonly hostKey: KeyPair;
+  /** RSA host key, served in addition when a test asks for two host key types. */
+  readonly hostKeyRsa: KeyPair;
   /** A second host key, for "changed key" scenarios. */
   readonly altHostKey: KeyPair;
   readonly ed25519: KeyPair;
@@ -69,15 +71,16 @@ export function testKeys(): Promise<TestKeys> {
     const dir = mkdtempSync(join(tmpdir(), 'stackplay-keys-'));
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     const passphrase = "correct horse 'battery' staple";
-    const [hostKey, altHostKey, ed25519, rsaPem, encrypted, stranger] = await Promise.all([
+    const [hostKey, hostKeyRsa, altHostKey, ed25519, rsaPem, encrypted, stranger] = await Promise.all([
       keygen(join(dir, 'host_ed25519'), 'ed25519'),
+      keygen(join(dir, 'host_rsa'), 'rsa'),
       keygen(join(dir, 'host_ed25519_alt'), 'ed25519'),
       keygen(join(dir, 'id_ed25519'), 'ed25519'),
       keygen(join(dir, 'id_rsa_pem'), 'rsa', { pem: true }),
       keygen(join(dir, 'id_encrypted'), 'ed25519', { passphrase }),
       keygen(join(dir, 'id_stranger'), 'ed25519'),
     ]);
-    return { dir, hostKey, altHostKey, ed25519, rsaPem, encrypted, passphrase, stranger };
+    return { dir, hostKey, hostKeyRsa, altHostKey, ed25519, rsaPem, encrypted, passphrase, stranger };
   })();
   return cached;
 }

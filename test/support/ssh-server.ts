@@ -20,27 +20,36 @@ function publicKey(line: string): ParsedKey {
   return Array.isArray(k) ? (k[0] as ParsedKey) : k;
 }
 
-function handleConnection(client: Connection, o: { user: string; authorized: ParsedKey[]; password?: string; maxSessions: number },
+interface ServerAuth {
+  readonly user: string;
+  readonly authorized: ParsedKey[];
+  readonly password?: string;
+  readonly passwordMethods: ReadonlyArray<'password' | 'keyboard-interactive'>;
+  readonly maxSessions: number;
+}
+
+function handleConnection(client: Connection, o: ServerAuth,
   children: Set<ChildProcess>): void {
   client.on('error', () => undefined);
+  const pw = o.password !== undefined;
+  const methods = ['publickey', ...(pw ? o.passwordMethods : [])] as Array<'publickey' | 'password' | 'keyboard-interactive'>;
   client.on('authentication', (ctx) => {
-    if (ctx.username !== o.user) return ctx.reject();
+    const reject = (): void => ctx.reject(methods);
+    if (ctx.username !== o.user) return reject();
     if (ctx.method === 'publickey') {
       const k = o.authorized.find((a) => a.type === ctx.key.algo && a.getPublicSSH().equals(ctx.key.data));
-      if (!k) return ctx.reject();
-      if (ctx.signature && ctx.blob && k.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) return ctx.reject();
+      if (!k) return reject();
+      if (ctx.signature && ctx.blob && k.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) return reject();
       return ctx.accept();
     }
-    if (ctx.method === 'password' && o.password !== undefined) {
-      return ctx.password === o.password ? ctx.accept() : ctx.reject();
+    if (ctx.method === 'password' && methods.includes('password')) {
+      return ctx.password === o.password ? ctx.accept() : reject();
     }
-    if (ctx.method === 'keyboard-interactive' && o.password !== undefined) {
+    if (ctx.method === 'keyboard-interactive' && methods.includes('keyboard-interactive')) {
       return ctx.prompt([{ prompt: 'Password: ', echo: false }], (answers) =>
-        answers[0] === o.password ? ctx.accept() : ctx.reject());
+        answers[0] === o.password ? ctx.accept() : reject());
     }
-    const methods: Array<'publickey' | 'password' | 'keyboard-interactive'> = ['publickey'];
-    if (o.password !== undefined) methods.push('password', 'keyboard-interactive');
-    ctx.reject(methods);
+    reject();
   });
   let sessions = 0;
   client.on('ready', () => {
@@ -101,8 +110,10 @@ export async function startSsh2Server(opts: TestSshServerOptions): Promise<TestS
   const authorized = [keys.ed25519.pub, keys.rsaPem.pub, keys.encrypted.pub].map(publicKey);
   const sockets = new Set<Socket>();
   const children = new Set<ChildProcess>();
-  const ssh = new Server({ hostKeys: [readFileSync(hostKey.path)] }, (client) => handleConnection(client, {
-    user, authorized, maxSessions: opts.maxSessions ?? 10, ...(opts.password !== undefined ? { password: opts.password } : {}),
+  const hostKeys = [readFileSync(hostKey.path), ...(opts.withRsaHostKey ? [readFileSync(keys.hostKeyRsa.path)] : [])];
+  const ssh = new Server({ hostKeys }, (client) => handleConnection(client, {
+    user, authorized, maxSessions: opts.maxSessions ?? 10, passwordMethods: opts.passwordMethods ?? ['password', 'keyboard-interactive'],
+    ...(opts.password !== undefined ? { password: opts.password } : {}),
   }, children));
   const port = await freePort();
   const listeners: NetServer[] = [];

@@ -95,7 +95,7 @@ async function startOpenSshd(opts: TestSshServerOptions): Promise<TestSshServer>
     const port = await freePort();
     const config = [
       `Port ${port}`, ...addresses.map((a) => `ListenAddress ${a}`),
-      `HostKey ${hostKey.path}`, `PidFile ${join(dir, 'sshd.pid')}`, `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      `HostKey ${hostKey.path}`, ...(opts.withRsaHostKey ? [`HostKey ${keys.hostKeyRsa.path}`] : []), `PidFile ${join(dir, 'sshd.pid')}`, `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
       'StrictModes no', 'UsePAM no', 'PermitRootLogin yes', 'PubkeyAuthentication yes',
       'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'AllowTcpForwarding yes',
       'X11Forwarding no', 'PrintMotd no', 'PrintLastLog no', 'UseDNS no', `LogLevel ${process.env['STACKPLAY_SSHD_LOGLEVEL'] ?? 'INFO'}`,
