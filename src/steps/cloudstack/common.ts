@@ -5,7 +5,8 @@
 import { CloudStackConnectionError, CloudStackJobTimeoutError, type CloudStackClient, type Params } from '../../cloudstack/index.js';
 import { isSecretParam } from '../../cloudstack/redact.js';
 import { formatDuration, parseDuration } from '../../loader/durations.js';
-import { StepFailedError, type ArgSpec, type StepContext } from '../types.js';
+import type { Duplex } from 'node:stream';
+import { StepFailedError, type ArgSpec, type RunServices, type StepContext } from '../types.js';
 
 /** The conventional integration port (the value the upgrade notes use) when the inventory names none. */
 export const DEFAULT_INTEGRATION_PORT = 8096;
@@ -24,6 +25,30 @@ export const MODE_ARG: ArgSpec = {
   enum: ['signed', 'integration'],
   description: "'signed' (API keys or session, the default) or 'integration' (the unauthenticated port, usually 8096)",
 };
+
+/**
+ * A TCP connection to host:port as seen from `via`. An SSH server reports a refused connection as a
+ * channel-open failure (reason 2, CONNECT_FAILED, often without text); it becomes ECONNREFUSED here so
+ * callers treat it like a refused socket (retry while a management server restarts, "port closed").
+ */
+export async function connectThrough(services: RunServices, via: string, host: string, port: number): Promise<Duplex> {
+  try {
+    return await services.connectVia(via, host, port);
+  } catch (err) {
+    if (channelRefused(err)) {
+      throw Object.assign(new Error(`connection to ${host}:${port} refused (as seen from ${via})`, { cause: err }), { code: 'ECONNREFUSED' });
+    }
+    throw err;
+  }
+}
+
+function channelRefused(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { reason?: unknown }).reason === 2) return true;
+    if (/connection refused|connect failed/i.test(e.message)) return true;
+  }
+  return false;
+}
 
 /** The management-server host a step talks to: its `host:` argument or the play's host. */
 export function targetHost(ctx: StepContext, host: string | undefined): string {

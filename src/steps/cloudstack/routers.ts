@@ -82,7 +82,8 @@ function summarize(p: Prepared, args: RoutersArgs, outcomes: readonly UnitOutcom
   const count = (s: UnitOutcome['status']): number => outcomes.filter((o) => o.status === s).length;
   return {
     action: args.action, endpoint: p.name, routers_selected: p.selectedCount, total: outcomes.length,
-    ok: count('ok'), failed: count('failed'), skipped: count('skipped'),
+    // `failed`/`changed` belong to the step itself in a registered result: the counts live here.
+    totals: { ok: count('ok'), failed: count('failed'), skipped: count('skipped') },
     failed_routers: [...new Set(outcomes.flatMap((o) => o.failedRouters))],
     batches: p.batches.map((b) => b.map((chain) => chain.map(unitLabel))),
     units: outcomes.map((o) => ({ ...o })),

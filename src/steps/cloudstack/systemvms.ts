@@ -97,9 +97,12 @@ function summary(outcomes: readonly VmOutcome[], p: Prepared): Record<string, un
     endpoint: p.name,
     expected_version: p.settings.version ?? null,
     total: outcomes.length,
-    ok: outcomes.filter((o) => o.status === 'ok').length,
-    failed: outcomes.filter((o) => o.status === 'failed').length,
-    skipped: outcomes.filter((o) => o.status === 'skipped').length,
+    // `failed`/`changed` belong to the step itself in a registered result: the counts live here.
+    totals: {
+      ok: outcomes.filter((o) => o.status === 'ok').length,
+      failed: outcomes.filter((o) => o.status === 'failed').length,
+      skipped: outcomes.filter((o) => o.status === 'skipped').length,
+    },
     vms: outcomes.map((o) => ({ ...o })),
   };
 }

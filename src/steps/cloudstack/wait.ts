@@ -6,7 +6,7 @@ import net from 'node:net';
 import { CloudStackApiError, CloudStackConnectionError, CloudStackResponseError, isIntegrationPortOpen, type PortState } from '../../cloudstack/index.js';
 import { formatDuration } from '../../loader/durations.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
-import { Budget, clientFor, DEFAULT_INTEGRATION_PORT, durationMs, errorText, HOST_ARG, targetHost, type TargetArgs } from './common.js';
+import { Budget, clientFor, connectThrough, DEFAULT_INTEGRATION_PORT, durationMs, errorText, HOST_ARG, targetHost, type TargetArgs } from './common.js';
 
 type WaitFor = 'api' | 'integration-open' | 'integration-closed' | 'exposure';
 
@@ -48,7 +48,7 @@ function target(ctx: StepContext, args: WaitArgs): Target {
 
 function probe(ctx: StepContext, t: Target): Promise<PortState> {
   const via = t.via;
-  return via ? isIntegrationPortOpen(t.msHost, t.port, (h, p) => ctx.services.connectVia(via, h, p)) : isIntegrationPortOpen(t.msHost, t.port);
+  return via ? isIntegrationPortOpen(t.msHost, t.port, (h, p) => connectThrough(ctx.services, via, h, p)) : isIntegrationPortOpen(t.msHost, t.port);
 }
 
 /** Is the unauthenticated port reachable straight from the runner (no tunnel)? */

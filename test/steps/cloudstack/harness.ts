@@ -62,6 +62,7 @@ export interface RunOptions extends InventoryOptions {
   readonly dryRun?: boolean;
   readonly factory?: CloudStackFactoryOptions;
   readonly interrupt?: AbortSignal;
+  readonly onEvent?: (e: RunEvent) => void;
 }
 
 const q = JSON.stringify;
@@ -142,7 +143,10 @@ export class CsHarness {
     try {
       const summary = await runPlaybook({
         runId: 'test', playbook: pb.playbook, inventory: inv.inventory, steps: registry, extraVars: {}, dryRun: o.dryRun ?? false,
-        forks: 5, secrets, services, clock: fastClock, sink: (e) => events.push(e), ...(o.interrupt ? { interrupt: o.interrupt } : {}),
+        forks: 5, secrets, services, clock: fastClock, sink: (e) => {
+          events.push(e);
+          o.onEvent?.(e);
+        }, ...(o.interrupt ? { interrupt: o.interrupt } : {}),
       });
       const lab = this.lab;
       return {
