@@ -56,6 +56,8 @@ export interface Lab {
   /** Advances a ManualClock (throws with a real clock). */
   advance(labMs: number): Promise<void>;
   setFaults(faults: LabFaults): void;
+  /** Runs a command on an emulated host (mgmt1, kvm01, …) as an SSH exec would, without SSH. */
+  exec(host: string, command: string): Promise<{ readonly code: number; readonly stdout: string; readonly stderr: string }>;
   on(event: 'log', listener: (e: LabLogEvent) => void): () => void;
   stop(): Promise<void>;
 }
@@ -122,6 +124,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
       await clock.advance(core.time.scale(labMs));
     },
     setFaults: (f) => core.faults.set(f),
+    exec: (host, command) => hosts.exec(host, command),
     on: (_event, listener) => core.on(listener),
     stop() {
       stopped ??= (async () => {

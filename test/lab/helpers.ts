@@ -152,3 +152,12 @@ export function exec(c: ssh2.Client, command: string): Promise<ExecResult> {
     });
   });
 }
+
+/** Polls until pred() holds (real-clock labs); fails after a generous limit instead of asserting on time. */
+export async function waitFor(pred: () => boolean | Promise<boolean>, what = 'condition', limitMs = 10_000): Promise<void> {
+  const end = Date.now() + limitMs;
+  while (!(await pred())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

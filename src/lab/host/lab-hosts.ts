@@ -7,6 +7,9 @@ import { csDate } from '../clock.js';
 import { labKeys, type LabKeys } from './keys.js';
 import { kvmHost, mgmtHost, type MgmtHostState } from './hosts.js';
 import { SshHostServer } from './ssh-server.js';
+import { Interpreter, newShell } from './shell/interpreter.js';
+import type { HostContext } from './shell/types.js';
+import { maskText } from '../log.js';
 
 export interface HostEndpoint {
   readonly name: string;
@@ -17,15 +20,42 @@ export interface HostEndpoint {
   readonly hostId?: string | undefined;
 }
 
+export interface ExecOutcome {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
 export class LabHosts {
   private keys: LabKeys | undefined;
   private readonly servers: Array<{ ep: Omit<HostEndpoint, 'port'>; server: SshHostServer }> = [];
   readonly mgmtState: MgmtHostState = { timers: new Map(), runs: [] };
+  /** Host contexts by name: the management host and every KVM host of the world. */
+  readonly contexts = new Map<string, HostContext>();
+  private readonly background = new Set<Promise<number>>();
 
   constructor(
     private readonly core: LabCore,
     private readonly stateDir: string,
-  ) {}
+  ) {
+    this.contexts.set(core.world.ms.name, mgmtHost(core, this.mgmtState));
+    for (const h of core.world.hosts) this.contexts.set(h.name, kvmHost(core, h));
+  }
+
+  /** Runs a command on an emulated host exactly as an SSH exec would, without SSH. */
+  async exec(hostName: string, command: string): Promise<ExecOutcome> {
+    const host = this.contexts.get(hostName);
+    if (!host) throw new Error(`no lab host named ${hostName} (hosts: ${[...this.contexts.keys()].join(', ')})`);
+    let stdout = '';
+    let stderr = '';
+    const it = new Interpreter(host, newShell(host), (p) => {
+      this.background.add(p);
+      void p.finally(() => this.background.delete(p));
+    });
+    const code = await it.runScript(command, { stdin: '', out: (s) => void (stdout += s), err: (s) => void (stderr += s) });
+    this.core.emit({ kind: 'host', time: this.core.time.now(), host: host.name, command: maskText(command, this.core.secrets()), exitCode: code });
+    return { code, stdout, stderr };
+  }
 
   get privateKeyPath(): string {
     return this.keys?.clientPrivatePath ?? '';
@@ -46,13 +76,13 @@ export class LabHosts {
   async start(sshPort: number, kvmCount?: number): Promise<void> {
     const keys = (this.keys = labKeys(this.stateDir));
     const core = this.core;
-    const mgmt = new SshHostServer(core, keys, mgmtHost(core, this.mgmtState), true);
+    const mgmt = new SshHostServer(core, keys, this.contexts.get(core.world.ms.name)!, true);
     this.servers.push({ ep: { name: core.world.ms.name, role: 'management', address: core.address }, server: mgmt });
     await mgmt.listen(core.address, sshPort);
     const kvms = core.world.hosts.slice(0, kvmCount ?? 8);
     for (let i = 0; i < kvms.length; i++) {
       const h = kvms[i]!;
-      const s = new SshHostServer(core, keys, kvmHost(core, h), false);
+      const s = new SshHostServer(core, keys, this.contexts.get(h.name)!, false);
       this.servers.push({ ep: { name: h.name, role: 'kvm', address: core.address, hostId: h.id }, server: s });
       await s.listen(core.address, sshPort ? sshPort + 1 + i : 0);
     }

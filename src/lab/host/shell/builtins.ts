@@ -325,7 +325,7 @@ const shell: CommandImpl = async (argv, io, ctx) => {
     io.err(`lab: ${argv[0]}: only \`${argv[0]} -c 'commands'\` is emulated (no interactive shells)\n`);
     return 2;
   }
-  const sub = { cwd: ctx.sh.cwd, env: new Map(ctx.sh.env), lastStatus: ctx.sh.lastStatus };
+  const sub = { cwd: ctx.sh.cwd, env: new Map([...ctx.sh.env, ['0', argv[at + 2] ?? argv[0]!]]), lastStatus: ctx.sh.lastStatus };
   return ctx.runScript(argv[at + 1]!, io, sub);
 };
 

@@ -9,7 +9,7 @@ import type { CommandIO, HostContext, RunContext, ShellState } from './types.js'
 const BIN_DIRS = new Set(['/bin', '/usr/bin', '/sbin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin']);
 
 export function newShell(host: HostContext, env: Record<string, string> = {}): ShellState {
-  return { cwd: host.home, env: new Map(Object.entries({ HOME: host.home, USER: 'root', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...env })), lastStatus: 0 };
+  return { cwd: host.home, env: new Map(Object.entries({ '0': 'bash', HOME: host.home, USER: 'root', PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', ...env })), lastStatus: 0 };
 }
 
 function expand(word: Word, sh: ShellState): string {

@@ -114,6 +114,11 @@ function lex(src: string): Token[] {
         i += end + 2;
         return;
       }
+      if (/^[0-9]/.test(rest)) {
+        parts.push({ kind: 'var', name: rest[0]! });
+        i += 2;
+        return;
+      }
       if (rest.startsWith('?')) {
         parts.push({ kind: 'var', name: '?' });
         i += 2;
