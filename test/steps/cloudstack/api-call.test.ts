@@ -5,7 +5,7 @@ describe('steps: cloudstack (one API call)', function () {
   this.timeout(30_000);
   let h: CsHarness;
   before(async () => {
-    h = await CsHarness.start('127.0.0.31');
+    h = await CsHarness.start('127.0.0.31', { adminPassword: 'Adm1n-lab-pass-31' });
   });
   after(async () => h.stop());
   afterEach(function () {
@@ -39,6 +39,19 @@ describe('steps: cloudstack (one API call)', function () {
     expect(r.end('list').status).to.equal('ok');
     // keys plus the signature of every request reached the run's registry through the factory
     expect(r.secrets.seen.size).to.be.greaterThan(3);
+  });
+
+  it('session mode (username/password): logs in, calls, and no password or session key reaches an event', async function () {
+    const r = keep(this, await h.run(steps(`
+- name: zones
+  cloudstack: listZones
+  register: z
+- {name: capture s, capture: "{{z.count}}"}`), { session: true }));
+    expect(r.end('zones').status, r.end('zones').msg).to.equal('ok');
+    expect(r.captured[0]).to.equal(1);
+    // the password and the minted session key (and cookie) were registered as secrets
+    expect(r.secrets.seen.has('Adm1n-lab-pass-31')).to.equal(true);
+    expect(r.secrets.seen.size).to.be.greaterThan(1);
   });
 
   it('the leak check itself catches a secret that reaches an event', async function () {

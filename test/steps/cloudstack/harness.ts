@@ -54,6 +54,8 @@ export interface InventoryOptions {
   readonly apiKey?: string;
   readonly integrationPort?: number;
   readonly signatureVersion?: 2 | 3;
+  /** Log in with the lab's admin user and password instead of API keys (session mode). */
+  readonly session?: boolean;
   /** Extra YAML lines under `hosts:` (indented by 2). */
   readonly extraHosts?: string;
 }
@@ -110,7 +112,8 @@ export class CsHarness {
     lines.push('    cloudstack:');
     // Through the tunnel the management server is addressed as it sees itself: 127.0.0.1:8080.
     lines.push(`      url: ${q(o.via ? 'http://127.0.0.1:8080/client/api' : lab.apiUrl)}`);
-    lines.push(`      api_key: { secret: ${q(o.apiKey ?? lab.apiKey)} }`, `      secret_key: { secret: ${q(o.secretKey ?? lab.secretKey)} }`);
+    if (o.session) lines.push('      username: admin', `      password: { secret: ${q(lab.adminPassword)} }`);
+    else lines.push(`      api_key: { secret: ${q(o.apiKey ?? lab.apiKey)} }`, `      secret_key: { secret: ${q(o.secretKey ?? lab.secretKey)} }`);
     if (o.integrationPort !== undefined) lines.push(`      integration_port: ${o.integrationPort}`);
     if (o.signatureVersion !== undefined) lines.push(`      signature_version: ${o.signatureVersion}`);
     if (o.via) lines.push('      via: mgmt');
@@ -158,7 +161,7 @@ export class CsHarness {
         },
         leaks() {
           const all = JSON.stringify(events);
-          return [...new Set([...secrets.seen, lab.apiKey, lab.secretKey])].filter((s) => all.includes(s) || all.includes(encodeURIComponent(s)));
+          return [...new Set([...secrets.seen, lab.apiKey, lab.secretKey, lab.adminPassword])].filter((s) => all.includes(s) || all.includes(encodeURIComponent(s)));
         },
         text: () => JSON.stringify(events),
       };
