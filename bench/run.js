@@ -88,6 +88,11 @@ if (want('engine')) {
   }
 }
 
+if (want('ssh')) {
+  const { sshBenchmarks } = await import('./ssh.js');
+  await sshBenchmarks(ROOT, BIN, rows, { reps: REPS, median });
+}
+
 rmSync(tmp, { recursive: true, force: true });
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
