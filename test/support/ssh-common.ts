@@ -16,6 +16,8 @@ export interface TestSshServer {
   knownHostsLine(address?: string): string;
   /** Kill every open connection (and the commands running in it); the listener stays up. */
   dropConnections(): Promise<void>;
+  /** Make every open connection go silent (no replies, TCP stays up); returns the function that resumes them. */
+  suspendConnections(): Promise<() => Promise<void>>;
   stop(): Promise<void>;
 }
 

@@ -138,6 +138,14 @@ export async function startSsh2Server(opts: TestSshServerOptions): Promise<TestS
     kind: 'ssh2', port, addresses, user, keys, hostKeyPub: hostKey.pub,
     knownHostsLine: (a = addresses[0] ?? '127.0.0.1') => `[${a}]:${port} ${hostKey.pub.split(/\s+/)[0]} ${pubBlob(hostKey.pub)}`,
     dropConnections: async () => drop(),
+    suspendConnections: async () => {
+      // ssh2 reads its socket in flowing mode: pausing it leaves every request unanswered.
+      const paused = [...sockets];
+      for (const s of paused) s.pause();
+      return async () => {
+        for (const s of paused) s.resume();
+      };
+    },
     stop: async () => {
       drop();
       await Promise.all(listeners.map((l) => new Promise((r) => l.close(r))));

@@ -29,7 +29,7 @@ export async function startTestSshServer(opts: TestSshServerOptions = {}): Promi
   return startOpenSshd(opts);
 }
 
-/** All descendants of `pid`, deepest first, from /proc. */
+/** All descendants of `pid`, parents before children, from /proc. */
 function descendants(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const d of readdirSync('/proc')) {
@@ -41,10 +41,12 @@ function descendants(pid: number): number[] {
     } catch { /* process went away */ }
   }
   const out: number[] = [];
+  // Parents first: killing the connection's sshd processes before the commands they run means the
+  // client sees the connection drop, not a command that died of SIGKILL.
   const walk = (p: number): void => {
     for (const c of children.get(p) ?? []) {
-      walk(c);
       out.push(c);
+      walk(c);
     }
   };
   walk(pid);
@@ -130,6 +132,13 @@ async function startOpenSshd(opts: TestSshServerOptions): Promise<TestSshServer>
       knownHostsLine: (a = addresses[0] ?? '127.0.0.1') => `[${a}]:${port} ${hostKey.pub.split(/\s+/)[0]} ${pubBlob(hostKey.pub)}`,
       dropConnections: async () => {
         killTree(pid);
+      },
+      suspendConnections: async () => {
+        const pids = descendants(pid);
+        for (const p of pids) { try { process.kill(p, 'SIGSTOP'); } catch { /* gone */ } }
+        return async () => {
+          for (const p of pids) { try { process.kill(p, 'SIGCONT'); } catch { /* gone */ } }
+        };
       },
       stop: async () => {
         if (stopped) return;

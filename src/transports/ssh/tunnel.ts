@@ -46,6 +46,20 @@ function socketLike(ch: ClientChannel, dstHost: string, dstPort: number): Tunnel
     arm();
     return s;
   };
+  // ssh2's Channel#destroy ignores its error argument; Node's http client relies on destroy(err)
+  // surfacing as 'error' (req.destroy(err), a dropped connection), so emit it, once, if anyone listens.
+  const origDestroy = ch.destroy.bind(ch) as () => unknown;
+  let errored = false;
+  (s as { destroy: (err?: Error | null) => unknown }).destroy = (err?: Error | null): TunnelStream => {
+    if (err && !errored) {
+      errored = true;
+      process.nextTick(() => {
+        if (s.listenerCount('error') > 0) s.emit('error', err);
+      });
+    }
+    try { origDestroy(); } catch { /* connection already gone */ }
+    return s;
+  };
   s.setNoDelay = () => s; // the jump connection's TCP socket already has Nagle off
   s.setKeepAlive = () => s; // the SSH connection has its own keepalive
   s.ref = () => s;
