@@ -1,0 +1,133 @@
+// Runs a bundled playbook end to end against a real lab (startLab on its own loopback address), through
+// the real loader, executor, step registry and CloudStack client factory, with the inventory the lab
+// wrote. Sleeps are real but capped at a few ms, so polling loops finish fast and budgets still count.
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLab, type Lab, type LabOptions } from '../../src/lab/index.js';
+import { loadPlaybook } from '../../src/loader/load-playbook.js';
+import { loadInventory } from '../../src/inventory/load-inventory.js';
+import { runPlaybook, realClock, type Clock, type RunSummary } from '../../src/engine/executor.js';
+import type { RunEvent } from '../../src/engine/events.js';
+import { SecretRegistry } from '../../src/secrets/masker.js';
+import { stepRegistry } from '../../src/steps/registry.js';
+import { DefaultRunServices } from '../../src/runtime/services.js';
+import { createCloudstackFactory } from '../../src/runtime/cloudstack-factory.js';
+import { REPO_ROOT } from '../support/paths.js';
+
+export type End = Extract<RunEvent, { type: 'step-end' }>;
+
+export const PLAYBOOKS = ['preflight', 'systemvm-restart', 'systemvm-live-patch', 'systemvm-restart-api'] as const;
+export type PlaybookName = (typeof PLAYBOOKS)[number];
+
+export function playbookPath(name: string): string {
+  return join(REPO_ROOT, 'playbooks', 'cloudstack', `${name}.yml`);
+}
+
+const fastClock: Clock = { now: () => Date.now(), sleep: (ms, signal) => realClock.sleep(Math.min(ms, 5), signal) };
+
+export interface PlaybookRun {
+  readonly events: RunEvent[];
+  readonly summary: RunSummary;
+  /** Every step-end (main, always and undo phases). */
+  ends(name: string): End[];
+  /** The main-phase step-end of a step that must have run exactly once on this host. */
+  end(name: string, host?: string): End;
+  /** Everything the run emitted, as text (for leak checks). */
+  text(): string;
+  /** Output lines of a step (log messages, command output). */
+  output(name: string): string[];
+}
+
+export interface RunOptions {
+  readonly dryRun?: boolean;
+  readonly extraVars?: Record<string, unknown>;
+  readonly interrupt?: AbortSignal;
+  readonly onEvent?: (e: RunEvent) => void;
+}
+
+export class LabPlaybooks {
+  private readonly home = mkdtempSync(join(tmpdir(), 'stackplay-pb-home-'));
+  private constructor(readonly lab: Lab) {}
+
+  static async start(address: string, opts: LabOptions = {}): Promise<LabPlaybooks> {
+    const lab = await startLab({ address, speed: 1000, sshKvmHosts: 2, ...opts });
+    const h = new LabPlaybooks(lab);
+    await h.agentsUp();
+    return h;
+  }
+
+  /** Waits (bounded) until every running SSVM/CPVM agent is Up, as on a settled cloud. */
+  async agentsUp(): Promise<void> {
+    for (let i = 0; i < 400; i++) {
+      if (this.lab.state().systemVms.every((v) => v['state'] !== 'Running' || v['agentState'] === 'Up')) return;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  /** The lab's integration port as the database and the listener see it. */
+  port(): { dbValue: string | null; listening: boolean } {
+    const p = this.lab.state().managementServer.integrationPort;
+    return { dbValue: p.dbValue, listening: p.listening };
+  }
+
+  async run(name: PlaybookName, o: RunOptions = {}): Promise<PlaybookRun> {
+    const secrets = new SecretRegistry();
+    const inv = loadInventory(this.lab.inventoryPath, readFileSync(this.lab.inventoryPath, 'utf8'), { secrets, resolveSecrets: true });
+    if (!inv.ok) throw new Error(JSON.stringify(inv.problems.items));
+    const file = playbookPath(name);
+    const pb = loadPlaybook(file, readFileSync(file, 'utf8'), { steps: stepRegistry });
+    if (!pb.ok) throw new Error(JSON.stringify(pb.problems.items));
+    const services = new DefaultRunServices({
+      inventory: inv.inventory, secrets, sshConfigPath: null, userKnownHosts: join(this.home, 'known_hosts'), homeDir: this.home,
+      cloudstackFactory: createCloudstackFactory({
+        poll: { initialMs: 5, maxMs: 20, factor: 2 },
+        retry: { retries: 3, delayMs: 10 },
+        sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))),
+      }),
+    });
+    const events: RunEvent[] = [];
+    try {
+      const summary = await runPlaybook({
+        runId: 'test', playbook: pb.playbook, inventory: inv.inventory, steps: stepRegistry,
+        // The lab listens on loopback, so its integration port is always "reachable from the runner".
+        extraVars: { on_exposed: 'warn', ...o.extraVars }, dryRun: o.dryRun ?? false,
+        forks: 5, secrets, services, clock: fastClock,
+        sink: (e) => {
+          events.push(e);
+          o.onEvent?.(e);
+        },
+        ...(o.interrupt ? { interrupt: o.interrupt } : {}),
+      });
+      const ends = (n: string): End[] => events.filter((e): e is End => e.type === 'step-end' && e.name === n);
+      return {
+        events, summary, ends,
+        end(n, host) {
+          const found = ends(n).filter((e) => e.phase === 'main' && (host === undefined || e.host === host));
+          if (found.length !== 1) throw new Error(`expected one main step-end for '${n}', got ${found.length}`);
+          return found[0]!;
+        },
+        text: () => JSON.stringify(events),
+        output(n) {
+          const ids = new Set(events.filter((e) => e.type === 'step-start' && e.name === n).map((e) => (e as { stepId: string }).stepId));
+          return events.filter((e) => e.type === 'step-output' && ids.has(e.stepId)).map((e) => (e as { line: string }).line);
+        },
+      };
+    } finally {
+      await services.close();
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.lab.stop();
+    rmSync(this.home, { recursive: true, force: true });
+  }
+}
+
+/** Step-ends that failed (not ignored), as "host: name — msg" lines for assertion messages. */
+export function failures(r: PlaybookRun): string[] {
+  return r.events
+    .filter((e): e is End => e.type === 'step-end' && e.status === 'failed' && !e.ignored)
+    .map((e) => `${e.host} ${e.phase}: ${e.name} — ${e.msg ?? ''}`);
+}
