@@ -45,6 +45,18 @@ export interface RunOptions {
   readonly extraVars?: Record<string, unknown>;
   readonly interrupt?: AbortSignal;
   readonly onEvent?: (e: RunEvent) => void;
+  /** Reach the API and the integration port through the management server's SSH connection. */
+  readonly via?: boolean;
+}
+
+/** The lab's inventory, optionally rewritten the way a real site is set up: the API as the management
+ * server sees itself (127.0.0.1:8080), reached through its own SSH connection. */
+function inventoryText(path: string, via: boolean): string {
+  const text = readFileSync(path, 'utf8');
+  if (!via) return text;
+  const out = text.replace(/^(\s+)url: .*$/m, '$1url: "http://127.0.0.1:8080/client/api"\n$1via: mgmt1');
+  if (out === text) throw new Error('the lab inventory has no cloudstack url to rewrite');
+  return out;
 }
 
 export class LabPlaybooks {
@@ -74,7 +86,7 @@ export class LabPlaybooks {
 
   async run(name: PlaybookName, o: RunOptions = {}): Promise<PlaybookRun> {
     const secrets = new SecretRegistry();
-    const inv = loadInventory(this.lab.inventoryPath, readFileSync(this.lab.inventoryPath, 'utf8'), { secrets, resolveSecrets: true });
+    const inv = loadInventory(this.lab.inventoryPath, inventoryText(this.lab.inventoryPath, o.via ?? false), { secrets, resolveSecrets: true });
     if (!inv.ok) throw new Error(JSON.stringify(inv.problems.items));
     const file = playbookPath(name);
     const pb = loadPlaybook(file, readFileSync(file, 'utf8'), { steps: stepRegistry });

@@ -88,6 +88,14 @@ describe('bundled playbooks against the lab', function () {
     portRestored();
   });
 
+  it('systemvm-restart through via: the API and the integration port are reached over the SSH connection', async () => {
+    const r = await h.run('systemvm-restart', { via: true });
+    ok(r);
+    expect(r.end('Wait for the integration port (probed through \'via\' when configured)').msg).to.include('via mgmt1');
+    expect(outdated()).to.deep.equal({ svms: [], routers: [] });
+    portRestored();
+  });
+
   it('systemvm-restart: a failing sysvmadm fails the run and still closes the port', async () => {
     const r = await h.run('systemvm-restart', { extraVars: { sysvmadm_command: 'false' } });
     expect(r.summary.status).to.equal('failed');
