@@ -219,27 +219,27 @@ async function runBatch(state: RunState, play: Play, batch: readonly string[]): 
   }
   let aborted = false;
   try {
-    for (const step of play.steps) {
-      if (state.interrupted) break;
-      const active = [...runners.values()].filter((r) => r.active);
-      if (active.length === 0) break;
-      if (step.runOnce) {
-        const first = active[0]!;
-        await first.runTopLevel(step);
-        const reg = step.register;
-        if (reg !== undefined && step.kind === 'task') {
-          const value = first.scope[reg];
-          for (const r of active.slice(1)) r.setRegistered(reg, value);
+    if (play.strategy === 'free') {
+      await runFree(state, play, [...runners.values()]);
+    } else {
+      for (const step of play.steps) {
+        if (state.interrupted) break;
+        const active = [...runners.values()].filter((r) => r.active);
+        if (active.length === 0) break;
+        if (step.runOnce) {
+          const first = active[0]!;
+          await first.runTopLevel(step);
+          shareRunOnce(step, first, active.slice(1));
+        } else {
+          await forEachLimit(active, play.forks ?? opts.forks, (r) => r.runTopLevel(step));
         }
-      } else {
-        await forEachLimit(active, play.forks ?? opts.forks, (r) => r.runTopLevel(step));
-      }
-      if (play.maxFailPercentage !== undefined) {
-        const failed = [...runners.values()].filter((r) => !r.active).length;
-        if ((failed / batch.length) * 100 > play.maxFailPercentage) {
-          state.emit({ type: 'warning', message: `play '${play.name}': ${failed} of ${batch.length} hosts failed, more than max_fail_percentage ${play.maxFailPercentage}%; stopping` });
-          aborted = true;
-          break;
+        if (play.maxFailPercentage !== undefined) {
+          const failed = [...runners.values()].filter((r) => !r.active).length;
+          if ((failed / batch.length) * 100 > play.maxFailPercentage) {
+            state.emit({ type: 'warning', message: `play '${play.name}': ${failed} of ${batch.length} hosts failed, more than max_fail_percentage ${play.maxFailPercentage}%; stopping` });
+            aborted = true;
+            break;
+          }
         }
       }
     }
@@ -253,6 +253,33 @@ async function runBatch(state: RunState, play: Play, batch: readonly string[]): 
   if (aborted) return false;
   if (runners.size > 0 && [...runners.values()].every((r) => !r.active)) return false;
   return true;
+}
+
+function shareRunOnce(step: Step, from: HostRunner, to: readonly HostRunner[]): void {
+  const reg = step.register;
+  if (reg === undefined || step.kind !== 'task') return;
+  const value = from.scope[reg];
+  for (const r of to) r.setRegistered(reg, value);
+}
+
+/** strategy: free — every host runs through the steps at its own pace (no barrier between steps). */
+async function runFree(state: RunState, play: Play, runners: readonly HostRunner[]): Promise<void> {
+  const once = new Map<string, Promise<HostRunner>>();
+  await forEachLimit(runners, play.forks ?? state.opts.forks, async (r) => {
+    for (const step of play.steps) {
+      if (state.interrupted || !r.active) return;
+      if (step.runOnce) {
+        let p = once.get(step.id);
+        if (!p) {
+          p = r.runTopLevel(step).then(() => r);
+          once.set(step.id, p);
+          await p;
+        } else shareRunOnce(step, await p, [r]);
+        continue;
+      }
+      await r.runTopLevel(step);
+    }
+  });
 }
 
 export type { TaskStep };

@@ -66,6 +66,8 @@ export interface Play {
   readonly forks: number | undefined;
   readonly serial: number | string | undefined;
   readonly maxFailPercentage: number | undefined;
+  /** linear: each step runs on every host before the next starts; free: each host runs at its own pace. */
+  readonly strategy: 'linear' | 'free';
   readonly steps: readonly Step[];
   readonly handlers: readonly TaskStep[];
   readonly pos: Position;

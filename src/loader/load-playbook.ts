@@ -14,7 +14,7 @@ import { StaticScope } from './static-scope.js';
 import { checkCondition, checkTemplatesIn } from './check-templates.js';
 
 const PLAYBOOK_KEYS = ['name', 'description', 'vars', 'plays'] as const;
-const PLAY_KEYS = ['name', 'hosts', 'vars', 'forks', 'serial', 'max_fail_percentage', 'steps', 'handlers'] as const;
+const PLAY_KEYS = ['name', 'hosts', 'vars', 'forks', 'serial', 'max_fail_percentage', 'strategy', 'steps', 'handlers'] as const;
 export const COMMON_KEYS = [
   'name', 'when', 'register', 'loop', 'loop_var', 'until', 'retries', 'delay', 'ignore_errors', 'failed_when',
   'changed_when', 'notify', 'tags', 'timeout', 'run_once', 'undo',
@@ -117,6 +117,12 @@ class PlaybookLoader {
     if (maxFailPercentage !== undefined && maxFailPercentage > 100 && mfpNode) {
       r.problem(mfpNode, 'wrong-type', "'max_fail_percentage' must be between 0 and 100");
     }
+    const strategyNode = r.get(map, 'strategy');
+    const strategyText = r.string(strategyNode, "'strategy'") ?? 'linear';
+    if (strategyText !== 'linear' && strategyText !== 'free' && strategyNode) {
+      r.problem(strategyNode, 'bad-value', `'strategy' must be 'linear' or 'free'${didYouMean(strategyText, ['linear', 'free'])}`);
+    }
+    const strategy = strategyText === 'free' ? 'free' : 'linear';
     const handlersNode = r.get(map, 'handlers');
     const handlers: TaskStep[] = [];
     const handlerNames = new Set<string>();
@@ -134,7 +140,7 @@ class PlaybookLoader {
         });
     }
     const steps = this.stepList(r.get(map, 'steps'), `${index}`, "a play's 'steps'", { handlerNames, inUndo: false }, map, true);
-    return { index, name, hosts, vars, forks, serial, maxFailPercentage, steps, handlers, pos: r.pos(map) };
+    return { index, name, hosts, vars, forks, serial, maxFailPercentage, strategy, steps, handlers, pos: r.pos(map) };
   }
 
   private stepList(

@@ -148,3 +148,27 @@ describe('executor', () => {
     expect(order(events)).to.deep.equal(['a:ok', 'c:ok']);
   });
 });
+
+describe('executor: strategy free', () => {
+  const HOSTS3 = `hosts:\n  h1: {address: 127.0.0.1}\n  h2: {address: 127.0.0.1}\n  h3: {address: 127.0.0.1}\n`;
+  it('lets each host run at its own pace; run_once still runs once and shares its result', async () => {
+    const text = [
+      'name: t', 'plays:', '  - name: p', '    hosts: all', '    strategy: free', '    steps:',
+      '      - {name: once, set: {v: 7}, run_once: true, register: o}',
+      "      - {name: slow on h1, pause: 50ms, when: \"inventory_hostname == 'h1'\"}",
+      '      - {name: check, assert: "o.v == 7"}',
+    ].join('\n');
+    const { events } = await (await import('../support/run-yaml.js')).runYaml(text, { inventory: HOSTS3 });
+    const ends = events.filter((e): e is Extract<RunEvent, { type: 'step-end' }> => e.type === 'step-end');
+    expect(ends.filter((e) => e.name === 'once')).to.have.length(1);
+    expect(ends.filter((e) => e.name === 'check' && e.status === 'ok')).to.have.length(3);
+  });
+
+  it("rejects an unknown strategy with a suggestion", async () => {
+    const { loadPlaybook } = await import('../../src/loader/load-playbook.js');
+    const { stepRegistry } = await import('../../src/steps/registry.js');
+    const r = loadPlaybook('t.yml', 'name: t\nplays:\n  - name: p\n    hosts: all\n    strategy: fre\n    steps: [{name: a, log: x}]\n', { steps: stepRegistry });
+    expect(r.ok).to.equal(false);
+    if (!r.ok) expect(r.problems.items[0]!.message).to.include("did you mean 'free'");
+  });
+});
