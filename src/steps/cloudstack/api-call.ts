@@ -23,6 +23,17 @@ function asyncMode(v: ApiCallArgs['async']): 'auto' | 'wait' | 'nowait' {
   return 'auto';
 }
 
+const SECRET_FIELDS = new Set(['apikey', 'secretkey', 'password', 'sessionkey', 'privatekey', 'signature']);
+
+/** Responses such as getUserKeys carry credentials: register them so every output path masks them. */
+export function registerSecrets(ctx: Pick<StepContext, 'secrets'>, value: unknown, depth = 0): void {
+  if (depth > 20 || value === null || typeof value !== 'object') return;
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v === 'string' && SECRET_FIELDS.has(k.toLowerCase())) ctx.secrets.add(v);
+    else registerSecrets(ctx, v, depth + 1);
+  }
+}
+
 function isListResponse(command: string, r: Record<string, unknown>): boolean {
   if (!/^list/i.test(command)) return false;
   if (Object.keys(r).length === 0 || 'count' in r) return true;
@@ -36,11 +47,13 @@ async function call(ctx: StepContext, args: ApiCallArgs, client: CloudStackClien
   const timeoutMs = durationMs(args.timeout, 'timeout', DEFAULT_JOB_TIMEOUT_MS);
   const what = `${args.command} on ${name}`;
   const response = await client.call(args.command, params);
+  registerSecrets(ctx, response);
   const jobid = response['jobid'];
   const isJob = typeof jobid === 'string' && jobid !== '' && args.command.toLowerCase() !== 'queryasyncjobresult';
   if (isJob && mode !== 'nowait') {
     ctx.services.record('job', { endpoint: name, command: args.command, jobid });
     const result = await waitJob(ctx, client, jobid, { command: args.command, timeoutMs, what, onProgress: (m) => ctx.progress(m) });
+    registerSecrets(ctx, result);
     return { changed: true, msg: `${what}: job ${jobid} succeeded`, result: { ...result, jobid } };
   }
   if (isJob) return { changed: true, msg: `${what}: job ${jobid} submitted (not waited for)`, result: response };
@@ -52,6 +65,7 @@ async function call(ctx: StepContext, args: ApiCallArgs, client: CloudStackClien
     // Without page= the server returns one page (default.page.size); read the rest unless paging was asked for.
     const paged = params['page'] !== undefined || params['pagesize'] !== undefined;
     const all = !paged && first.items.length < first.count ? await client.listAll(args.command, params) : first;
+    registerSecrets(ctx, all.items);
     return { changed: !read, msg: `${what}: ${all.count} item(s)`, result: { count: all.count, items: all.items } };
   }
   return { changed: !read, result: response };

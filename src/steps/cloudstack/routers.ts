@@ -118,6 +118,12 @@ export const routersStep = defineStep<RoutersArgs>({
   },
   effect: 'write',
   runsOn: 'runner',
+  validate(args, report) {
+    const ru = args['requiresupgrade'];
+    if (ru !== undefined && ![true, false, 'true', 'false', 'any'].includes(ru as string | boolean) && !(typeof ru === 'string' && ru.includes('{{'))) {
+      report('requiresupgrade', 'bad-value', "'cloudstack.routers' argument 'requiresupgrade' must be true, false or any");
+    }
+  },
   describe: (args) => `${args.action} routers (${selectionText(args)})`,
   async check(ctx, args) {
     const p = await prepare(ctx, args);

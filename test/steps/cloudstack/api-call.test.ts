@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { SecretRegistry } from '../../../src/secrets/masker.js';
+import { registerSecrets } from '../../../src/steps/cloudstack/api-call.js';
 import { CsHarness, steps, type CsRun } from './harness.js';
 
 describe('steps: cloudstack (one API call)', function () {
@@ -52,6 +54,12 @@ describe('steps: cloudstack (one API call)', function () {
     // the password and the minted session key (and cookie) were registered as secrets
     expect(r.secrets.seen.has('Adm1n-lab-pass-31')).to.equal(true);
     expect(r.secrets.seen.size).to.be.greaterThan(1);
+  });
+
+  it('credentials inside a response (getUserKeys, a user\'s password) are registered for masking', () => {
+    const secrets = new SecretRegistry();
+    registerSecrets({ secrets }, { userkeys: { apikey: 'api-key-from-response-123', secretkey: 'secret-key-from-response-456' }, user: [{ name: 'x', password: 'pw-from-response-789' }] });
+    expect(secrets.mask('api-key-from-response-123 secret-key-from-response-456 pw-from-response-789 x')).to.equal('*** *** *** x');
   });
 
   it('the leak check itself catches a secret that reaches an event', async function () {
