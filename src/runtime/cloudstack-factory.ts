@@ -7,7 +7,7 @@ import type { CloudStackClient, CloudStackEndpoint, CloudStackEvent, PollPolicy,
 import type { Inventory } from '../inventory/types.js';
 import type { RunServices } from '../steps/types.js';
 import type { CloudStackFactory } from './services.js';
-import { DEFAULT_INTEGRATION_PORT } from '../steps/cloudstack/common.js';
+import { connectThrough, DEFAULT_INTEGRATION_PORT } from '../steps/cloudstack/common.js';
 
 export { DEFAULT_INTEGRATION_PORT };
 
@@ -81,7 +81,7 @@ export function createCloudstackFactory(o: CloudStackFactoryOptions = {}): Cloud
     const endpoint = endpointFor(inventory, hostName, mode);
     const via = endpoint.via;
     return createCloudStackClient(endpoint, {
-      ...(via ? { connect: (host: string, port: number) => services.connectVia(via, host, port) } : {}),
+      ...(via ? { connect: (host: string, port: number) => connectThrough(services, via, host, port) } : {}),
       ...(secrets ? { secrets } : {}),
       ...(o.clock ? { clock: o.clock } : {}),
       ...(o.sleep ? { sleep: o.sleep } : {}),

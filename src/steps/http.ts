@@ -5,7 +5,7 @@
 import { httpRequest, type HttpBody } from '../transports/http.js';
 import { formatDuration } from '../loader/durations.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from './types.js';
-import { durationMs } from './cloudstack/common.js';
+import { connectThrough, durationMs } from './cloudstack/common.js';
 
 interface HttpArgs {
   url: string;
@@ -76,7 +76,7 @@ async function send(ctx: StepContext, a: HttpArgs): Promise<StepOutcome> {
     ...(body ? { body } : {}),
     timeoutMs,
     ...(tls ? { tls } : {}),
-    ...(via ? { connect: (host: string, port: number) => ctx.services.connectVia(via, host, port) } : {}),
+    ...(via ? { connect: (host: string, port: number) => connectThrough(ctx.services, via, host, port) } : {}),
   }).catch((err: unknown) => {
     throw new StepFailedError(`${where}: ${err instanceof Error ? err.message : String(err)}`);
   });
