@@ -5,6 +5,7 @@
 import net from 'node:net';
 import { CloudStackApiError, CloudStackConnectionError, CloudStackResponseError, isIntegrationPortOpen, type PortState } from '../../cloudstack/index.js';
 import { formatDuration } from '../../loader/durations.js';
+import { httpRequest } from '../../transports/http.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
 import { Budget, clientFor, connectThrough, DEFAULT_INTEGRATION_PORT, durationMs, errorText, HOST_ARG, targetHost, type TargetArgs } from './common.js';
 
@@ -14,7 +15,7 @@ interface WaitArgs extends TargetArgs {
   for?: WaitFor;
   timeout?: unknown;
   interval?: unknown;
-  port?: number;
+  port?: number | string;
   address?: string;
   on_exposed?: 'ignore' | 'warn' | 'fail';
 }
@@ -43,7 +44,10 @@ function target(ctx: StepContext, args: WaitArgs): Target {
   // With `via`, a loopback URL means "the jump host itself": from the runner that is its address.
   const viaAddress = via ? ctx.inventory.hosts.get(via)?.address : undefined;
   const directHost = args.address ?? (via && isLoopback(msHost) && viaAddress ? viaAddress : msHost);
-  return { name, msHost, port: args.port ?? cs.integrationPort ?? DEFAULT_INTEGRATION_PORT, via, directHost };
+  // A templated port may arrive as a string ("{{integration_port}}" from a string var).
+  const port = args.port !== undefined && args.port !== null ? Number(args.port) : cs.integrationPort ?? DEFAULT_INTEGRATION_PORT;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new StepFailedError(`'port' must be a TCP port number, not ${JSON.stringify(args.port)}`);
+  return { name, msHost, port, via, directHost };
 }
 
 function probe(ctx: StepContext, t: Target): Promise<PortState> {
@@ -62,6 +66,21 @@ function reportExposure(ctx: StepContext, t: Target, e: { exposed: boolean; addr
   const text = `the unauthenticated integration port of ${t.name} is reachable directly from this runner at ${e.address}: anyone who can reach it has root-admin API access`;
   if (action === 'fail') throw new StepFailedError(text, { exposed: true, address: e.address });
   ctx.warn(text);
+}
+
+/** An unauthenticated listCapabilities on the port (through `via` when set) answers 200. */
+async function answers(ctx: StepContext, t: Target): Promise<boolean> {
+  const via = t.via;
+  const host = net.isIPv6(t.msHost) ? `[${t.msHost}]` : t.msHost;
+  try {
+    const res = await httpRequest({
+      method: 'GET', url: `http://${host}:${t.port}/client/api`, query: { command: 'listCapabilities', response: 'json' }, timeoutMs: 10_000,
+      ...(via ? { connect: (h: string, p: number) => connectThrough(ctx.services, via, h, p) } : {}),
+    });
+    return res.status === 200;
+  } catch {
+    return false;
+  }
 }
 
 /** Errors that mean "not up yet" rather than "will never work". */
@@ -105,14 +124,8 @@ async function waitPort(ctx: StepContext, args: WaitArgs, t: Target, budget: Bud
     state = await probe(ctx, t);
     if (want === 'open' && state === 'open') {
       // TCP alone is not enough: the listener may accept before the API behind it answers.
-      try {
-        const { client } = await clientFor(ctx, args.host, 'integration');
-        await client.call('listCapabilities');
-        break;
-      } catch (err) {
-        if (notReadyYet(err) === undefined) throw err;
-        state = 'not answering';
-      }
+      if (await answers(ctx, t)) break;
+      state = 'not answering';
     }
     if (want === 'closed' && state !== 'open') break;
     if (budget.expired) {

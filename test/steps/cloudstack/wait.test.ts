@@ -116,6 +116,23 @@ describe('steps: cloudstack.wait', function () {
     expect(run.captured[1]).to.equal(false);
   });
 
+  it('port: overrides the inventory (also as a templated string) for the probe and the API check', async () => {
+    await setPortAndRestart(port);
+    try {
+      run = await h.run(steps(`
+- {name: v, set: {p: "${port}"}}
+- name: open
+  cloudstack.wait: {for: integration-open, timeout: 1m, port: "{{p}}", on_exposed: ignore}
+  register: o
+- {name: c, capture: "{{o.port}}"}`));
+      expect(run.end('open').status, run.end('open').msg).to.equal('ok');
+      expect(run.captured[0]).to.equal(port);
+      expect(run.events.some((e) => e.type === 'warning')).to.equal(false);
+    } finally {
+      await setPortAndRestart(0);
+    }
+  });
+
   it('integration-open times out naming the port when the setting was changed but the server not restarted', async () => {
     h.lab.world.config.set('integration.api.port', String(port));
     try {
