@@ -102,7 +102,7 @@ async function send(ctx: StepContext, a: HttpArgs): Promise<StepOutcome> {
 
 export const httpStep = defineStep<HttpArgs>({
   name: 'http',
-  summary: 'Send an HTTP(S) request (registers status, headers, body — parsed when JSON)',
+  summary: 'Send an HTTP(S) request (GET/HEAD also run in a dry run; registers status, headers, body — parsed when JSON)',
   description: 'GET, HEAD and OPTIONS run for real in a dry run; other methods are shown, not sent. `via: host` goes through its SSH connection.',
   args: {
     url: { type: 'string', required: true, description: 'http:// or https:// URL' },

@@ -93,7 +93,7 @@ async function waitListedJobs(ctx: StepContext, client: CloudStackClient, comman
 
 export const cloudstackStep = defineStep<ApiCallArgs>({
   name: 'cloudstack',
-  summary: 'Call one CloudStack API command (async jobs are waited for; lists give count and items)',
+  summary: 'Call one CloudStack API command (reads also run in a dry run; async jobs are waited for; lists give count and items)',
   description:
     'Reads (list*, get*, query*, find*) run for real in a dry run; other commands are shown with their parameters and not sent.',
   args: {
