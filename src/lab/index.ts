@@ -44,6 +44,8 @@ export interface Lab {
   readonly privateKeyPath: string;
   readonly hostKeyFingerprint: string;
   readonly clock: LabClock;
+  /** Lab time runs this many times faster than real CloudStack durations. */
+  readonly speed: number;
   /** The live world (mutable; prefer state() for assertions). */
   readonly world: World;
   state(): LabStateSnapshot;
@@ -107,7 +109,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
     apiKey: core.settings.apiKey, secretKey: core.settings.secretKey, adminPassword: core.settings.adminPassword,
     dbUser: core.settings.dbUser, dbPassword: core.settings.dbPassword,
     stateDir, inventoryPath: files.inventoryPath, knownHostsPath: files.knownHostsPath, privateKeyPath: hosts.privateKeyPath,
-    hostKeyFingerprint: hosts.fingerprint, clock, world,
+    hostKeyFingerprint: hosts.fingerprint, clock, speed, world,
     state: () => snapshot(core, hosts.activity()),
     integrationUrl: () => (core.ms.integration.isOpen ? `http://${address}:${core.ms.integration.port}/client/api` : undefined),
     async restartManagementServer(opts) {
