@@ -16,8 +16,6 @@ export class SshHostServer {
   private readonly tcp: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private readonly background = new Set<Promise<number>>();
-  /** Socket being handed to ssh2 (injectSocket emits synchronously), so each client knows its own. */
-  private injecting: net.Socket | undefined;
   port = 0;
 
   constructor(
@@ -36,9 +34,7 @@ export class SshHostServer {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
       socket.on('error', () => undefined);
-      this.injecting = socket;
       this.server.injectSocket(socket);
-      this.injecting = undefined;
     });
   }
 
@@ -64,8 +60,9 @@ export class SshHostServer {
 
   private onClient(client: ssh2.Connection, clientKey: ssh2.ParsedKey, blob: Buffer): void {
     let execs = 0;
-    // Kept to cut this connection for the sshDropAfter fault.
-    const socket = this.injecting;
+    // Kept to cut this connection for the sshDropAfter fault. ssh2 emits 'connection' only after the
+    // handshake and does not expose the socket publicly: read its private field (library seam).
+    const socket = (client as unknown as { _sock?: net.Socket })._sock;
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
       if (ctx.method !== 'publickey' || ctx.username !== 'root' || ctx.key.algo !== 'ssh-ed25519' || !ctx.key.data.equals(blob)) {
