@@ -47,6 +47,8 @@ export interface RunOptions {
   readonly onEvent?: (e: RunEvent) => void;
   /** Reach the API and the integration port through the management server's SSH connection. */
   readonly via?: boolean;
+  /** Changes the playbook text before it is loaded (e.g. a shorter dead-man delay). */
+  readonly edit?: (text: string) => string;
 }
 
 /** The lab's inventory, optionally rewritten the way a real site is set up: the API as the management
@@ -89,7 +91,8 @@ export class LabPlaybooks {
     const inv = loadInventory(this.lab.inventoryPath, inventoryText(this.lab.inventoryPath, o.via ?? false), { secrets, resolveSecrets: true });
     if (!inv.ok) throw new Error(JSON.stringify(inv.problems.items));
     const file = playbookPath(name);
-    const pb = loadPlaybook(file, readFileSync(file, 'utf8'), { steps: stepRegistry });
+    const text = readFileSync(file, 'utf8');
+    const pb = loadPlaybook(file, o.edit ? o.edit(text) : text, { steps: stepRegistry });
     if (!pb.ok) throw new Error(JSON.stringify(pb.problems.items));
     const services = new DefaultRunServices({
       inventory: inv.inventory, secrets, sshConfigPath: null, userKnownHosts: join(this.home, 'known_hosts'), homeDir: this.home,
@@ -126,6 +129,20 @@ export class LabPlaybooks {
           return events.filter((e) => e.type === 'step-output' && ids.has(e.stepId)).map((e) => (e as { line: string }).line);
         },
       };
+    } finally {
+      await services.close();
+    }
+  }
+
+  /** Runs a command on a lab host over SSH, as the inventory reaches it. */
+  async exec(host: string, command: string): Promise<{ rc: number | null; stdout: string; stderr: string }> {
+    const secrets = new SecretRegistry();
+    const inv = loadInventory(this.lab.inventoryPath, readFileSync(this.lab.inventoryPath, 'utf8'), { secrets, resolveSecrets: true });
+    if (!inv.ok) throw new Error(JSON.stringify(inv.problems.items));
+    const services = new DefaultRunServices({ inventory: inv.inventory, secrets, sshConfigPath: null, userKnownHosts: join(this.home, 'known_hosts'), homeDir: this.home });
+    try {
+      const r = await (await services.ssh(host)).exec(command);
+      return { rc: r.rc, stdout: r.stdout, stderr: r.stderr };
     } finally {
       await services.close();
     }

@@ -88,6 +88,32 @@ describe('bundled playbooks against the lab', function () {
     portRestored();
   });
 
+  it('systemvm-restart: arms a dead-man timer on the management server and disarms it before the undo', async () => {
+    const r = await h.run('systemvm-restart');
+    ok(r);
+    const timers = h.lab.state().timers;
+    expect(timers.map((t) => t.state)).to.deep.equal(['stopped']);
+    expect(timers[0]!.command).to.include('integration.api.port').and.include('systemctl restart');
+    expect(r.text()).not.to.include(h.lab.dbPassword);
+  });
+
+  it('systemvm-restart: the dead-man command, run on the management server, closes the port by itself', async () => {
+    const r = await h.run('systemvm-restart');
+    ok(r);
+    // The lab shows the timer's argv joined: '/bin/sh -c <the playbook's command>'.
+    const command = h.lab.state().timers[0]!.command.replace(/^\/bin\/sh -c /, '');
+    expect(command).to.match(/^mysql /);
+    // The state a dead runner leaves behind: the port open in the database and listening.
+    h.lab.world.config.set('integration.api.port', '8096');
+    await h.lab.restartManagementServer();
+    expect(h.port()).to.deep.equal({ dbValue: '8096', listening: true });
+    const res = await h.exec('mgmt1', command);
+    expect(res.rc, res.stderr).to.equal(0);
+    for (let i = 0; i < 400 && h.lab.state().managementServer.state !== 'running'; i++) await new Promise((res) => setTimeout(res, 5));
+    expect(h.lab.state().managementServer.state).to.equal('running');
+    portRestored();
+  });
+
   it('systemvm-restart through via: the API and the integration port are reached over the SSH connection', async () => {
     const r = await h.run('systemvm-restart', { via: true });
     ok(r);
@@ -140,6 +166,7 @@ describe('bundled playbooks against the lab', function () {
     expect(r.end('Run cloudstack-sysvmadm').plan).to.include('cloudstack-sysvmadm');
     expect(r.end('Run cloudstack-sysvmadm').plan).not.to.include(h.lab.dbPassword);
     expect(h.lab.state().sysvmadmRuns).to.have.length(0);
+    expect(h.lab.state().timers, 'no dead-man timer in a dry run').to.deep.equal([]);
     expect(outdated().svms).to.have.length.greaterThan(0);
     portRestored();
   });
