@@ -203,4 +203,14 @@ describe('lab jobs and paging', () => {
     const p2 = await ok(lab, { command: 'listRouters', listall: 'true', page: '2', pagesize: '500' });
     expect(p2.router).to.have.length(500);
   });
+
+  it('answers XML when response=json is missing (CloudStack default)', async () => {
+    const lab = await manualLab();
+    const r = await api(lab, { command: 'listZones' }, { json: false });
+    expect(r.status).to.equal(200);
+    expect(r.headers['content-type']).to.equal('text/xml; charset=UTF-8');
+    expect(r.text).to.match(/^<\?xml version="1.0" encoding="UTF-8"\?><listzonesresponse cloud-stack-version="4.20.1.0"><count>1<\/count><zone><id>[0-9a-f-]{36}<\/id><name>zone1<\/name>/);
+    const bad = await api(lab, { command: 'listZones' }, { json: false, secret: 'x' });
+    expect(bad.text).to.include('<errorcode>401</errorcode>');
+  });
 });

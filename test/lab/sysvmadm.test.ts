@@ -148,4 +148,14 @@ describe('lab cloudstack-sysvmadm', () => {
     const three = await lab.exec('mgmt1', `cloudstack-sysvmadm -u cloud -p ${lab.dbPassword} -r -i ${routers.join(',')}`);
     expect(three.stdout).to.match(/Stopping and starting 1 running routing vm\(s\) with id=/);
   });
+
+  it('in a 4.21 world the job poll never ends: field 7 of the job JSON is jobprocstatus (always 0)', async () => {
+    const lab = await testLab({ speed: 10_000, version: '4.21.0.0' });
+    await openPort(lab);
+    void lab.exec('mgmt1', `cloudstack-sysvmadm -u cloud -p ${lab.dbPassword} -s > /root/s.log 2>&1 &`);
+    await waitFor(() => lab.state().jobs.length === 1 && lab.state().jobs[0]!.status === 1, 'the SSVM stop job');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(lab.state().jobs).to.have.length(1);
+    expect(lab.state().sysvmadmRuns[0]!.state).to.equal('running');
+  });
 });
