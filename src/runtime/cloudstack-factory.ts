@@ -25,23 +25,6 @@ export interface CloudStackFactoryOptions {
   readonly onEvent?: (event: CloudStackEvent) => void;
 }
 
-/**
- * What the factory needs from the run besides the services: the inventory and somewhere to register
- * minted secrets (signatures, session keys). DefaultRunServices keeps both in its options.
- */
-interface RunSource {
-  readonly inventory?: Inventory;
-  readonly secrets?: SecretSink;
-  readonly o?: { readonly inventory?: Inventory; readonly secrets?: SecretSink };
-}
-
-function fromServices(services: RunServices): { inventory?: Inventory; secrets?: SecretSink } {
-  const s = services as unknown as RunSource;
-  const inventory = s.inventory ?? s.o?.inventory;
-  const secrets = s.secrets ?? s.o?.secrets;
-  return { ...(inventory ? { inventory } : {}), ...(secrets ? { secrets } : {}) };
-}
-
 export class CloudStackSetupError extends Error {
   override readonly name = 'CloudStackSetupError';
 }
@@ -73,8 +56,8 @@ export function endpointFor(inventory: Inventory, hostName: string, mode: 'signe
 }
 
 export function createCloudstackFactory(o: CloudStackFactoryOptions = {}): CloudStackFactory {
-  return async (hostName, mode, services): Promise<CloudStackClient> => {
-    const run = fromServices(services);
+  return async (hostName, mode, run): Promise<CloudStackClient> => {
+    const services = run.services;
     const inventory = o.inventory ?? run.inventory;
     if (!inventory) throw new CloudStackSetupError('the CloudStack client factory was given no inventory');
     const secrets = o.secrets ?? run.secrets;

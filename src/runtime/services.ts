@@ -22,7 +22,14 @@ export interface ServiceOptions {
   readonly record?: RunServices['record'];
 }
 
-export type CloudStackFactory = (hostName: string, mode: 'signed' | 'integration', services: RunServices) => Promise<unknown>;
+/** What a CloudStack client factory gets from the run: the services (tunnels), the inventory and the secrets. */
+export interface CloudStackRun {
+  readonly services: RunServices;
+  readonly inventory: Inventory;
+  readonly secrets: SecretRegistry;
+}
+
+export type CloudStackFactory = (hostName: string, mode: 'signed' | 'integration', run: CloudStackRun) => Promise<unknown>;
 
 /** Inventory host → SSH connection settings (hosts not in the inventory fall back to ~/.ssh/config). */
 export function sshSettingsLookup(inv: Inventory): (name: string) => SshHostSettings | undefined {
@@ -77,7 +84,7 @@ export class DefaultRunServices implements RunServices {
     let c = this.clients.get(key);
     if (!c) {
       if (!this.o.cloudstackFactory) return Promise.reject(new Error('no CloudStack client is configured for this run'));
-      c = this.o.cloudstackFactory(hostName, mode, this);
+      c = this.o.cloudstackFactory(hostName, mode, { services: this, inventory: this.o.inventory, secrets: this.o.secrets });
       this.clients.set(key, c);
     }
     return c;
@@ -95,6 +102,12 @@ export class DefaultRunServices implements RunServices {
   }
 
   async close(): Promise<void> {
+    for (const c of this.clients.values()) {
+      // clients keep API connections alive; close them with the run
+      const client = (await c.catch(() => null)) as { close?: () => unknown } | null;
+      await Promise.resolve(client?.close?.()).catch(() => undefined);
+    }
+    this.clients.clear();
     if (this.pool) await (await this.pool).closeAll();
   }
 }

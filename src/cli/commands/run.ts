@@ -50,7 +50,17 @@ export function hostsNeedingSsh(plays: readonly Play[], inventory: Inventory, li
     let needs = false;
     const visit = (s: Step): void => {
       if (s.kind === 'block') [...s.block, ...s.rescue, ...s.always].forEach(visit);
-      else if (stepRegistry.get(s.type)?.runsOn === 'host') needs = true;
+      else {
+        if (stepRegistry.get(s.type)?.runsOn === 'host') needs = true;
+        // a step aimed at another host (`host:`) or through one (`via:`) needs those connections too
+        for (const key of ['via', 'host', 'from']) {
+          const v = s.args[key];
+          if (typeof v !== 'string' || v.includes('{{') || !inventory.hosts.has(v)) continue;
+          if (key !== 'host') out.add(v);
+          const via = inventory.hosts.get(v)?.cloudstack?.via;
+          if (via) out.add(via);
+        }
+      }
       s.undo.forEach(visit);
     };
     steps.forEach(visit);
