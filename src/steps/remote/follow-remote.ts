@@ -18,11 +18,11 @@ export function followFiles(log: string): FollowFiles {
 
 /**
  * Starts `command` detached: it survives the SSH connection dropping, its output goes to the log, its
- * exit code to LOG.rc when it ends and the wrapper's pid to LOG.pid. A newline (not `;`) ends the
- * user's command so a trailing comment cannot swallow the exit-code write.
+ * exit code to LOG.rc when it ends and the wrapper's pid to LOG.pid. The command runs in its own
+ * `sh -c` so that an `exit` in it (or a trailing comment) cannot skip writing the exit code.
  */
 export function startCommand(command: string, f: FollowFiles, cwd?: string): string {
-  const body = `${cwd !== undefined ? `cd ${shellQuote(cwd)} && ` : ''}${command}\necho $? > ${shellQuote(f.rc)}`;
+  const body = `${cwd !== undefined ? `cd ${shellQuote(cwd)} && ` : ''}sh -c ${shellQuote(command)}\necho $? > ${shellQuote(f.rc)}`;
   const dir = posix.dirname(f.log);
   return `mkdir -p ${shellQuote(dir)}; rm -f ${shellQuote(f.rc)} ${shellQuote(f.pid)}; `
     + `nohup sh -c ${shellQuote(body)} > ${shellQuote(f.log)} 2>&1 & echo $! > ${shellQuote(f.pid)}`;
@@ -44,20 +44,23 @@ export function readPidCommand(f: FollowFiles): string {
 
 /**
  * Stops the command and everything it started. Over SSH the wrapper sits in the process group of the
- * (gone) shell that started it, which holds nothing else: the whole group is signalled. When that group
- * is also the stopping shell's own (a local run: stackplay's group), only the wrapper's children and
- * the wrapper are signalled, never the runner itself.
+ * (gone) shell that started it, which holds nothing else: the whole group is signalled (background
+ * children orphaned by a killed script included). When that group is also the stopping shell's own (a
+ * local run: stackplay's group), the wrapper's process tree is signalled instead, never the runner.
  */
 export function killCommand(f: FollowFiles, pid: number): string {
   return `if [ -e ${shellQuote(f.rc)} ]; then exit 0; fi; `
     + `g=$(ps -o pgid= -p ${pid} | tr -d ' '); s=$(ps -o pgid= -p $$ | tr -d ' '); `
     + `if [ -n "$g" ] && [ "$g" != "$s" ] && [ "$g" != 0 ]; then kill -TERM -- -"$g"; `
-    + `else pkill -TERM -P ${pid}; kill -TERM ${pid}; fi`;
+    + `else t() { for c in $(pgrep -P "$1"); do echo "$c"; t "$c"; done; }; kill -TERM ${pid} $(t ${pid}); fi`;
 }
 
-/** Whether the wrapper process still runs (only meaningful on a real host). */
+/**
+ * Exit 0 while the wrapper runs, 1 once it is gone. A zombie counts as gone: an orphan's new parent
+ * (init in a container, say) may be slow to reap it.
+ */
 export function aliveCommand(pid: number): string {
-  return `kill -0 ${pid} 2>/dev/null`;
+  return `if kill -0 ${pid} 2>/dev/null; then case "$(ps -o stat= -p ${pid} 2>/dev/null)" in Z*) exit 1;; esac; exit 0; else exit 1; fi`;
 }
 
 export function parseRc(text: string): number | null {

@@ -53,7 +53,7 @@ async function stopRemote(ctx: StepContext, t: RemoteTransport, f: FollowFiles, 
     const k = await sudo(killCommand(f, pid));
     if (k.rc !== 0) return `stopping the remote command (pid ${pid}) failed: ${lastLine(k) || `exit code ${k.rc}`}`;
     for (let i = 0; i < 50; i++) {
-      if ((await run(aliveCommand(pid))).rc !== 0) return `stopped the remote command (pid ${pid})`;
+      if ((await sudo(aliveCommand(pid))).rc === 1) return `stopped the remote command (pid ${pid})`;
       await new Promise((r) => setTimeout(r, 100));
     }
     return `sent TERM to the remote command (pid ${pid}); it is still running`;
@@ -142,6 +142,12 @@ export const followStep = defineStep<FollowArgs>({
           rc = ended;
           break;
         }
+        // No exit code and no wrapper process: it was killed (OOM, reboot) and will never write one.
+        if (pid !== null && (await execShell(ctx, t, { ...become, command: aliveCommand(pid) })).rc === 1
+          && (await execShell(ctx, t, { ...become, command: readRcCommand(f) })).rc !== 0) {
+          tracker.finish(false);
+          throw new StepFailedError(`the command's wrapper (pid ${pid}) is gone without an exit code (killed?); log ${f.log}`, result());
+        }
       } catch (err) {
         if (ctx.signal.aborted) {
           stop = 'interrupted';
@@ -177,11 +183,12 @@ export const followStep = defineStep<FollowArgs>({
       throw new StepFailedError(`${what}; ${fate}`, result());
     }
     const problems: string[] = [];
-    if (!(args.ok_codes ?? [0]).includes(rc ?? -1)) problems.push(`exit code ${rc}`);
+    const rcOk = (args.ok_codes ?? [0]).includes(rc ?? -1);
+    if (!rcOk) problems.push(`exit code ${rc}`);
     if (tracker.failures.length > 0) problems.push(`${tracker.failures.length} failure line(s), first: ${tracker.failures[0]}`);
     const missing = tracker.missingSuccess();
     if (missing.length > 0) problems.push(`no line matched ${missing.map((s) => `/${s}/`).join(', ')}`);
-    tracker.finish(problems.length === 0);
+    tracker.finish(rcOk);
     if (problems.length > 0) throw new StepFailedError(problems.join('; '), result());
     return { changed: true, msg: `exit code ${rc}, ${lines.length} line(s)`, result: result() };
   },
