@@ -82,50 +82,7 @@ export class SshWorld {
   }
 
   async run(playbook: string, inventoryText: string, o: RunOptions = {}): Promise<RunResult> {
-    const secrets = o.secrets ?? new SecretRegistry();
-    const inv = loadInventory(join(this.dir, 'inv.yml'), inventoryText, { secrets, resolveSecrets: true });
-    if (!inv.ok) throw new Error(JSON.stringify(inv.problems.items));
-    const pb = loadPlaybook(join(this.dir, 'play.yml'), playbook, { steps: stepRegistry });
-    if (!pb.ok) throw new Error(JSON.stringify(pb.problems.items));
-    const services = new DefaultRunServices({
-      inventory: inv.inventory, secrets, sshConfigPath: null, userKnownHosts: this.knownHosts, homeDir: this.dir,
-    });
-    const clock: Clock = o.clock ?? {
-      now: () => Date.now(),
-      sleep: async (ms) => {
-        await o.onSleep?.(ms);
-        await new Promise((r) => setImmediate(r));
-      },
-    };
-    const events: RunEvent[] = [];
-    try {
-      const summary = await runPlaybook({
-        runId: 'test', playbook: pb.playbook, inventory: inv.inventory, steps: stepRegistry, extraVars: o.extraVars ?? {},
-        dryRun: o.dryRun ?? false, forks: 10, secrets, services, clock,
-        sink: (e) => {
-          events.push(e);
-          o.onEvent?.(e, services);
-        },
-        ...(o.interrupt ? { interrupt: o.interrupt } : {}),
-      });
-      const result: RunResult = {
-        events, summary,
-        end(name, host) {
-          const e = events.find((x): x is End => x.type === 'step-end' && x.name === name && (host === undefined || x.host === host));
-          if (!e) throw new Error(`no step-end for '${name}'${host ? ` on ${host}` : ''}: ${JSON.stringify(events.filter((x) => x.type === 'step-end'))}`);
-          return e;
-        },
-        logged(name, host) {
-          return JSON.parse(result.end(name, host).msg ?? 'null') as Record<string, unknown>;
-        },
-        outputs(host) {
-          return events.flatMap((e) => (e.type === 'step-output' && (host === undefined || e.host === host) ? [e.line] : []));
-        },
-      };
-      return result;
-    } finally {
-      await services.close();
-    }
+    return runPlaybookText(playbook, inventoryText, { dir: this.dir, knownHosts: this.knownHosts, ...o });
   }
 
   /** A transport to `host` through a DefaultRunServices pool, for tests below the step level. */
@@ -140,6 +97,57 @@ export class SshWorld {
   async stop(): Promise<void> {
     await this.server.stop();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs a playbook (YAML text) against an inventory (YAML text) through the real loader, executor and
+ * DefaultRunServices; `dir` stands in for HOME and `knownHosts` for ~/.ssh/known_hosts.
+ */
+export async function runPlaybookText(playbook: string, inventoryText: string, o: RunOptions & { dir: string; knownHosts: string }): Promise<RunResult> {
+  const secrets = o.secrets ?? new SecretRegistry();
+  const inv = loadInventory(join(o.dir, 'inv.yml'), inventoryText, { secrets, resolveSecrets: true });
+  if (!inv.ok) throw new Error(JSON.stringify(inv.problems.items));
+  const pb = loadPlaybook(join(o.dir, 'play.yml'), playbook, { steps: stepRegistry });
+  if (!pb.ok) throw new Error(JSON.stringify(pb.problems.items));
+  const services = new DefaultRunServices({
+    inventory: inv.inventory, secrets, sshConfigPath: null, userKnownHosts: o.knownHosts, homeDir: o.dir,
+  });
+  const clock: Clock = o.clock ?? {
+    now: () => Date.now(),
+    sleep: async (ms) => {
+      await o.onSleep?.(ms);
+      await new Promise((r) => setImmediate(r));
+    },
+  };
+  const events: RunEvent[] = [];
+  try {
+    const summary = await runPlaybook({
+      runId: 'test', playbook: pb.playbook, inventory: inv.inventory, steps: stepRegistry, extraVars: o.extraVars ?? {},
+      dryRun: o.dryRun ?? false, forks: 10, secrets, services, clock,
+      sink: (e) => {
+        events.push(e);
+        o.onEvent?.(e, services);
+      },
+      ...(o.interrupt ? { interrupt: o.interrupt } : {}),
+    });
+    const result: RunResult = {
+      events, summary,
+      end(name, host) {
+        const e = events.find((x): x is End => x.type === 'step-end' && x.name === name && (host === undefined || x.host === host));
+        if (!e) throw new Error(`no step-end for '${name}'${host ? ` on ${host}` : ''}: ${JSON.stringify(events.filter((x) => x.type === 'step-end'))}`);
+        return e;
+      },
+      logged(name, host) {
+        return JSON.parse(result.end(name, host).msg ?? 'null') as Record<string, unknown>;
+      },
+      outputs(host) {
+        return events.flatMap((e) => (e.type === 'step-output' && (host === undefined || e.host === host) ? [e.line] : []));
+      },
+    };
+    return result;
+  } finally {
+    await services.close();
   }
 }
 
