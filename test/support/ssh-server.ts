@@ -66,7 +66,8 @@ function handleConnection(client: Connection, o: ServerAuth,
       });
       session.on('exec', (acc, _rej, info) => {
         const stream = acc();
-        const c = spawn('/bin/sh', ['-c', info.command], { stdio: 'pipe', detached: false });
+        // detached: its own session, as sshd does (setsid) — the transport kills timed-out commands by session.
+        const c = spawn('/bin/sh', ['-c', info.command], { stdio: 'pipe', detached: true });
         child = c;
         children.add(c);
         stream.on('data', (b: Buffer) => c.stdin.write(b));
@@ -82,10 +83,7 @@ function handleConnection(client: Connection, o: ServerAuth,
             stream.end();
           } catch { /* client already gone */ }
         });
-        // Closing the channel hangs up on the command, as sshd does.
-        stream.on('close', () => {
-          if (c.exitCode === null && c.signalCode === null) c.kill('SIGHUP');
-        });
+        // Like sshd without a pty: closing the channel does not stop the command.
       });
       session.on('sftp', (acc) => serveSftp(acc()));
       session.on('close', () => { sessions--; });
@@ -131,9 +129,13 @@ export async function startSsh2Server(opts: TestSshServerOptions): Promise<TestS
     listeners.push(srv);
   }
   const drop = (): void => {
-    for (const c of children) c.kill('SIGKILL');
+    for (const c of children) {
+      // Each command leads its own process group (detached): take the whole group down.
+      try { if (c.pid !== undefined) process.kill(-c.pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
     for (const s of sockets) s.destroy();
   };
+  process.once('exit', drop);
   return {
     kind: 'ssh2', port, addresses, user, keys, hostKeyPub: hostKey.pub,
     knownHostsLine: (a = addresses[0] ?? '127.0.0.1') => `[${a}]:${port} ${hostKey.pub.split(/\s+/)[0]} ${pubBlob(hostKey.pub)}`,
@@ -147,6 +149,7 @@ export async function startSsh2Server(opts: TestSshServerOptions): Promise<TestS
       };
     },
     stop: async () => {
+      process.removeListener('exit', drop);
       drop();
       await Promise.all(listeners.map((l) => new Promise((r) => l.close(r))));
     },

@@ -12,6 +12,10 @@ export interface ChannelHost {
   track(onDrop: (err: SshError) => void): () => void;
   /** The error pending work should fail with, once the connection is gone; null while it is alive. */
   deadError(): SshError | null;
+  /** True while the transport can still send (also while the runner is closing the connection). */
+  readonly connected: boolean;
+  /** Register cleanup that must reach the server before a polite close hangs up. */
+  noteCleanup(p: Promise<void>): void;
 }
 
 // Open-failure reasons sshd and others give at MaxSessions: ADMINISTRATIVELY_PROHIBITED (1),

@@ -27,6 +27,8 @@ export class SshConnection implements SshTransport, ChannelHost {
   private readonly drops = new Set<(err: SshError) => void>();
   private readonly sftp: SftpSession;
   private closing = false;
+  private socketClosed = false;
+  private readonly cleanups = new Set<Promise<void>>();
   private readonly closed: Promise<void>;
 
   constructor(readonly host: ResolvedHost, readonly client: Client, readonly socket: Socket | null,
@@ -38,6 +40,7 @@ export class SshConnection implements SshTransport, ChannelHost {
     client.on('error', () => undefined);
     this.closed = new Promise((resolve) => {
       client.once('close', () => {
+        this.socketClosed = true;
         const reason = this.closing ? 'closed' : 'dropped';
         this.markDead(this.closing
           ? new UnreachableError(this.hostName, 'closed', `connection to ${this.hostName} was closed by the runner`)
@@ -46,6 +49,15 @@ export class SshConnection implements SshTransport, ChannelHost {
         resolve();
       });
     });
+  }
+
+  get connected(): boolean {
+    return !this.socketClosed;
+  }
+
+  noteCleanup(p: Promise<void>): void {
+    this.cleanups.add(p);
+    void p.finally(() => this.cleanups.delete(p));
   }
 
   get alive(): boolean {
@@ -94,8 +106,10 @@ export class SshConnection implements SshTransport, ChannelHost {
     if (this.dead) return this.closed;
     this.closing = true;
     this.markDead(new UnreachableError(this.hostName, 'closed', `connection to ${this.hostName} was closed by the runner`));
-    this.client.end();
     const force = setTimeout(() => this.client.destroy(), graceMs);
+    // Commands still running were just told to stop; let their killers start before we hang up.
+    await Promise.race([Promise.allSettled([...this.cleanups]), this.closed]);
+    this.client.end();
     await this.closed;
     clearTimeout(force);
   }

@@ -52,7 +52,7 @@ export function runExec(host: ChannelHost, command: string, opts: ExecOptions = 
     const fail = (err: SshError): void => {
       if (done) return;
       cleanup();
-      if (channel) stopRemote(host, channel, marker);
+      if (channel) void stopRemote(host, channel, marker);
       reject(err);
     };
     const onAbort = (): void => fail(new ExecAbortedError(host.hostName, opts.signal?.reason));
@@ -68,8 +68,11 @@ export function runExec(host: ChannelHost, command: string, opts: ExecOptions = 
     const onOpen = (ch: ClientChannel, rel: () => void): void => {
         release = rel;
         if (done) {
-          ch.close();
+          // ssh2 emits 'close' only after the readable side ended, which needs the stream to flow.
+          ch.resume();
+          ch.stderr.resume();
           ch.once('close', rel);
+          void stopRemote(host, ch, marker);
           return;
         }
         channel = ch;

@@ -69,6 +69,7 @@ export class SshPoolImpl implements SshPool {
   private readonly entries = new Map<string, Entry>();
   private configP: Promise<SshConfigLookup> | null = null;
   private closedFlag = false;
+  private readonly registered = new Set<string>(); // secrets already handed to the masker
   readonly store: KnownHostsStore;
   readonly homeDir: string;
   private readonly userKnownHosts: string;
@@ -122,8 +123,11 @@ export class SshPoolImpl implements SshPool {
   async resolve(name: string): Promise<ResolvedHost> {
     const host = resolveHost(name, await this.resolveContext());
     for (let h: ResolvedHost | null = host; h; h = h.jump) {
-      if (h.password !== undefined) this.o.secrets?.add(h.password);
-      if (h.passphrase !== undefined) this.o.secrets?.add(h.passphrase);
+      for (const v of [h.password, h.passphrase]) {
+        if (v === undefined || this.registered.has(v)) continue;
+        this.registered.add(v);
+        this.o.secrets?.add(v);
+      }
     }
     return host;
   }

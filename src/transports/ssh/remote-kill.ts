@@ -23,43 +23,55 @@ function sendSignal(ch: ClientChannel, name: string): void {
 
 /**
  * POSIX sh snippet (Linux /proc) that finds the processes carrying `VAR=marker` in their environment or
- * command line, and signals every process of their sessions (sshd starts each exec in its own session,
- * so that is exactly the command's tree, the top shell included): TERM, then KILL after `graceS` s.
- * The killer's own session is skipped (its grep and command line carry the marker too).
+ * command line and signals them: TERM, then KILL after `graceS` s. sshd starts each exec in its own
+ * session whose leader is our command's shell, so when the session leader carries the marker the
+ * whole session goes (the top shell and every child); otherwise only the marked processes. The
+ * killer's own session is skipped (its grep and command line carry the marker too).
  */
 export function killByMarkerScript(marker: string, graceS: number): string {
   const m = `${EXEC_MARKER_VAR}=${marker}`;
   return [
     `m='${m}'`,
-    'read -r l < /proc/$$/stat; set -- ${l##*) }; me=$4; sids=',
+    'read -r l < /proc/$$/stat; set -- ${l##*) }; me=$4; sids=; pids=',
     'for f in $(grep -la "$m" /proc/[0-9]*/environ /proc/[0-9]*/cmdline 2>/dev/null); do',
     '  d=${f%/*}; { read -r l < "$d/stat"; } 2>/dev/null || continue; set -- ${l##*) }',
-    '  if [ "$4" != "$me" ] && [ "$4" != 0 ]; then sids="$sids $4"; fi',
+    '  [ "$4" = "$me" ] && continue',
+    '  if grep -qa "$m" "/proc/$4/cmdline" "/proc/$4/environ" 2>/dev/null; then sids="$sids $4"; else pids="$pids ${d#/proc/}"; fi',
     'done',
-    'k() { sig=$1; for d in /proc/[0-9]*; do { read -r l < "$d/stat"; } 2>/dev/null || continue; set -- ${l##*) }; ' +
+    'k() { sig=$1; [ -n "$pids" ] && kill -"$sig" $pids 2>/dev/null; for d in /proc/[0-9]*; do ' +
+      '{ read -r l < "$d/stat"; } 2>/dev/null || continue; set -- ${l##*) }; ' +
       'for t in $sids; do if [ "$4" = "$t" ]; then kill -"$sig" "${d#/proc/}" 2>/dev/null; fi; done; done; }',
-    `if [ -n "$sids" ]; then k TERM; sleep ${graceS}; k KILL; fi; exit 0`,
+    `if [ -n "$sids$pids" ]; then k TERM; sleep ${graceS}; k KILL; fi; exit 0`,
   ].join('\n');
 }
 
 const KILL_GRACE_S = 2;
 
 /**
- * Best effort, fire and forget: signal request + kill by marker on a side channel (not counted by the
- * limiter: sshd's MaxSessions leaves room above our default), then close the channel.
+ * Best effort: signal request + kill by marker on a side channel (not counted by the limiter: sshd's
+ * MaxSessions leaves room above our default), then close the channel. The returned promise settles
+ * once the killer was started (it then runs on its own, even if we disconnect) or could not be.
  */
-export function stopRemote(host: ChannelHost, ch: ClientChannel, marker: string): void {
+export function stopRemote(host: ChannelHost, ch: ClientChannel, marker: string): Promise<void> {
   sendSignal(ch, 'TERM');
-  if (!host.deadError()) {
-    try {
-      host.client.exec(killByMarkerScript(marker, KILL_GRACE_S), (err, killer) => {
-        if (err) return;
-        killer.on('error', () => undefined);
-        killer.resume();
-        killer.stderr.resume();
-        killer.end();
-      });
-    } catch { /* connection going away */ }
+  let started: Promise<void> = Promise.resolve();
+  if (host.connected) {
+    started = new Promise<void>((resolve) => {
+      try {
+        host.client.exec(killByMarkerScript(marker, KILL_GRACE_S), (err, killer) => {
+          resolve();
+          if (err) return;
+          killer.on('error', () => undefined);
+          killer.resume();
+          killer.stderr.resume();
+          killer.end();
+        });
+      } catch {
+        resolve(); // connection going away
+      }
+    });
+    host.noteCleanup(started);
   }
   try { ch.close(); } catch { /* already closed */ }
+  return started;
 }

@@ -104,6 +104,20 @@ for (const kind of serverKinds()) {
       expect(pre).to.be.instanceOf(ExecAbortedError);
     });
 
+    it('stops the whole remote command (a shell loop too) after a timeout', async () => {
+      const t = await pool.get('h');
+      const token = `loop-${kind}-${Date.now()}`;
+      const e = await t.exec(`while :; do : ${token}; sleep 0.02; done`, { timeoutMs: 100 }).then(() => null, (x: unknown) => x);
+      expect(e).to.be.instanceOf(TimeoutError);
+      const count = async (): Promise<number> => Number((await t.exec(`ps -eo args | grep -c '[w]hile :; do : ${token}'`)).stdout.trim());
+      let left = await count();
+      for (let i = 0; i < 100 && left > 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        left = await count();
+      }
+      expect(left).to.equal(0);
+    });
+
     it('reports a command killed by a signal as rc null + signal name', async () => {
       const t = await pool.get('h');
       expect(await t.exec('kill -KILL $$')).to.include({ rc: null, signal: 'KILL' });

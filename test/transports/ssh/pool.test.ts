@@ -150,12 +150,27 @@ for (const kind of serverKinds()) {
       const pool = makePool(home, { h: hostOn(server), i: hostOn(server, '127.0.0.2') });
       const t = await pool.get('h');
       const pending = pool.get('i').catch(() => undefined); // either connected and closed, or refused as closed
-      const running = t.exec('sleep 30').then(() => null, (e: unknown) => e);
+      const token = `${30 + Math.floor(Math.random() * 1000) / 1000}`;
+      const running = t.exec(`sleep ${token}`).then(() => null, (e: unknown) => e);
       await t.exec('true');
       await pool.closeAll();
       const e = await running;
       expect(e).to.be.instanceOf(UnreachableError);
       expect((e as UnreachableError).reason).to.equal('closed');
+      // The command was stopped on the host, not left running after we hung up.
+      const check = makePool(home, { h: hostOn(server) });
+      try {
+        const c = await check.get('h');
+        const count = async (): Promise<number> => Number((await c.exec(`ps -eo args | grep -c '[s]leep ${token}'`)).stdout.trim());
+        let left = await count();
+        for (let i = 0; i < 100 && left > 0; i++) {
+          await new Promise((r) => setTimeout(r, 50));
+          left = await count();
+        }
+        expect(left).to.equal(0);
+      } finally {
+        await check.closeAll();
+      }
       await pending;
       expect(((await failure(pool.get('h'))) as UnreachableError).reason).to.equal('closed');
       await pool.closeAll();
