@@ -159,6 +159,33 @@ describe('bundled playbooks against the lab', function () {
     portRestored();
   });
 
+  it('systemvm-restart: an interrupt while the management server restarts still restores the setting and closes the port', async () => {
+    const stop = new AbortController();
+    const r = await h.run('systemvm-restart', {
+      interrupt: stop.signal,
+      onEvent: (e) => {
+        if (e.type === 'step-end' && e.name === 'Restart the management server (integration.api.port is read only at start)') stop.abort();
+      },
+    });
+    expect(r.summary.status).to.not.equal('ok');
+    expect(r.ends('Put integration.api.port back to its previous value').map((e) => [e.phase, e.status])).to.deep.equal([['undo', 'changed']]);
+    portRestored();
+  });
+
+  it('systemvm-restart: when the API refuses to restore the setting, the database is written before the closing restart', async () => {
+    const r = await h.run('systemvm-restart', {
+      onEvent: (e) => {
+        if (e.type === 'step-start' && e.name === 'Put integration.api.port back to its previous value') {
+          h.lab.setFaults({ apiError: [{ command: 'updateConfiguration', errorcode: 530, errortext: 'database busy', times: 5 }] });
+        }
+      },
+    });
+    expect(r.summary.status).to.equal('failed');
+    expect(r.ends('Put integration.api.port back to its previous value').map((e) => e.status)).to.deep.equal(['failed']);
+    expect(r.ends('Make sure the database holds the previous value before restarting').map((e) => e.status)).to.deep.equal(['changed']);
+    portRestored();
+  });
+
   it('systemvm-restart: the dry run plans the change and changes nothing', async () => {
     const r = await h.run('systemvm-restart', { dryRun: true });
     ok(r);
