@@ -23,6 +23,8 @@ export type { LabFaults } from './faults.js';
 export type { LabLogEvent } from './log.js';
 export type { LabStateSnapshot } from './snapshot.js';
 export type { WorldConfig } from './world/world-config.js';
+export type { HostEndpoint } from './host/lab-hosts.js';
+export { LabConfigError } from './world/world-config.js';
 export { ManualClock, RealClock } from './clock.js';
 export { formatLogEvent } from './log.js';
 
@@ -51,7 +53,10 @@ export interface Lab {
   state(): LabStateSnapshot;
   /** URL of the integration port when it is listening. */
   integrationUrl(): string | undefined;
-  /** systemctl restart: resolves when the server is back (or at once with wait: false / restartNever). */
+  /**
+   * systemctl restart: resolves when the server is back (at once with wait: false or restartNever).
+   * With a ManualClock pass wait: false and advance() past the restart delay.
+   */
   restartManagementServer(opts?: { readonly wait?: boolean }): Promise<void>;
   stopManagementServer(): Promise<void>;
   startManagementServer(opts?: { readonly wait?: boolean }): Promise<void>;
