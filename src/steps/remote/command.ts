@@ -116,10 +116,12 @@ export async function execShell(ctx: StepContext, transport: RemoteTransport, ar
 
 /** Evaluates creates/removes (with become when set: the path may be visible only to root). */
 export async function guardSkip(transport: RemoteTransport, args: CommandArgs, ctx?: StepContext): Promise<string | undefined> {
+  // A relative path is relative to cwd, as it is for the command itself.
   const exists = async (path: string): Promise<boolean> => {
     const test = `test -e ${shellQuote(path)}`;
-    if (!ctx) return (await transport.exec(test)).rc === 0;
-    return (await execShell(ctx, transport, { command: test, become: args.become, become_user: args.become_user, become_password: args.become_password })).rc === 0;
+    if (!ctx) return (await transport.exec(args.cwd !== undefined ? `cd ${shellQuote(args.cwd)} && ${test}` : test)).rc === 0;
+    const guard: CommandArgs = { command: test, become: args.become, become_user: args.become_user, become_password: args.become_password };
+    return (await execShell(ctx, transport, args.cwd !== undefined ? { ...guard, cwd: args.cwd } : guard)).rc === 0;
   };
   if (args.creates !== undefined && (await exists(args.creates))) return `skipped: ${args.creates} exists`;
   if (args.removes !== undefined && !(await exists(args.removes))) return `skipped: ${args.removes} does not exist`;

@@ -121,7 +121,7 @@ export const waitForStep = defineStep<WaitForArgs>({
     let now: ProbeAnswer | undefined;
     const mode = modeOf(args as Record<string, unknown>);
     try {
-      if (mode === 'port') now = await probePort(ctx, portHost(ctx, args), args.port!, args.from, ms(args.connect_timeout, 5000));
+      if (mode === 'port') now = await probePort(ctx, portHost(ctx, args), Number(args.port), args.from, ms(args.connect_timeout, 5000));
       else if (mode === 'path') now = await probeFile(ctx, await ctx.services.ssh(ctx.hostName), args.path!, args);
     } catch {
       now = undefined;
@@ -149,7 +149,7 @@ export const waitForStep = defineStep<WaitForArgs>({
       attempts++;
       let a: ProbeAnswer;
       try {
-        if (mode === 'port') a = await probePort(ctx, portHost(ctx, args), args.port!, args.from, connectMs);
+        if (mode === 'port') a = await probePort(ctx, portHost(ctx, args), Number(args.port), args.from, connectMs);
         else {
           if (!t) {
             t = await ctx.services.ssh(ctx.hostName);

@@ -101,7 +101,8 @@ describe('shell step over SSH (OpenSSH sshd on loopback)', function () {
     const r = await world.run(playbook(`
       - {name: c, shell: {command: "touch ${marker}-c", creates: ${there}}}
       - {name: r, shell: {command: "touch ${marker}-r", removes: ${join(tmp.dir, 'absent')}}}
-      - {name: go, shell: {command: "touch ${marker}-go", creates: ${join(tmp.dir, 'absent')}, removes: ${there}}}`), inv);
+      - {name: go, shell: {command: "touch ${marker}-go", creates: ${join(tmp.dir, 'absent')}, removes: ${there}}}
+      - {name: rel, shell: {command: "touch ${marker}-rel", cwd: ${tmp.dir}, creates: there}}`), inv);
     expect(r.end('c').status).to.equal('ok');
     expect(r.end('c').msg).to.equal(`skipped: ${there} exists`);
     expect(r.end('r').status).to.equal('ok');
@@ -109,6 +110,8 @@ describe('shell step over SSH (OpenSSH sshd on loopback)', function () {
     expect(existsSync(`${marker}-c`)).to.equal(false);
     expect(existsSync(`${marker}-r`)).to.equal(false);
     expect(existsSync(`${marker}-go`)).to.equal(true);
+    expect(r.end('rel').msg).to.equal('skipped: there exists');
+    expect(existsSync(`${marker}-rel`)).to.equal(false);
   });
 
   it('dry run shows the rendered command, evaluates creates live and runs nothing', async () => {
