@@ -81,6 +81,38 @@ export async function main(argv: readonly string[]): Promise<void> {
       });
   };
 
+  const lab = program
+    .command('lab')
+    .description('run the CloudStack lab (a simulator for rehearsals and tests) in the foreground; Ctrl-C stops it')
+    .option('--config <file>', 'lab YAML file (world size, versions, faults)')
+    .option('--api-port <port>', 'API port', '8080')
+    .option('--ssh-port <port>', 'SSH port of the management-server host', '2222')
+    .option('--speed <n>', 'simulated durations are divided by this', '1')
+    .option('--seed <n>', 'seed for deterministic ids')
+    .option('--api-key <key>', 'API key (default: a fixed lab-only key)')
+    .option('--secret-key <key>', 'secret key (default: a fixed lab-only key)')
+    .option('--state-dir <dir>', 'where the lab writes its inventory, keys and state', '.stackplay/lab')
+    .action(async (o: Record<string, string | undefined>) => {
+      const { runLab } = await import('../lab/cli.js');
+      await runLab(
+        {
+          apiPort: o.apiPort, sshPort: o.sshPort, speed: o.speed, ...(o.config ? { config: o.config } : {}), ...(o.seed ? { seed: o.seed } : {}),
+          ...(o.apiKey ? { apiKey: o.apiKey } : {}), ...(o.secretKey ? { secretKey: o.secretKey } : {}), ...(o.stateDir ? { stateDir: o.stateDir } : {}),
+        },
+        (line) => io.out(`${line}\n`),
+      );
+    });
+  lab
+    .command('status')
+    .description('print the state of a running lab (from its state directory)')
+    .option('--state-dir <dir>', 'the lab state directory (default .stackplay/lab)')
+    .action(async (o: { stateDir?: string }) => {
+      const { labStatus, formatLabStatus } = await import('../lab/cli.js');
+      // `--state-dir` may land on `lab` itself (commander gives shared option names to the parent)
+      const dir = o.stateDir ?? (lab.opts() as { stateDir?: string }).stateDir ?? '.stackplay/lab';
+      io.out(`${formatLabStatus(await labStatus(dir)).join('\n')}\n`);
+    });
+
   program
     .command('trust')
     .description('collect and record the SSH host keys of several hosts at once, showing their fingerprints')

@@ -1,0 +1,40 @@
+// `stackplay lab` in the foreground and `stackplay lab status` from another process, as an operator
+// rehearsing would use them; Ctrl-C (SIGINT) stops the lab cleanly.
+
+import { expect } from 'chai';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { BIN, REPO_ROOT } from '../support/paths.js';
+
+describe('cli: lab', function () {
+  this.timeout(60_000);
+
+  it('prints endpoints and credentials, answers status, and stops on SIGINT', async () => {
+    const dir = mkdtempSync(join(os.tmpdir(), 'stackplay-lab-cli-'));
+    const child = spawn(process.execPath, [BIN, 'lab', '--api-port', '0', '--ssh-port', '0', '--state-dir', dir], { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`lab did not start: ${out}`)), 30_000);
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('Press Ctrl-C to stop')) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+    });
+    expect(out).to.match(/API\s+http:\/\/127\.0\.0\.1:\d+\/client\/api/);
+    expect(out).to.include('host key     SHA256:');
+    const status = spawnSync(process.execPath, [BIN, 'lab', 'status', '--state-dir', dir], { encoding: 'utf8' });
+    expect(status.status).to.equal(0);
+    expect(status.stdout).to.include('lab running');
+    expect(status.stdout).to.include('integration port DB 0, closed');
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(code).to.equal(0);
+    expect(out).to.include('stopped');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
