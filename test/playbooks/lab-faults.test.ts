@@ -71,6 +71,7 @@ describe('bundled playbooks against a lab with faults', function () {
     expect(pre.summary.status).to.equal('ok');
     expect(pre.output('System VMs at 4.14 (live patch works, remote-access VPN may break)').join('\n')).to.include('remote-access VPN');
     expect(pre.output('System VMs that cannot be live-patched (source 4.13 or older)')).to.deep.equal([]);
+    portClosed(h);
   });
 
   it('restart through the API: a router that fails to reboot fails the run and is named', async () => {
