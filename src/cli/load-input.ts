@@ -14,7 +14,16 @@ import { SecretRegistry } from '../secrets/masker.js';
 import { stepRegistry } from '../steps/registry.js';
 import { UsageError } from './output.js';
 
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The package root: the nearest directory above this file with stackplay's package.json. */
+export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findPackageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && /"name"\s*:\s*"stackplay"/.test(readFileSync(pkg, 'utf8'))) return dir;
+    if (dirname(dir) === dir) return resolve(from, '../../..');
+  }
+}
 export const BUNDLED_DIR = join(PACKAGE_ROOT, 'playbooks');
 
 export interface LoadedInput {
@@ -71,7 +80,7 @@ export function parseExtraVars(items: readonly string[], secrets: SecretRegistry
     let value: unknown = raw;
     try {
       const parsed = yaml.load(raw, { schema: yaml.CORE_SCHEMA });
-      if (parsed === null || typeof parsed !== 'object') value = parsed ?? raw;
+      value = parsed ?? raw; // numbers, booleans, [lists] and {maps} keep their type
     } catch {
       value = raw;
     }

@@ -54,7 +54,9 @@ export async function main(argv: readonly string[]): Promise<void> {
       if (o.lab) {
         if (o.inventory) throw new UsageError('--lab brings its own inventory; leave out -i');
         const { startLab } = await import('../lab/index.js');
-        lab = await startLab({ speed: o.labSpeed as number });
+        // a loopback address of its own, so the lab's integration port (8096) cannot collide with anything
+        const address = `127.77.${1 + Math.floor(Math.random() * 254)}.${1 + Math.floor(Math.random() * 254)}`;
+        lab = await startLab({ speed: o.labSpeed as number, address });
         io.err(io.errStyle.dim(`lab: CloudStack simulator started (state in ${(lab as { stateDir?: string }).stateDir ?? '?'})\n`));
         o.inventory = lab.inventoryPath;
       }

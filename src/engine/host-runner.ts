@@ -276,7 +276,9 @@ export class HostRunner {
     }
     result = { ...result, changed, failed };
     const status: StepStatus = failed ? 'failed' : changed ? 'changed' : 'ok';
-    const msg = failed ? (outcome.msg ?? (step.failedWhen ? `failed_when: ${step.failedWhen.source}` : 'failed')) : outcome.msg;
+    // when failed_when turned a success into a failure, the condition is the reason, not the step's message
+    const byRule = failed && !(outcome.failed ?? false) && step.failedWhen !== undefined;
+    const msg = failed ? (byRule ? `failed_when: ${step.failedWhen!.source}` : (outcome.msg ?? 'failed')) : outcome.msg;
     return { status, msg, result, plan: outcome.plan };
   }
 
