@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSshPool, type SshHostSettings, type SshPool, type SshPoolOptions } from '../../../src/transports/ssh/index.js';
+import type { RemoteTransport } from '../../../src/transports/types.js';
 import { sshdAvailable, type TestSshServer } from '../../support/sshd.js';
 
 export type HostTable = Record<string, Omit<SshHostSettings, 'name'>>;
@@ -62,4 +63,18 @@ export function makePool(home: TempHome, table: HostTable, extra: Partial<SshPoo
 /** Server kinds to run a suite against: both when sshd is installed (or required by CI), else ssh2's. */
 export function serverKinds(): Array<'openssh' | 'ssh2'> {
   return sshdAvailable() || process.env['CI'] === 'true' ? ['openssh', 'ssh2'] : ['ssh2'];
+}
+
+/**
+ * Start a long command and wait until it is really running on the host (it printed a line), so a test
+ * that then drops or closes the connection knows the command was in flight. Resolves to the exec's
+ * `outcome`: null if it succeeded, else the error.
+ */
+export async function startRunning(t: RemoteTransport, command: string): Promise<{ readonly outcome: Promise<unknown> }> {
+  let started: () => void = () => undefined;
+  const ready = new Promise<void>((r) => { started = r; });
+  const outcome = t.exec(`echo started; ${command}`, { onStdout: (c) => { if (c.includes('started')) started(); } })
+    .then(() => null, (e: unknown) => e);
+  await Promise.race([ready, outcome]);
+  return { outcome }; // wrapped: an async function returning a promise would wait for it
 }

@@ -7,7 +7,7 @@ import {
 } from '../../../src/transports/ssh/index.js';
 import type { SshConnection } from '../../../src/transports/ssh/connection.js';
 import { freePort, startTestSshServer, type TestSshServer } from '../../support/sshd.js';
-import { hostOn, makePool, serverKinds, tempHome, trustServer, type TempHome } from './fixture.js';
+import { hostOn, makePool, serverKinds, startRunning, tempHome, trustServer, type TempHome } from './fixture.js';
 
 const ADDRS = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'];
 
@@ -139,8 +139,7 @@ for (const kind of serverKinds()) {
       const pool = makePool(home, { bastion: hostOn(server, '127.0.0.2'), target: hostOn(server, '127.0.0.3', { jump: 'bastion' }) });
       try {
         const t = await pool.get('target');
-        const running = t.exec('sleep 30').then(() => null, (e: unknown) => e);
-        await t.exec('true');
+        const { outcome: running } = await startRunning(t, 'sleep 30');
         await server.dropConnections();
         const e = await running;
         expect(e).to.be.instanceOf(UnreachableError);

@@ -6,7 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { UnreachableError, type SshEvent } from '../../../src/transports/ssh/index.js';
 import { freePort, startTestSshServer, type TestSshServer } from '../../support/sshd.js';
-import { hostOn, makePool, serverKinds, tempHome, trustServer, type HostTable, type TempHome } from './fixture.js';
+import { hostOn, makePool, serverKinds, startRunning, tempHome, trustServer, type HostTable, type TempHome } from './fixture.js';
 
 const ADDRS = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6'];
 
@@ -52,10 +52,8 @@ for (const kind of serverKinds()) {
       const pool = makePool(home, { h: hostOn(server) }, { onEvent: (e) => events.push(e) });
       try {
         const t = await pool.get('h');
-        const running = t.exec('sleep 30').then(() => null, (e: unknown) => e);
-        const reading = t.readFile('/etc/hostname').then(() => null, (e: unknown) => e);
-        await t.exec('true');
-        await reading;
+        await t.readFile('/etc/hostname'); // opens the sftp session too
+        const { outcome: running } = await startRunning(t, 'sleep 30');
         await server.dropConnections();
         const e = await running;
         expect(e).to.be.instanceOf(UnreachableError);
@@ -76,8 +74,7 @@ for (const kind of serverKinds()) {
       let resume: (() => Promise<void>) | null = null;
       try {
         const t = await pool.get('h');
-        const running = t.exec('sleep 30').then(() => null, (e: unknown) => e);
-        await t.exec('true');
+        const { outcome: running } = await startRunning(t, 'sleep 30');
         resume = await server.suspendConnections();
         const e = await running;
         expect(e).to.be.instanceOf(UnreachableError);
@@ -151,8 +148,7 @@ for (const kind of serverKinds()) {
       const t = await pool.get('h');
       const pending = pool.get('i').catch(() => undefined); // either connected and closed, or refused as closed
       const token = `${30 + Math.floor(Math.random() * 1000) / 1000}`;
-      const running = t.exec(`sleep ${token}`).then(() => null, (e: unknown) => e);
-      await t.exec('true');
+      const { outcome: running } = await startRunning(t, `sleep ${token}`);
       await pool.closeAll();
       const e = await running;
       expect(e).to.be.instanceOf(UnreachableError);
