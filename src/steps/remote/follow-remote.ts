@@ -51,8 +51,8 @@ export function readPidCommand(f: FollowFiles): string {
 export function killCommand(f: FollowFiles, pid: number): string {
   return `if [ -e ${shellQuote(f.rc)} ]; then exit 0; fi; `
     + `g=$(ps -o pgid= -p ${pid} | tr -d ' '); s=$(ps -o pgid= -p $$ | tr -d ' '); `
-    + `if [ -n "$g" ] && [ "$g" != "$s" ] && [ "$g" != 0 ]; then kill -TERM -- -"$g"; `
-    + `else t() { for c in $(pgrep -P "$1"); do echo "$c"; t "$c"; done; }; kill -TERM ${pid} $(t ${pid}); fi`;
+    + `if [ -n "$g" ] && [ "$g" != "$s" ] && [ "$g" != 0 ]; then kill -s TERM -- -"$g"; `
+    + `else t() { for c in $(pgrep -P "$1"); do echo "$c"; t "$c"; done; }; kill -s TERM ${pid} $(t ${pid}); fi`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunEvent } from '../../../src/engine/events.js';
 import { gone, playbook, processesWith, scratch, SshWorld } from './harness.js';
@@ -156,6 +156,26 @@ describe('follow step (detached command, log polling, reconnects)', function () 
       },
     });
     expect(r.end('long').status).to.equal('failed');
+    expect(r.end('long').msg).to.match(/^interrupted; stopped the remote command \(pid \d+\)$/);
+    expect(await gone(tag)).to.equal(true);
+  });
+
+  it('runs and stops the command through sudo with become', async function () {
+    if (!existsSync('/usr/bin/sudo')) this.skip();
+    const tag = `304.${process.pid % 1000}${Date.now() % 100000}`;
+    const ac = new AbortController();
+    const r = await world.run(playbook(`
+      - {name: who, follow: {command: "id -un; echo $X", env: {X: inside}, become: true, become_user: nobody, log: "/tmp/stackplay-f-${tag}.log"}, register: w}
+      - {name: show, log: "{{json w.lines}}"}
+      - name: long
+        follow: {command: "echo started; sleep ${tag}", become: true, log: "${tmp.dir}/b.log"}`), inv, {
+      interrupt: ac.signal,
+      onEvent: (e) => {
+        if (e.type === 'step-output' && e.line === 'started') ac.abort();
+      },
+    });
+    for (const ext of ['', '.rc', '.pid']) rmSync(`/tmp/stackplay-f-${tag}.log${ext}`, { force: true });
+    expect(r.logged('show')).to.deep.equal(['nobody', 'inside']);
     expect(r.end('long').msg).to.match(/^interrupted; stopped the remote command \(pid \d+\)$/);
     expect(await gone(tag)).to.equal(true);
   });
