@@ -1,6 +1,6 @@
-// The live task list on a terminal (listr2): play → step, with per-host marks, the latest output
-// line, per-VM subtasks (failures stay visible, finished ones are counted), durations, and the recap.
-// The tree is built up front from the playbook; executor events fill it in as they arrive.
+// The live task list on a terminal (listr2): play → step (blocks show their steps nested), with
+// per-host marks, the latest output line, per-VM subtask counts, durations; finished plays collapse,
+// failures stay visible. The tree is built up front from the playbook; executor events fill it in.
 
 import type { Playbook, Step } from '../loader/ast.js';
 import type { RunEvent, StepStatus } from '../engine/events.js';
@@ -12,6 +12,7 @@ interface ListrTaskLike {
   title: string | undefined;
   output: string | undefined;
   skip(message?: string): void;
+  newListr(tasks: unknown[], options: unknown): unknown;
 }
 
 type SubStatus = Extract<RunEvent, { type: 'subtask' }>['status'];
@@ -26,19 +27,31 @@ class StepView {
   done = false;
   private resolveDone!: () => void;
   readonly finished = new Promise<void>((r) => (this.resolveDone = r));
+  private resolveStarted!: () => void;
+  /** Resolves when this step (or a step nested in it) starts on some host. */
+  readonly startedP = new Promise<void>((r) => (this.resolveStarted = r));
 
-  constructor(readonly title: string) {}
+  markStarted(): void {
+    this.resolveStarted();
+  }
+
+  constructor(
+    readonly id: string,
+    readonly title: string,
+    readonly children: StepView[] = [],
+  ) {}
 
   finish(): void {
-    if (!this.done) {
-      this.done = true;
-      this.resolveDone();
-    }
+    if (this.done) return;
+    this.done = true;
+    for (const c of this.children) c.finish();
+    this.resolveDone();
   }
-}
 
-function hasUndo(steps: readonly Step[]): boolean {
-  return steps.some((st) => st.undo.length > 0 || (st.kind === 'block' && hasUndo([...st.block, ...st.rescue, ...st.always])));
+  /** True if `other` is this view or nested inside it. */
+  contains(other: StepView): boolean {
+    return other === this || other.id.startsWith(`${this.id}.`);
+  }
 }
 
 export interface TaskListRenderer {
@@ -49,35 +62,47 @@ export interface TaskListRenderer {
 
 const MAX_SUBTASK_LINES = 8;
 
+function hasUndo(steps: readonly Step[]): boolean {
+  return steps.some((st) => st.undo.length > 0 || (st.kind === 'block' && hasUndo([...st.block, ...st.rescue, ...st.always])));
+}
+
 export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t: string) => void): Promise<TaskListRenderer> {
   const { Listr } = await import('listr2');
   const views = new Map<string, StepView>();
-  const playViews = new Map<number, { steps: StepView[]; undo: StepView; ended: boolean; resolveStart: () => void; started: Promise<void> }>();
+  const playViews = new Map<number, { steps: StepView[]; undo: StepView; resolveStart: () => void; started: Promise<void> }>();
   let dryRun = false;
   let recapText = '';
 
+  const build = (st: Step): StepView => {
+    const children = st.kind === 'block' ? [...st.block, ...st.rescue, ...st.always].map(build) : [];
+    const v = new StepView(st.id, st.name, children);
+    views.set(st.id, v);
+    return v;
+  };
   for (const play of playbook.plays) {
-    const steps = play.steps.map((st) => {
-      const v = new StepView(st.name);
-      views.set(st.id, v);
-      return v;
-    });
+    const steps = play.steps.map(build);
     if (play.handlers.length > 0) {
-      const h = new StepView('handlers');
-      views.set(`${play.index}.handlers`, h);
+      const h = new StepView(`${play.index}.handlers`, 'handlers');
+      views.set(h.id, h);
       steps.push(h);
     }
     let resolveStart!: () => void;
     const started = new Promise<void>((r) => (resolveStart = r));
-    playViews.set(play.index, { steps, undo: new StepView('undo (revert changes)'), ended: false, resolveStart, started });
+    playViews.set(play.index, { steps, undo: new StepView(`${play.index}.undo`, 'undo (revert changes)'), resolveStart, started });
   }
 
   const viewFor = (stepId: string, phase: string): StepView | undefined => {
-    const parts = stepId.split('.');
-    const play = Number(parts[0]);
+    const play = Number(stepId.split('.')[0]);
     if (phase === 'undo') return playViews.get(play)?.undo;
     if (phase === 'handler') return views.get(`${play}.handlers`);
-    return views.get(`${parts[0]}.${parts[1]}`);
+    let id = stepId;
+    for (;;) {
+      const v = views.get(id);
+      if (v) return v;
+      const cut = id.lastIndexOf('.');
+      if (cut < 0) return undefined;
+      id = id.slice(0, cut);
+    }
   };
 
   const subtaskSummary = (v: StepView): string => {
@@ -112,12 +137,18 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
     return lines.join('\n');
   };
 
-  const stepTask = (v: StepView) => ({
+  const stepTask = (v: StepView): unknown => ({
     title: v.title,
     rendererOptions: { outputBar: true, persistentOutput: false },
-    task: async (_ctx: unknown, task: ListrTaskLike): Promise<void> => {
+    task: async (_ctx: unknown, task: ListrTaskLike): Promise<unknown> => {
       v.task = task;
       refresh(v);
+      if (v.children.length > 0) {
+        // a block: its steps are nested tasks; the block's own marks come from its step-end
+        await Promise.race([v.finished, v.startedP]);
+        if (v.hosts.size === 0 && v.children.every((c) => c.hosts.size === 0) && v.done) return task.skip(`${v.title} ${s.dim('[not run]')}`);
+        return task.newListr(v.children.map(stepTask), { concurrent: false, exitOnError: false });
+      }
       await v.finished;
       refresh(v);
       const statuses = [...v.hosts.values()];
@@ -125,6 +156,7 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
       if (statuses.every((h) => h.status === 'skipped')) return task.skip(`${v.title} ${s.dim('[skipped]')}`);
       const bad = statuses.filter((h) => (h.status === 'failed' || h.status === 'unreachable') && !h.ignored);
       if (bad.length > 0) throw new Error(failureText(v) || v.title);
+      return undefined;
     },
   });
 
@@ -132,10 +164,10 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
     const pv = playViews.get(play.index)!;
     return {
       title: play.name,
-      task: async (_ctx: unknown, task: { newListr: (t: unknown[], o: unknown) => unknown }) => {
+      task: async (_ctx: unknown, task: ListrTaskLike) => {
         await pv.started;
-        const views = hasUndo(play.steps) ? [...pv.steps, pv.undo] : pv.steps;
-        return task.newListr(views.map(stepTask), { concurrent: false, exitOnError: false });
+        const list = hasUndo(play.steps) ? [...pv.steps, pv.undo] : pv.steps;
+        return task.newListr(list.map(stepTask), { concurrent: false, exitOnError: false });
       },
     };
   });
@@ -146,12 +178,26 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
     renderer: 'default',
     rendererOptions: { collapseSubtasks: true, collapseErrors: false, showErrorMessage: true, removeEmptyLines: true },
   });
-  const done = listr.run().then(
-    () => write(`\n${recapText}\n`),
-    () => write(`\n${recapText}\n`),
-  );
+  let runEnded!: () => void;
+  const ended = new Promise<void>((r) => (runEnded = r));
+  // the recap needs both: the list drawn to the end, and the run's end (which comes after cleanup)
+  const done = Promise.all([listr.run().catch(() => undefined), ended]).then(() => write(`\n${recapText}\n`));
 
+  // views started and not yet finished, innermost last
+  let open: StepView[] = [];
   let current: StepView | undefined;
+  const finishOutside = (v: StepView): void => {
+    const keep: StepView[] = [];
+    for (const o of open) {
+      if (o.contains(v)) keep.push(o);
+      else {
+        o.finish();
+        refresh(o);
+      }
+    }
+    open = keep;
+  };
+
   const sink = (e: RunEvent): void => {
     switch (e.type) {
       case 'run-start':
@@ -163,24 +209,29 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
       case 'step-start': {
         const v = viewFor(e.stepId, e.phase);
         if (!v) return;
-        if (current && current !== v && e.phase === 'main') {
-          current.finish();
-          refresh(current);
-        }
+        if (e.phase === 'main' || e.phase === 'rescue' || e.phase === 'always') finishOutside(v);
         if (v.started === 0) v.started = Date.now();
+        for (let id = v.id; ; ) {
+          // this view and every block around it have started
+          views.get(id)?.markStarted();
+          const cut = id.lastIndexOf('.');
+          if (cut < 0) break;
+          id = id.slice(0, cut);
+        }
+        if (!open.includes(v)) open.push(v);
         current = v;
         return;
       }
       case 'step-output':
       case 'step-progress': {
-        const v = current;
+        const v = viewFor(e.stepId, 'main') ?? current;
         if (!v) return;
         v.latest = `${e.host}: ${e.type === 'step-output' ? e.line : e.message}`;
         refresh(v);
         return;
       }
       case 'subtask': {
-        const v = current;
+        const v = viewFor(e.stepId, 'main') ?? current;
         if (!v) return;
         v.subtasks.set(`${e.host}/${e.id}`, { title: e.title, status: e.status, message: e.message });
         refresh(v);
@@ -189,12 +240,11 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
       case 'step-end': {
         const v = viewFor(e.stepId, e.phase);
         if (!v) return;
-        const top = e.stepId.split('.').length === 2 || e.phase === 'undo' || e.phase === 'handler';
-        if (top || !v.hosts.has(e.host) || e.status === 'failed') {
-          const prev = v.hosts.get(e.host);
-          if (!(prev && prev.status === 'failed' && e.status !== 'failed' && !top)) {
-            v.hosts.set(e.host, { status: e.status, msg: e.plan ?? e.msg, ignored: e.ignored });
-          }
+        const own = v.id === e.stepId || e.phase === 'undo' || e.phase === 'handler';
+        const prev = v.hosts.get(e.host);
+        // a view's marks come from its own step-end; steps nested deeper only add failures
+        if (own || !prev || (e.status === 'failed' && !e.ignored)) {
+          if (!(prev?.status === 'failed' && !own && e.status !== 'failed')) v.hosts.set(e.host, { status: e.status, msg: e.plan ?? e.msg, ignored: e.ignored });
         }
         v.durationMs = Date.now() - v.started;
         refresh(v);
@@ -205,23 +255,27 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
         if (!pv) return;
         for (const v of pv.steps) v.finish();
         pv.undo.finish();
+        open = [];
         current = undefined;
         return;
       }
       case 'run-end':
         recapText = formatRecap(e.recap, e.status, e.durationMs, dryRun, s);
+        runEnded();
         for (const pv of playViews.values()) {
           pv.resolveStart();
           for (const v of pv.steps) v.finish();
           pv.undo.finish();
         }
         return;
-      case 'warning':
-        if (current) {
-          current.latest = s.yellow(`warning: ${e.message}`);
-          refresh(current);
+      case 'warning': {
+        const v = (e.stepId ? viewFor(e.stepId, 'main') : undefined) ?? current;
+        if (v) {
+          v.latest = s.yellow(`warning: ${e.message}`);
+          refresh(v);
         }
         return;
+      }
       default:
         return;
     }
