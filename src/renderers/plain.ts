@@ -25,6 +25,8 @@ export function plainRenderer(write: (text: string) => void, s: Styler, opts: { 
         if (opts.verbose !== false) write(`    ${s.dim(`${e.host} |`)} ${e.line}\n`);
         return;
       case 'step-progress':
+        // per-item loop progress is for the live task list; plain output shows the items' own lines
+        if (/^item \d+\/\d+: (ok|changed|skipped)$/.test(e.message)) return;
         write(`    ${s.dim(`${e.host} …`)} ${e.message}\n`);
         return;
       case 'subtask':

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { requireTool } from '../../support/require-tool.js';
 import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SecretRegistry } from '../../../src/secrets/masker.js';
@@ -136,7 +137,7 @@ describe('copy and template steps over SFTP', function () {
 
   describe('with become', () => {
     before(function () {
-      if (!hasSudo) this.skip();
+      requireTool(this, hasSudo, 'sudo');
     });
 
     it('installs through sudo with owner and group, and reads the old content through sudo for the diff', async () => {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { requireTool } from '../../support/require-tool.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -158,7 +159,7 @@ describe('shell step over SSH (OpenSSH sshd on loopback)', function () {
 
   describe('become', () => {
     before(function () {
-      if (!hasSudo) this.skip(); // CI installs sudo (apt-get install -y sudo)
+      requireTool(this, hasSudo, 'sudo');
     });
 
     it('runs the command as another user through sudo, with env and cwd inside sudo', async () => {

@@ -1,6 +1,7 @@
 // Authentication: key files (OpenSSH, PEM, passphrase), ssh-agent, default keys, IdentityFile from ssh
 // config, password and keyboard-interactive (ssh2's server: we do not touch system accounts), and
 // failures that are typed and never contain a secret.
+import { requireTool } from '../../support/require-tool.js';
 import { expect } from 'chai';
 import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -82,7 +83,7 @@ describe('transports/ssh auth', () => {
   });
 
   it('uses the ssh-agent, and only when one is configured', async function () {
-    if (!sshAgentAvailable()) this.skip();
+    requireTool(this, sshAgentAvailable(), 'ssh-agent');
     const agent: TestAgent = await startAgent(home.dir, [server.keys.ed25519.path]);
     const noKey = { address: '127.0.0.1', port: server.port, user: server.user };
     const withAgent = makePool(home, { h: noKey }, { agentSocket: agent.socket });

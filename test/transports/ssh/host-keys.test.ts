@@ -1,6 +1,7 @@
 // Host-key verification against real servers: unknown and changed keys fail with typed errors that
 // carry fingerprints, hashed/wildcard/project entries are honoured, accept-new records, known key types
 // are preferred, and the trust helpers (collect, record, preflight) work on many hosts at once.
+import { requireTool } from '../../support/require-tool.js';
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -82,7 +83,7 @@ describe('transports/ssh host keys', () => {
   });
 
   it('accepts hashed entries written by ssh-keygen -H', async function () {
-    if (!hasSshKeygen()) this.skip();
+    requireTool(this, hasSshKeygen(), 'ssh-keygen');
     await writeFile(home.knownHosts, `${server.knownHostsLine('127.0.0.2')}\n`);
     await run('/usr/bin/ssh-keygen', ['-H', '-f', home.knownHosts]); // our temp file only
     expect(await readFile(home.knownHosts, 'utf8')).to.match(/^\|1\|/);

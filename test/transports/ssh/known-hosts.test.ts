@@ -1,5 +1,6 @@
 // known_hosts parsing and matching, checked against OpenSSH's own tools where they exist
 // (ssh-keygen -l for fingerprints, ssh-keygen -H for hashed entries).
+import { requireTool } from '../../support/require-tool.js';
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -27,7 +28,7 @@ describe('transports/ssh known_hosts', () => {
   after(() => home.remove());
 
   it('computes the SHA256 fingerprint exactly as ssh-keygen -l prints it', async function () {
-    if (!hasSshKeygen()) this.skip();
+    requireTool(this, hasSshKeygen(), 'ssh-keygen');
     const { stdout } = await run('/usr/bin/ssh-keygen', ['-l', '-E', 'sha256', '-f', `${keys.hostKey.path}.pub`]);
     const fromKeygen = stdout.split(/\s+/)[1];
     expect(fingerprintOf(blob)).to.equal(fromKeygen);
@@ -50,7 +51,7 @@ describe('transports/ssh known_hosts', () => {
   });
 
   it('matches entries hashed by ssh-keygen -H (HMAC-SHA1 with salt)', async function () {
-    if (!hasSshKeygen()) this.skip();
+    requireTool(this, hasSshKeygen(), 'ssh-keygen');
     const file = join(home.sshDir, 'hashed_known_hosts');
     const b64 = pubBlob(keys.hostKey.pub);
     await writeFile(file, `[127.0.0.7]:2200 ssh-ed25519 ${b64}\nplain.example ssh-ed25519 ${b64}\n`);
