@@ -64,6 +64,8 @@ export interface ResumeState {
   readonly obligations: ReadonlyArray<{ readonly id: string; readonly stepId: string; readonly host: string; readonly result: unknown; readonly deadman?: ReadonlyArray<{ readonly host: string; readonly unit: string }> }>;
   /** Prefix for new obligation ids so they never collide with the earlier run's. */
   readonly idPrefix: string;
+  /** Async jobs the interrupted run submitted (key → job id): waited for, not submitted again. */
+  readonly jobs: ReadonlyMap<string, string>;
 }
 
 export interface RunSummary {

@@ -16,6 +16,7 @@ export function makeStepContext(
 ): StepContext {
   const opts = state.opts;
   return {
+    stepId: step.id,
     hostName: host.name,
     host,
     inventory: opts.inventory,

@@ -28,7 +28,8 @@ export type JournalRecord =
   | { readonly t: 'obligation-result'; readonly id: string; readonly result: unknown }
   | { readonly t: 'discharged'; readonly id: string; readonly ok: boolean; readonly msg?: string; readonly by?: string }
   | { readonly t: 'register'; readonly host: string; readonly name: string; readonly value: unknown }
-  | { readonly t: 'deadman'; readonly id: string; readonly host: string; readonly unit: string };
+  | { readonly t: 'deadman'; readonly id: string; readonly host: string; readonly unit: string }
+  | { readonly t: 'job'; readonly key: string; readonly jobid: string; readonly command: string };
 
 export function defaultJournalDir(cwd = process.cwd()): string {
   return join(cwd, '.stackplay', 'runs');

@@ -24,6 +24,8 @@ export interface RunSummaryInfo {
   readonly open: readonly OpenObligation[];
   readonly records: readonly JournalRecord[];
   readonly registered: ReadonlyMap<string, Record<string, unknown>>;
+  /** Async jobs submitted by the run, by submission key. */
+  readonly jobs: ReadonlyMap<string, string>;
 }
 
 export function readRun(path: string): RunSummaryInfo {
@@ -41,7 +43,9 @@ export function readRun(path: string): RunSummaryInfo {
   let durationMs: number | null = null;
   const obligations = new Map<string, OpenObligation>();
   const registered = new Map<string, Record<string, unknown>>();
+  const jobs = new Map<string, string>();
   for (const r of records) {
+    if (r.t === 'job') jobs.set(r.key, r.jobid);
     if (r.t === 'run') header = r;
     else if (r.t === 'obligation') obligations.set(r.id, { id: r.id, stepId: r.stepId, step: r.step, host: r.host, undo: r.undo, result: undefined });
     else if (r.t === 'obligation-result') {
@@ -58,7 +62,7 @@ export function readRun(path: string): RunSummaryInfo {
     }
   }
   const runId = header?.runId ?? path.replace(/^.*\//, '').replace(/\.jsonl$/, '');
-  return { runId, path, header, status, durationMs, open: [...obligations.values()], records, registered };
+  return { runId, path, header, status, durationMs, open: [...obligations.values()], records, registered, jobs };
 }
 
 export function listRuns(dir: string): RunSummaryInfo[] {

@@ -20,6 +20,8 @@ export interface ServiceOptions {
   readonly homeDir?: string;
   readonly cloudstackFactory?: CloudStackFactory;
   readonly record?: RunServices['record'];
+  /** Resume: job ids the interrupted run submitted, by key. */
+  readonly priorJobs?: ReadonlyMap<string, string>;
 }
 
 /** What a CloudStack client factory gets from the run: the services (tunnels), the inventory and the secrets. */
@@ -92,6 +94,10 @@ export class DefaultRunServices implements RunServices {
 
   record(kind: 'job' | 'change', data: Readonly<Record<string, unknown>>): void {
     this.o.record?.(kind, data);
+  }
+
+  priorJob(key: string): string | undefined {
+    return this.o.priorJobs?.get(key);
   }
 
   /** Hosts that will need SSH: checked before the run so unknown host keys fail up front, all at once. */

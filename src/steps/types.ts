@@ -60,6 +60,8 @@ export interface CloudStackAccess {
 }
 
 export interface StepContext {
+  /** The step's id in the playbook (stable across runs: keys for journaled facts such as job ids). */
+  readonly stepId: string;
   readonly hostName: string;
   readonly host: HostEntry;
   readonly inventory: Inventory;
@@ -88,6 +90,8 @@ export interface RunServices {
   cloudstack(hostName: string, mode?: 'signed' | 'integration'): Promise<unknown>;
   /** Records facts for the journal (job ids, changed values); no-op when there is no journal. */
   record(kind: 'job' | 'change', data: Readonly<Record<string, unknown>>): void;
+  /** Resume: the async job an interrupted run submitted under this key, to wait for instead of submitting again. */
+  priorJob?(key: string): string | undefined;
   close(): Promise<void>;
 }
 

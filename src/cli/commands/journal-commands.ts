@@ -136,5 +136,6 @@ export function resumeStateOf(r: RunSummaryInfo): import('../../engine/executor.
     registered: r.registered,
     obligations: r.open.map((o) => ({ id: o.id, stepId: o.stepId, host: o.host, result: o.result, ...(o.deadman ? { deadman: o.deadman } : {}) })),
     idPrefix: `r${resumes}-`,
+    jobs: r.jobs,
   };
 }

@@ -74,8 +74,16 @@ export function hostsNeedingSsh(plays: readonly Play[], inventory: Inventory, li
 }
 
 export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, runId = newRunId()): Promise<number> {
+  let journal: import('../../journal/journal.js').Journal | undefined;
   const services = new DefaultRunServices({
     inventory: input.inventory, secrets: input.secrets, cloudstackFactory, ...(flags.acceptNewHostKeys ? { acceptNewHostKeys: true } : {}),
+    // async job ids go to the journal as they are submitted, so a resumed run can wait for them
+    record: (kind, data) => {
+      if (kind === 'job' && typeof data.key === 'string' && typeof data.jobid === 'string') {
+        journal?.write({ t: 'job', key: data.key, jobid: data.jobid, command: String(data.command ?? '') }, true);
+      }
+    },
+    ...(flags.resume ? { priorJobs: flags.resume.jobs } : {}),
   });
   const output = flags.output ?? 'auto';
   const tty = process.stdout.isTTY === true && process.env.CI !== 'true' && process.env.TERM !== 'dumb';
@@ -95,7 +103,6 @@ export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, ru
     done = r.done;
   }
 
-  let journal: import('../../journal/journal.js').Journal | undefined;
   if (!flags.dryRun && flags.journalDir !== undefined) {
     const { Journal } = await import('../../journal/journal.js');
     const { checkNoOpenRuns } = await import('./journal-commands.js');

@@ -6,7 +6,7 @@ import { isReadCommand, type CloudStackClient } from '../../cloudstack/index.js'
 import { isObject, toList } from '../../cloudstack/response.js';
 import { formatDuration } from '../../loader/durations.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
-import { clientFor, describeParams, durationMs, HOST_ARG, MODE_ARG, toParams, waitJob, type TargetArgs } from './common.js';
+import { clientFor, describeParams, durationMs, HOST_ARG, MODE_ARG, toParams, waitJob, type TargetArgs, jobKey } from './common.js';
 
 interface ApiCallArgs extends TargetArgs {
   command: string;
@@ -46,12 +46,21 @@ async function call(ctx: StepContext, args: ApiCallArgs, client: CloudStackClien
   const read = isReadCommand(args.command);
   const timeoutMs = durationMs(args.timeout, 'timeout', DEFAULT_JOB_TIMEOUT_MS);
   const what = `${args.command} on ${name}`;
+  const key = jobKey(ctx, name, args.command, params);
+  const prior = read ? undefined : ctx.services.priorJob?.(key);
+  if (prior !== undefined && mode !== 'nowait') {
+    // resumed run: the interrupted run submitted this call already; wait for that job, do not resubmit
+    ctx.progress(`${what}: reattaching to job ${prior} submitted before the interruption`);
+    const result = await waitJob(ctx, client, prior, { command: args.command, timeoutMs, what, onProgress: (m) => ctx.progress(m) });
+    registerSecrets(ctx, result);
+    return { changed: true, msg: `${what}: job ${prior} (submitted before the interruption) succeeded`, result: { ...result, jobid: prior } };
+  }
   const response = await client.call(args.command, params);
   registerSecrets(ctx, response);
   const jobid = response['jobid'];
   const isJob = typeof jobid === 'string' && jobid !== '' && args.command.toLowerCase() !== 'queryasyncjobresult';
   if (isJob && mode !== 'nowait') {
-    ctx.services.record('job', { endpoint: name, command: args.command, jobid });
+    ctx.services.record('job', { key, endpoint: name, command: args.command, jobid });
     const result = await waitJob(ctx, client, jobid, { command: args.command, timeoutMs, what, onProgress: (m) => ctx.progress(m) });
     registerSecrets(ctx, result);
     return { changed: true, msg: `${what}: job ${jobid} succeeded`, result: { ...result, jobid } };

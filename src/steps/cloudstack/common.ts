@@ -131,12 +131,19 @@ export async function runJob(ctx: StepContext, client: CloudStackClient, params:
   let jobid = '';
   const budget = new Budget(w.timeoutMs);
   const progress = (status: string): void => w.onProgress?.(`${w.what}: ${status} (${formatDuration(budget.elapsedMs)})`);
+  // a resumed run waits for the job the interrupted run submitted instead of submitting it again
+  const key = jobKey(ctx, client.endpoint.name, w.command, params);
+  const prior = ctx.services.priorJob?.(key);
+  if (prior !== undefined) {
+    progress(`reattaching to job ${prior} submitted before the interruption`);
+    return { jobid: prior, result: await reattach(ctx, client, prior, w, budget, progress) };
+  }
   try {
     const result = await client.callAsync(w.command, params, {
       timeoutMs: w.timeoutMs,
       onSubmitted: (id) => {
         jobid = id;
-        ctx.services.record('job', { endpoint: client.endpoint.name, command: w.command, jobid: id });
+        ctx.services.record('job', { key, endpoint: client.endpoint.name, command: w.command, jobid: id });
         progress(`job ${id} submitted`);
       },
       onProgress: (job) => progress(job.jobstatus === 0 ? `job ${job.jobid} running` : `job ${job.jobid} finished`),
@@ -146,6 +153,12 @@ export async function runJob(ctx: StepContext, client: CloudStackClient, params:
     if (jobid === '' || !(err instanceof CloudStackConnectionError)) throw err;
   }
   return { jobid, result: await reattach(ctx, client, jobid, w, budget, progress) };
+}
+
+/** Identifies one submission across runs: step, host, endpoint, command and parameters. */
+export function jobKey(ctx: StepContext, endpoint: string, command: string, params: Params): string {
+  const sorted = Object.keys(params).sort().map((k) => `${k}=${String(params[k])}`).join('&');
+  return `${ctx.stepId}@${ctx.hostName}|${endpoint}|${command}|${sorted}`;
 }
 
 /** Waits for an already submitted job (e.g. one listed by upgradeRouterTemplate). */
