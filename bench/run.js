@@ -93,6 +93,11 @@ if (want('ssh')) {
   await sshBenchmarks(ROOT, BIN, rows, { reps: REPS, median });
 }
 
+if (want('scale')) {
+  const { scaleBenchmarks } = await import('./scale.js');
+  await scaleBenchmarks(ROOT, BIN, rows);
+}
+
 rmSync(tmp, { recursive: true, force: true });
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';

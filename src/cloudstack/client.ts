@@ -105,7 +105,10 @@ export function createCloudStackClient(endpoint: CloudStackEndpoint, opts: Cloud
         ...(opts.expiresInMs !== undefined ? { expiresInMs: opts.expiresInMs } : {}),
       });
       // Masked by name in our own messages; the run's masker needs the value for everything else.
-      if (signed['signature']) opts.secrets?.add(signed['signature']);
+      if (signed['signature']) {
+        if (opts.secrets?.addEphemeral) opts.secrets.addEphemeral(signed['signature']);
+        else opts.secrets?.add(signed['signature']);
+      }
       return { ...signed };
     }
     if (mode === 'session' && session) p['sessionkey'] = session.sessionkey;

@@ -116,6 +116,8 @@ export type CloudStackEvent =
 
 export interface SecretSink {
   add(value: string): void;
+  /** Short-lived secrets (one request's signature): kept only while they can still show up. */
+  addEphemeral?(value: string): void;
 }
 
 export interface CloudStackClientOptions {

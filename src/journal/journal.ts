@@ -51,8 +51,8 @@ export class Journal implements RunJournalHooks {
 
   write(record: JournalRecord, durable = false): void {
     if (this.fd === null) return;
-    const masked = this.secrets.maskDeep(JSON.parse(JSON.stringify(record, replacer)) as JournalRecord);
-    writeSync(this.fd, `${JSON.stringify(masked)}\n`);
+    // one pass over the serialized record: the registry knows the JSON-escaped form of every secret
+    writeSync(this.fd, `${this.secrets.mask(JSON.stringify(record, replacer))}\n`);
     if (durable) fsyncSync(this.fd);
   }
 

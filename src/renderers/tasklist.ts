@@ -106,15 +106,33 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
   };
 
   const subtaskSummary = (v: StepView): string => {
-    const subs = [...v.subtasks.values()];
-    if (subs.length === 0) return '';
-    const failed = subs.filter((x) => x.status === 'failed').length;
-    const running = subs.filter((x) => x.status === 'running').length;
-    const fin = subs.filter((x) => x.status === 'ok' || x.status === 'changed' || x.status === 'skipped').length;
-    return ` ${fin}/${subs.length} done${failed ? s.red(`, ${failed} failed`) : ''}${running ? `, ${running} running` : ''}`;
+    if (v.subtasks.size === 0) return '';
+    let failed = 0;
+    let running = 0;
+    let fin = 0;
+    for (const x of v.subtasks.values()) {
+      if (x.status === 'failed') failed++;
+      else if (x.status === 'running') running++;
+      else if (x.status === 'ok' || x.status === 'changed' || x.status === 'skipped') fin++;
+    }
+    const subs = v.subtasks;
+    return ` ${fin}/${subs.size} done${failed ? s.red(`, ${failed} failed`) : ''}${running ? `, ${running} running` : ''}`;
   };
 
+  // Events can come by the thousand (a subtask per router); redraw each view at most every 100 ms.
+  const pending = new Set<StepView>();
+  let timer: NodeJS.Timeout | undefined;
   const refresh = (v: StepView): void => {
+    if (v.done) return draw(v);
+    pending.add(v);
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      for (const p of pending) draw(p);
+      pending.clear();
+    }, 100);
+  };
+
+  const draw = (v: StepView): void => {
     if (!v.task) return;
     const counts = new Map<StepStatus, number>();
     for (const h of v.hosts.values()) counts.set(h.status, (counts.get(h.status) ?? 0) + 1);
@@ -261,6 +279,9 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
       }
       case 'run-end':
         recapText = formatRecap(e.recap, e.status, e.durationMs, dryRun, s);
+        if (timer) clearTimeout(timer);
+        for (const p of pending) draw(p);
+        pending.clear();
         runEnded();
         for (const pv of playViews.values()) {
           pv.resolveStart();

@@ -5,16 +5,18 @@
 
 const MASK = '***';
 
+/** Ephemeral secrets kept at once: a request signature only matters while its request is in flight. */
+const EPHEMERAL_LIMIT = 64;
+
 export class SecretRegistry {
   private readonly values = new Set<string>();
+  /** Newest last; the oldest forms drop out past EPHEMERAL_LIMIT. */
+  private readonly ephemeral: string[] = [];
   private pattern: RegExp | null = null;
 
   /** Registers a secret value, plus the encoded forms it may take inside URLs and JSON. */
   add(value: string | undefined | null): void {
-    if (typeof value !== 'string' || value.length < 3) return;
-    const forms = new Set([value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]);
-    forms.add(encodeURIComponent(value).replace(/%20/g, '+'));
-    for (const form of forms) {
+    for (const form of forms(value)) {
       if (!this.values.has(form)) {
         this.values.add(form);
         this.pattern = null;
@@ -22,18 +24,34 @@ export class SecretRegistry {
     }
   }
 
+  /**
+   * Registers a short-lived secret (a request's signature). Thousands of API calls must not grow the
+   * mask pattern without bound, so only the most recent ones are kept; the client also masks
+   * signatures by parameter name wherever it prints a request.
+   */
+  addEphemeral(value: string | undefined | null): void {
+    // a signature is base64: its raw and URL-encoded forms are the only ones it can take
+    const own = typeof value === 'string' && value.length >= 3 ? [...new Set([value, encodeURIComponent(value)])] : [];
+    for (const form of own) {
+      if (this.values.has(form)) continue;
+      this.ephemeral.push(form);
+      this.pattern = null;
+    }
+    if (this.ephemeral.length > EPHEMERAL_LIMIT) this.ephemeral.splice(0, this.ephemeral.length - EPHEMERAL_LIMIT);
+  }
+
   get size(): number {
-    return this.values.size;
+    return this.values.size + this.ephemeral.length;
   }
 
   has(value: string): boolean {
-    return this.values.has(value);
+    return this.values.has(value) || this.ephemeral.includes(value);
   }
 
   mask(text: string): string {
-    if (this.values.size === 0 || text.length === 0) return text;
+    if (this.size === 0 || text.length === 0) return text;
     if (this.pattern === null) {
-      const sorted = [...this.values].sort((a, b) => b.length - a.length);
+      const sorted = [...new Set([...this.values, ...this.ephemeral])].sort((a, b) => b.length - a.length);
       this.pattern = new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
     }
     return text.replace(this.pattern, MASK);
@@ -41,9 +59,16 @@ export class SecretRegistry {
 
   /** Masks every string inside a JSON-like value; returns the same object when nothing changed. */
   maskDeep<T>(value: T): T {
-    if (this.values.size === 0) return value;
+    if (this.size === 0) return value;
     return maskValue(value, this, 0) as T;
   }
+}
+
+function forms(value: string | undefined | null): string[] {
+  if (typeof value !== 'string' || value.length < 3) return [];
+  const out = new Set([value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)]);
+  out.add(encodeURIComponent(value).replace(/%20/g, '+'));
+  return [...out];
 }
 
 function maskValue(value: unknown, registry: SecretRegistry, depth: number): unknown {
