@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EXIT, makeIo, reportError, UsageError, type Io } from './output.js';
 import { loadInput, PACKAGE_ROOT } from './load-input.js';
-import type { SecretRegistry } from '../secrets/masker.js';
+import { SecretRegistry } from '../secrets/masker.js';
 import { defaultJournalDir } from '../journal/journal.js';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -20,8 +20,9 @@ const int = (v: string): number => {
 export async function main(argv: readonly string[]): Promise<void> {
   const io = await makeIo();
   const sources = new Map<string, string>();
-  let secrets: SecretRegistry | undefined;
-  let debug = argv.includes('--debug');
+  // one registry from the start: even a code frame printed for bad input is masked
+  const secrets = new SecretRegistry();
+  const debug = argv.includes('--debug');
   let code: number = EXIT.ok;
   const program = new Command('stackplay')
     .description('Playbooks for Apache CloudStack operations, over SSH and the CloudStack API')
@@ -48,7 +49,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .option('--journal-dir <dir>', 'where run journals go', defaultJournalDir())
     .option('--force', 'start even if an earlier run on this inventory left undo steps open (recorded)')
     .option('--lab', 'start an embedded CloudStack lab for this run and use its inventory (a rehearsal)')
-    .option('--lab-speed <n>', 'lab speed factor (simulated durations are divided by it)', Number, 200)
+    .option('--lab-speed <n>', 'lab speed factor (simulated durations are divided by it)', int, 200)
     .action(async (playbook: string, o: Record<string, unknown>) => {
       let lab: { inventoryPath: string; stop(): Promise<void> } | undefined;
       if (o.lab) {
@@ -68,8 +69,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     });
 
   const runAction = async (playbook: string, o: Record<string, unknown>): Promise<void> => {
-      const input = loadInput({ playbookRef: playbook, ...(o.inventory ? { inventoryPath: String(o.inventory) } : {}), extra: o.extraVars as string[], forRun: true }, sources);
-      secrets = input.secrets;
+      const input = loadInput({ playbookRef: playbook, ...(o.inventory ? { inventoryPath: String(o.inventory) } : {}), extra: o.extraVars as string[], forRun: true, secrets }, sources);
       const { runCommand } = await import('./commands/run.js');
       code = await runCommand(io, input, {
         dryRun: o.dryRun === true, forks: o.forks as number, output: o.output as 'auto',
@@ -163,12 +163,15 @@ export async function main(argv: readonly string[]): Promise<void> {
         return;
       }
       const h = r.header;
-      const input = loadInput({ playbookRef: h.playbook, ...(h.inventory ? { inventoryPath: h.inventory } : {}), extra: h.extraArgs.filter((a) => !a.includes('***')), forRun: true }, sources);
-      secrets = input.secrets;
+      const input = loadInput({ playbookRef: h.playbook, ...(h.inventory ? { inventoryPath: h.inventory } : {}), extra: h.extraArgs.filter((a) => !a.includes('***')), forRun: true, secrets }, sources);
       const { runCommand } = await import('./commands/run.js');
+      const opt = h.options ?? {};
       code = await runCommand(io, input, {
         output: o.output, journalDir: o.journalDir, playbookRef: h.playbook, ...(h.inventory ? { inventoryPath: h.inventory } : {}),
         extraArgs: h.extraArgs, resume: resumeStateOf(r),
+        // the resumed run selects the same hosts and steps as the interrupted one
+        ...(opt.limit !== undefined ? { limit: opt.limit } : {}), ...(opt.tags ? { tags: [...opt.tags] } : {}),
+        ...(opt.skipTags ? { skipTags: [...opt.skipTags] } : {}), ...(opt.forks !== undefined ? { forks: opt.forks } : {}),
       }, r.runId);
     });
 
@@ -189,7 +192,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .option('-i, --inventory <file>', 'inventory file (enables undefined-variable checks)')
     .option('-e, --extra-vars <key=value|@file>', 'extra variables', collect, [])
     .action((playbook: string, o: Record<string, unknown>) => {
-      const input = loadInput({ playbookRef: playbook, ...(o.inventory ? { inventoryPath: String(o.inventory) } : {}), extra: o.extraVars as string[], forRun: false }, sources);
+      const input = loadInput({ playbookRef: playbook, ...(o.inventory ? { inventoryPath: String(o.inventory) } : {}), extra: o.extraVars as string[], forRun: false, secrets }, sources);
       const steps = countSteps(input.playbook.plays.flatMap((p) => [...p.steps, ...p.handlers]));
       io.out(`${io.style.green('valid')}: ${input.playbook.name} — ${input.playbook.plays.length} play(s), ${steps} step(s)\n`);
     });
@@ -220,7 +223,6 @@ export async function main(argv: readonly string[]): Promise<void> {
       code = reportError(io, err, sources, secrets, debug);
     }
   }
-  debug = false;
   await flush();
   process.exitCode = code;
 }

@@ -1,7 +1,7 @@
 // Dead-man switch for undo steps: before a step with `undo: { deadman: { after, command } }` runs, a
 // systemd timer is armed on the host (`systemd-run --on-active`) that performs the compensation there
 // if the runner has not disarmed it in time — so the integration port is closed even when the runner's
-// machine is gone for good. Disarmed (`systemctl stop UNIT.timer`) before the undo runs normally.
+// machine is gone for good. Disarmed (`systemctl stop UNIT.timer`) once the undo has succeeded.
 
 import type { TaskStep } from '../loader/ast.js';
 import { shellQuote } from '../util/shell-quote.js';

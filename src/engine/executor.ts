@@ -61,7 +61,7 @@ export interface ResumeState {
   readonly completed: ReadonlySet<string>;
   readonly registered: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   /** Undo obligations the interrupted run left open: adopted, discharged when their play ends. */
-  readonly obligations: ReadonlyArray<{ readonly id: string; readonly stepId: string; readonly host: string; readonly result: unknown; readonly deadman?: ReadonlyArray<{ readonly host: string; readonly unit: string }> }>;
+  readonly obligations: ReadonlyArray<{ readonly id: string; readonly stepId: string; readonly host: string; readonly result: unknown; readonly vars?: Readonly<Record<string, unknown>>; readonly deadman?: ReadonlyArray<{ readonly host: string; readonly unit: string }> }>;
   /** Prefix for new obligation ids so they never collide with the earlier run's. */
   readonly idPrefix: string;
   /** Async jobs the interrupted run submitted (key → job id): waited for, not submitted again. */

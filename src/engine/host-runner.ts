@@ -59,12 +59,12 @@ export class HostRunner {
   }
 
   /** Takes over an obligation an interrupted run left open (resume). */
-  adopt(o: { readonly id: string; readonly stepId: string; readonly result: unknown; readonly deadman?: ReadonlyArray<{ readonly host: string; readonly unit: string }> }): void {
-    const step = findStep([...this.play.steps], o.stepId);
+  adopt(o: { readonly id: string; readonly stepId: string; readonly result: unknown; readonly vars?: Readonly<Record<string, unknown>>; readonly deadman?: ReadonlyArray<{ readonly host: string; readonly unit: string }> }): void {
+    const step = findStep([...this.play.steps, ...this.play.handlers], o.stepId);
     if (!step || step.undo.length === 0) return;
     this.playUndo.push({
       id: o.id, stepId: o.stepId, stepName: step.name, host: this.host.name, steps: step.undo, scope: { ...this.scope }, result: o.result,
-      discharged: false, ...(o.deadman ? { deadman: [...o.deadman] } : {}),
+      discharged: false, ...(o.deadman ? { deadman: [...o.deadman] } : {}), ...(o.vars ? { vars: o.vars } : {}),
     });
   }
 
@@ -128,7 +128,6 @@ export class HostRunner {
       }
       await this.discharge(scopeUndo);
     }
-    void outer;
     const ignored = !ok && step.ignoreErrors;
     if (ignored) this.ps.failed = false;
     // the block's own end (not counted in the recap: its steps were)
@@ -205,7 +204,11 @@ export class HostRunner {
     let last: StepRun = { status: 'failed', msg: 'did not run' };
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       last = await this.once(step, def, args, scope, phase);
-      if (obligation) obligation.result = last.result;
+      if (obligation) {
+        obligation.result = last.result;
+        // journaled after every attempt: a crash between attempts still leaves recover the latest result
+        if (opts.journal) await opts.journal.obligationResult(obligation);
+      }
       if (last.status === 'unknown') break;
       let done = last.status !== 'failed' && last.status !== 'unreachable';
       if (step.until && last.status !== 'unreachable') {
@@ -219,7 +222,6 @@ export class HostRunner {
       this.state.emit({ type: 'step-progress', stepId: step.id, host: this.host.name, message: `attempt ${attempt}/${maxAttempts} ${step.until ? 'not there yet' : 'failed'}; retrying` });
       await this.state.clock.sleep(step.delayMs ?? 1000, opts.interrupt);
     }
-    if (obligation && opts.journal) await opts.journal.obligationResult(obligation);
     return last;
   }
 
@@ -312,6 +314,7 @@ export class HostRunner {
     const o: Obligation = {
       id: this.state.nextObligationId(), stepId: step.id, stepName: step.name, host: this.host.name, steps: step.undo,
       scope: { ...scope }, result: undefined, discharged: false,
+      ...(step.loop !== undefined ? { vars: { [step.loopVar]: scope[step.loopVar] } } : {}),
     };
     undo.push(o);
     const description = step.undo.map((u) => u.name).join('; ');
@@ -326,23 +329,33 @@ export class HostRunner {
     if (pending.length === 0) return;
     this.state.emit({ type: 'phase', phase: 'reverting', message: `running ${pending.length} undo step(s) on ${this.host.name}` });
     for (const o of pending) {
-      await disarmDeadman(this.state, o);
-      const scope: Record<string, unknown> = { ...o.scope, result: o.result ?? null };
       let ok = true;
       let msg: string | undefined;
-      const unused = new UndoScope();
-      for (const u of o.steps) {
-        if (u.kind !== 'task') continue;
-        const out = await this.runTask(u, 'undo', unused, scope);
-        if (out.status === 'failed' || out.status === 'unreachable') {
-          ok = false;
-          msg = `undo step '${u.name}' ${out.status}`;
+      try {
+        const scope: Record<string, unknown> = { ...o.scope, ...(o.vars ?? {}), result: o.result ?? null };
+        const unused = new UndoScope();
+        for (const u of o.steps) {
+          if (u.kind !== 'task') continue;
+          const out = await this.runTask(u, 'undo', unused, scope);
+          if (out.status === 'failed' || out.status === 'unreachable') {
+            ok = false;
+            msg = `undo step '${u.name}' ${out.status}`;
+          }
         }
+        // the dead-man timer stays armed until the compensation has really happened
+        if (ok) await disarmDeadman(this.state, o);
+      } catch (err) {
+        ok = false;
+        msg = `undo of '${o.stepName}' failed: ${formatError(err)}`;
       }
       o.discharged = ok;
       if (!ok) this.ps.failed = true;
       this.state.emit({ type: 'undo-done', obligationId: o.id, host: this.host.name, ok, ...(msg ? { msg } : {}) });
-      if (this.state.opts.journal) await this.state.opts.journal.obligationDischarged(o, ok, msg);
+      try {
+        if (this.state.opts.journal) await this.state.opts.journal.obligationDischarged(o, ok, msg);
+      } catch (err) {
+        this.state.emit({ type: 'warning', host: this.host.name, message: `could not journal the undo of '${o.stepName}': ${formatError(err)}` });
+      }
     }
   }
 }

@@ -2,13 +2,19 @@
 
 export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
   if (items.length === 0) return;
-  if (items.length === 1) return fn(items[0]!, 0);
   let next = 0;
+  let firstError: { error: unknown } | undefined;
+  // every item runs even when one throws: one host's failure must not cut the others' undo short
   const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
     while (next < items.length) {
       const i = next++;
-      await fn(items[i]!, i);
+      try {
+        await fn(items[i]!, i);
+      } catch (error) {
+        firstError ??= { error };
+      }
     }
   });
   await Promise.all(workers);
+  if (firstError) throw firstError.error;
 }

@@ -14,6 +14,8 @@ export interface Obligation {
   readonly scope: Record<string, unknown>;
   result: unknown;
   discharged: boolean;
+  /** The loop variable of a looped step (its undo refers to the item): journaled for recover. */
+  readonly vars?: Readonly<Record<string, unknown>>;
   /** Dead-man timers armed on hosts for this obligation (disarmed when it is discharged). */
   deadman?: Array<{ readonly host: string; readonly unit: string }>;
 }

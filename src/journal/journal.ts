@@ -14,17 +14,19 @@ export interface RunHeader {
   readonly runId: string;
   readonly playbook: string;
   readonly inventory: string | null;
-  /** The -e arguments as given (masked); @files are re-read by recover. */
+  /** The -e arguments (values of secret-looking names masked); @files are re-read by recover. */
   readonly extraArgs: readonly string[];
   readonly cwd: string;
   readonly started: string;
   readonly forced?: boolean;
+  /** Selection flags, applied again by `resume`. */
+  readonly options?: { readonly limit?: string; readonly tags?: readonly string[]; readonly skipTags?: readonly string[]; readonly startAtStep?: string; readonly forks?: number };
 }
 
 export type JournalRecord =
   | ({ readonly t: 'run' } & RunHeader)
   | { readonly t: 'event'; readonly e: RunEvent }
-  | { readonly t: 'obligation'; readonly id: string; readonly stepId: string; readonly step: string; readonly host: string; readonly undo: readonly string[] }
+  | { readonly t: 'obligation'; readonly id: string; readonly stepId: string; readonly step: string; readonly host: string; readonly undo: readonly string[]; readonly vars?: Readonly<Record<string, unknown>> }
   | { readonly t: 'obligation-result'; readonly id: string; readonly result: unknown }
   | { readonly t: 'discharged'; readonly id: string; readonly ok: boolean; readonly msg?: string; readonly by?: string }
   | { readonly t: 'register'; readonly host: string; readonly name: string; readonly value: unknown }
@@ -67,7 +69,7 @@ export class Journal implements RunJournalHooks {
   };
 
   async obligationOpened(o: Obligation): Promise<void> {
-    this.write({ t: 'obligation', id: o.id, stepId: o.stepId, step: o.stepName, host: o.host, undo: o.steps.map((s) => s.name) }, true);
+    this.write({ t: 'obligation', id: o.id, stepId: o.stepId, step: o.stepName, host: o.host, undo: o.steps.map((s) => s.name), ...(o.vars ? { vars: o.vars } : {}) }, true);
   }
 
   async obligationResult(o: Obligation): Promise<void> {

@@ -12,6 +12,7 @@ export interface OpenObligation {
   readonly host: string;
   readonly undo: readonly string[];
   readonly result: unknown;
+  readonly vars?: Readonly<Record<string, unknown>>;
   readonly deadman?: ReadonlyArray<{ readonly host: string; readonly unit: string }>;
 }
 
@@ -47,7 +48,7 @@ export function readRun(path: string): RunSummaryInfo {
   for (const r of records) {
     if (r.t === 'job') jobs.set(r.key, r.jobid);
     if (r.t === 'run') header = r;
-    else if (r.t === 'obligation') obligations.set(r.id, { id: r.id, stepId: r.stepId, step: r.step, host: r.host, undo: r.undo, result: undefined });
+    else if (r.t === 'obligation') obligations.set(r.id, { id: r.id, stepId: r.stepId, step: r.step, host: r.host, undo: r.undo, result: undefined, ...(r.vars ? { vars: r.vars } : {}) });
     else if (r.t === 'obligation-result') {
       const o = obligations.get(r.id);
       if (o) obligations.set(r.id, { ...o, result: r.result });

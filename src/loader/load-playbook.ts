@@ -20,6 +20,8 @@ export const COMMON_KEYS = [
   'changed_when', 'notify', 'tags', 'timeout', 'run_once', 'undo',
 ] as const;
 const BLOCK_KEYS = ['block', 'rescue', 'always'] as const;
+/** Common keys a block does not implement (it has when, tags, ignore_errors, name). */
+const BLOCK_UNSUPPORTED = ['register', 'loop', 'loop_var', 'until', 'retries', 'delay', 'failed_when', 'changed_when', 'notify', 'timeout', 'run_once', 'undo'] as const;
 const UNDO_ONLY_KEYS = ['deadman'] as const;
 
 export interface LoadOptions {
@@ -204,6 +206,15 @@ class PlaybookLoader {
           "run 'stackplay steps' to list step types",
         );
       }
+    }
+    if (isBlock) {
+      // a block runs its steps; per-step behaviour (loops, retries, undo, register…) belongs on those steps
+      for (const p of map.pairs) {
+        if ((BLOCK_UNSUPPORTED as readonly string[]).includes(p.key)) {
+          r.problem(p.keyNode, 'unsupported-on-block', `'${p.key}' cannot be used on a block; put it on the steps inside`);
+        }
+      }
+      if (ctx.inUndo) r.problem(map, 'block-in-undo', 'an undo step must be a single step, not a block');
     }
     const nameNode = r.get(map, 'name');
     const name = r.string(nameNode, "a step's 'name'", true, map) ?? '';

@@ -16,16 +16,24 @@ export class LocalTransport implements RemoteTransport {
       const child = spawn('/bin/sh', ['-c', command], {
         env: { ...process.env, ...(opts.env ?? {}) },
         stdio: ['pipe', 'pipe', 'pipe'],
-        detached: false,
+        // its own process group: a timeout or abort stops the whole command, not only /bin/sh
+        detached: true,
       });
       let stdout = '';
       let stderr = '';
       let timer: NodeJS.Timeout | undefined;
       let abortReason: Error | undefined;
+      const signalGroup = (sig: NodeJS.Signals): void => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, sig);
+        } catch {
+          child.kill(sig);
+        }
+      };
       const kill = (reason: Error): void => {
         abortReason = reason;
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+        signalGroup('SIGTERM');
+        setTimeout(() => signalGroup('SIGKILL'), 2000).unref();
       };
       const onAbort = (): void => kill(Object.assign(new Error('aborted'), { name: 'AbortError' }));
       if (opts.signal) {

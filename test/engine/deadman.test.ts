@@ -25,7 +25,7 @@ describe('executor: dead-man switch', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('arms before the step, disarms before the undo runs', async () => {
+  it('arms before the step, disarms only after the undo succeeded', async () => {
     const { events, summary } = await runYaml(play(`
       - name: open port
         local: "echo step >> ${'$D'}/calls"
@@ -37,8 +37,22 @@ describe('executor: dead-man switch', () => {
     const calls = readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n');
     expect(calls[0]).to.match(/^systemd-run --on-active=1800s --unit=stackplay-deadman-test-u1 \/bin\/sh -c /);
     expect(calls[0]).to.include('echo closing port 8096');
-    expect(calls.slice(1)).to.deep.equal(['step', 'systemctl stop stackplay-deadman-test-u1.timer', 'undo']);
+    expect(calls.slice(1)).to.deep.equal(['step', 'undo', 'systemctl stop stackplay-deadman-test-u1.timer']);
     expect(events.some((e) => e.type === 'step-progress' && e.message.includes('dead-man timer armed'))).to.equal(true);
+  });
+
+  it('leaves the timer armed when the undo fails (the safety net stays)', async () => {
+    const { summary } = await runYaml(play(`
+      - name: open port
+        local: "true"
+        undo:
+          name: close port
+          fail: the API is down
+          deadman: {after: 30m, command: "echo closing"}`));
+    expect(summary.exitCode).to.equal(1);
+    const calls = readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n');
+    expect(calls).to.have.length(1);
+    expect(calls[0]).to.match(/^systemd-run /);
   });
 
   it('does not arm anything in a dry run', async () => {

@@ -93,7 +93,7 @@ export async function recoverCommand(io: Io, dir: string, id: string | undefined
   for (const o of [...r.open].reverse()) {
     const playIndex = Number(o.stepId.split('.')[0]);
     const origPlay = input.playbook.plays.find((p) => p.index === playIndex);
-    const step = origPlay ? findStep(origPlay.steps, o.stepId) : undefined;
+    const step = origPlay ? findStep([...origPlay.steps, ...origPlay.handlers], o.stepId) : undefined;
     if (!origPlay || !step || step.undo.length === 0) {
       io.err(`cannot find the undo of step ${o.stepId} ('${o.step}') in ${r.header.playbook}: the playbook changed since the run\n`);
       code = 1;
@@ -102,19 +102,29 @@ export async function recoverCommand(io: Io, dir: string, id: string | undefined
     const undo = step.undo.filter((u): u is TaskStep => u.kind === 'task');
     const play: Play = { ...origPlay, name: `recover: ${o.step}`, hosts: o.host, steps: undo, handlers: [], serial: undefined, maxFailPercentage: undefined };
     const playbook: Playbook = { ...input.playbook, plays: [play] };
-    const extraVars = { ...(r.registered.get(o.host) ?? {}), result: o.result ?? null, ...input.extraVars };
+    const extraVars = { ...(r.registered.get(o.host) ?? {}), ...(o.vars ?? {}), result: o.result ?? null, ...input.extraVars };
     const services = new DefaultRunServices({ inventory: input.inventory, secrets, cloudstackFactory });
-    for (const d of o.deadman ?? []) {
-      // the compensation runs now: its dead-man timer must not run it a second time later
-      const stop = await (await services.ssh(d.host)).exec(`systemctl stop ${d.unit}.timer`).catch((err: Error) => ({ rc: -1, stderr: err.message }));
-      if (stop.rc !== 0) io.err(`warning: could not disarm dead-man timer ${d.unit} on ${d.host}: ${String(stop.stderr).trim()}\n`);
+    let ok = false;
+    let why = '';
+    try {
+      const summary = await runPlaybook({
+        runId: `${r.runId}-recover`, playbook, inventory: input.inventory, steps: stepRegistry, extraVars, dryRun: false, forks: 1,
+        secrets, services: new DefaultRunServices({ inventory: input.inventory, secrets, cloudstackFactory }), sink: plainRenderer(io.out, io.style),
+      });
+      ok = summary.exitCode === 0;
+      why = `recover exited ${summary.exitCode}`;
+      // the compensation happened: its dead-man timer must not run it a second time later
+      for (const d of ok ? (o.deadman ?? []) : []) {
+        const stop = await services.ssh(d.host).then((t) => t.exec(`systemctl stop ${d.unit}.timer`)).catch((err: Error) => ({ rc: -1, stderr: err.message }));
+        if (stop.rc !== 0) io.err(`warning: could not disarm dead-man timer ${d.unit} on ${d.host}: ${String(stop.stderr).trim()}\n`);
+      }
+    } catch (err) {
+      why = err instanceof Error ? err.message : String(err);
+      io.err(`undo of '${o.step}' on ${o.host} failed: ${secrets.mask(why)}\n`);
+    } finally {
+      await services.close().catch(() => undefined);
     }
-    const summary = await runPlaybook({
-      runId: `${r.runId}-recover`, playbook, inventory: input.inventory, steps: stepRegistry, extraVars, dryRun: false, forks: 1,
-      secrets, services, sink: plainRenderer(io.out, io.style),
-    });
-    const ok = summary.exitCode === 0;
-    journal.write({ t: 'discharged', id: o.id, ok, by: 'recover', ...(ok ? {} : { msg: `recover exited ${summary.exitCode}` }) }, true);
+    journal.write({ t: 'discharged', id: o.id, ok, by: 'recover', ...(ok ? {} : { msg: why }) }, true);
     if (!ok) code = 1;
   }
   journal.close();
@@ -134,7 +144,7 @@ export function resumeStateOf(r: RunSummaryInfo): import('../../engine/executor.
   return {
     completed,
     registered: r.registered,
-    obligations: r.open.map((o) => ({ id: o.id, stepId: o.stepId, host: o.host, result: o.result, ...(o.deadman ? { deadman: o.deadman } : {}) })),
+    obligations: r.open.map((o) => ({ id: o.id, stepId: o.stepId, host: o.host, result: o.result, ...(o.vars ? { vars: o.vars } : {}), ...(o.deadman ? { deadman: o.deadman } : {}) })),
     idPrefix: `r${resumes}-`,
     jobs: r.jobs,
   };

@@ -12,7 +12,7 @@ import { jsonRenderer } from '../../renderers/json.js';
 import { plainRenderer } from '../../renderers/plain.js';
 import { DefaultRunServices } from '../../runtime/services.js';
 import { stepRegistry } from '../../steps/registry.js';
-import { EXIT, type Io } from '../output.js';
+import { EXIT, UsageError, type Io } from '../output.js';
 import type { LoadedInput } from '../load-input.js';
 import { cloudstackFactory } from '../../runtime/cloudstack-factory.js';
 
@@ -74,7 +74,30 @@ export function hostsNeedingSsh(plays: readonly Play[], inventory: Inventory, li
 }
 
 export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, runId = newRunId()): Promise<number> {
+  if (flags.startAtStep !== undefined && !hasStepNamed(input.playbook.plays, flags.startAtStep)) {
+    throw new UsageError(`--start-at-step: no step is named '${flags.startAtStep}'`);
+  }
+  // checks that can refuse the run come first, before any connection is opened
   let journal: import('../../journal/journal.js').Journal | undefined;
+  if (!flags.dryRun && flags.journalDir !== undefined) {
+    const { Journal } = await import('../../journal/journal.js');
+    const { checkNoOpenRuns } = await import('./journal-commands.js');
+    if (!flags.force) checkNoOpenRuns(flags.journalDir, flags.inventoryPath ?? null, flags.resume ? runId : undefined);
+    try {
+      journal = new Journal(flags.journalDir, runId, input.secrets);
+    } catch (err) {
+      throw new UsageError(`cannot write the run journal in ${flags.journalDir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (use --journal-dir)`);
+    }
+    if (!flags.resume) journal.header({
+      runId, playbook: flags.playbookRef ?? input.playbook.file, inventory: flags.inventoryPath ? resolve(flags.inventoryPath) : null,
+      extraArgs: maskExtraArgs(flags.extraArgs ?? []), cwd: process.cwd(), started: new Date().toISOString(), ...(flags.force ? { forced: true } : {}),
+      options: {
+        ...(flags.limit !== undefined ? { limit: flags.limit } : {}), ...(flags.tags ? { tags: flags.tags } : {}),
+        ...(flags.skipTags ? { skipTags: flags.skipTags } : {}), ...(flags.startAtStep !== undefined ? { startAtStep: flags.startAtStep } : {}),
+        ...(flags.forks !== undefined ? { forks: flags.forks } : {}),
+      },
+    });
+  }
   const services = new DefaultRunServices({
     inventory: input.inventory, secrets: input.secrets, cloudstackFactory, ...(flags.acceptNewHostKeys ? { acceptNewHostKeys: true } : {}),
     // async job ids go to the journal as they are submitted, so a resumed run can wait for them
@@ -85,41 +108,6 @@ export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, ru
     },
     ...(flags.resume ? { priorJobs: flags.resume.jobs } : {}),
   });
-  const output = flags.output ?? 'auto';
-  const tty = process.stdout.isTTY === true && process.env.CI !== 'true' && process.env.TERM !== 'dumb';
-  const mode = output === 'auto' ? (tty ? 'tasklist' : 'plain') : output;
-
-  // unknown or changed host keys fail here, for every host at once, before anything runs
-  await services.preflight(hostsNeedingSsh(input.playbook.plays, input.inventory, flags.limit));
-
-  let sink: (e: RunEvent) => void;
-  let done: Promise<void> = Promise.resolve();
-  if (mode === 'json') sink = jsonRenderer(io.out);
-  else if (mode === 'plain') sink = plainRenderer(io.out, io.style);
-  else {
-    const { taskListRenderer } = await import('../../renderers/tasklist.js');
-    const r = await taskListRenderer(input.playbook, io.style, io.out);
-    sink = r.sink;
-    done = r.done;
-  }
-
-  if (!flags.dryRun && flags.journalDir !== undefined) {
-    const { Journal } = await import('../../journal/journal.js');
-    const { checkNoOpenRuns } = await import('./journal-commands.js');
-    if (!flags.force) checkNoOpenRuns(flags.journalDir, flags.inventoryPath ?? null, flags.resume ? runId : undefined);
-    journal = new Journal(flags.journalDir, runId, input.secrets);
-    if (!flags.resume) journal.header({
-      runId, playbook: flags.playbookRef ?? input.playbook.file, inventory: flags.inventoryPath ? resolve(flags.inventoryPath) : null,
-      extraArgs: flags.extraArgs ?? [], cwd: process.cwd(), started: new Date().toISOString(), ...(flags.force ? { forced: true } : {}),
-    });
-    const render = sink;
-    const j = journal;
-    sink = (e) => {
-      j.sink(e);
-      render(e);
-    };
-  }
-
   const interrupt = new AbortController();
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -131,9 +119,35 @@ export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, ru
       io.err(`${io.errStyle.yellow(`${sig} again: still reverting — stackplay will not abandon open undo steps. Use 'kill -9' only if you accept running 'stackplay recover' later.`)}\n`);
     }
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // a dropped SSH session to the operator's jump box (SIGHUP) must revert like Ctrl-C
+  const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const sig of SIGNALS) process.on(sig, onSignal);
   try {
+    const output = flags.output ?? 'auto';
+    const tty = process.stdout.isTTY === true && process.env.CI !== 'true' && process.env.TERM !== 'dumb';
+    const mode = output === 'auto' ? (tty ? 'tasklist' : 'plain') : output;
+
+    // unknown or changed host keys fail here, for every host at once, before anything runs
+    await services.preflight(hostsNeedingSsh(input.playbook.plays, input.inventory, flags.limit));
+
+    let sink: (e: RunEvent) => void;
+    let done: Promise<void> = Promise.resolve();
+    if (mode === 'json') sink = jsonRenderer(io.out);
+    else if (mode === 'plain') sink = plainRenderer(io.out, io.style);
+    else {
+      const { taskListRenderer } = await import('../../renderers/tasklist.js');
+      const r = await taskListRenderer(input.playbook, io.style, io.out);
+      sink = r.sink;
+      done = r.done;
+    }
+    if (journal) {
+      const render = sink;
+      const j = journal;
+      sink = (e) => {
+        j.sink(e);
+        render(e);
+      };
+    }
     const summary = await runPlaybook({
       runId, playbook: input.playbook, inventory: input.inventory, steps: stepRegistry, extraVars: input.extraVars,
       dryRun: flags.dryRun ?? false, forks: flags.forks ?? 10, secrets: input.secrets, services, sink, interrupt: interrupt.signal,
@@ -147,10 +161,25 @@ export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, ru
     await done;
     return summary.exitCode;
   } finally {
+    // whatever failed above (a host key, a refusal), no connection may keep the process alive
+    await services.close().catch(() => undefined);
     journal?.close();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const sig of SIGNALS) process.off(sig, onSignal);
   }
+}
+
+/** -e values recorded in the journal: values of secret-looking names are masked (the journal never holds a secret). */
+function maskExtraArgs(args: readonly string[]): string[] {
+  return args.map((a) => {
+    const eq = a.indexOf('=');
+    if (a.startsWith('@') || eq <= 0) return a;
+    return /pass|secret|key|token|cred/i.test(a.slice(0, eq)) ? `${a.slice(0, eq)}=***` : a;
+  });
+}
+
+function hasStepNamed(plays: readonly Play[], name: string): boolean {
+  const visit = (steps: readonly Step[]): boolean => steps.some((s) => s.name === name || (s.kind === 'block' && visit([...s.block, ...s.rescue, ...s.always])));
+  return plays.some((p) => visit(p.steps));
 }
 
 export { EXIT };
