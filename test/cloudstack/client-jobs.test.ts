@@ -54,7 +54,7 @@ describe('cloudstack/client async jobs', () => {
     expect(out).to.deep.equal(result);
     expect(submitted).to.equal(JOB);
     expect(seen.map((j) => j.jobstatus)).to.deep.equal([0, 0, 0, 1]);
-    expect(h.sleeps).to.deep.equal([500, 1000, 2000]);
+    expect(h.sleeps).to.deep.equal([100, 200, 400]);
     const submit = server.received[0]!;
     expect(submit.method).to.equal('POST');
     expect(submit.params).to.include({ command: 'stopSystemVm', id: 'vm1' });
@@ -67,7 +67,7 @@ describe('cloudstack/client async jobs', () => {
     server.handler = scripted([...Array.from({ length: 7 }, () => job({ jobstatus: 0 })), job({ jobstatus: 1, jobresult: { success: true } })]);
     const h = harness(signedEndpoint(server.url));
     expect(await h.client.callAsync('rebootRouter', { id: 'r1' })).to.deep.equal({ success: true });
-    expect(h.sleeps).to.deep.equal([500, 1000, 2000, 4000, 5000, 5000, 5000]);
+    expect(h.sleeps).to.deep.equal([100, 200, 400, 800, 1600, 3200, 5000]);
     h.client.close();
   });
 
@@ -111,7 +111,7 @@ describe('cloudstack/client async jobs', () => {
     expect(err.waitedMs).to.equal(10_000);
     expect(err.message).to.include(JOB);
     // 500+1000+2000+4000 = 7500, then the last sleep is cut to the deadline.
-    expect(h.sleeps).to.deep.equal([500, 1000, 2000, 4000, 2500]);
+    expect(h.sleeps).to.deep.equal([100, 200, 400, 800, 1600, 3200, 3700]);
     h.client.close();
   });
 

@@ -25,6 +25,10 @@ export class RecordingSecrets extends SecretRegistry {
     if (typeof value === 'string' && value.length >= 8) this.seen.add(value);
     super.add(value);
   }
+  override addEphemeral(value: string | undefined | null): void {
+    if (typeof value === 'string' && value.length >= 8) this.seen.add(value);
+    super.addEphemeral(value);
+  }
   override mask(text: string): string {
     return text;
   }
