@@ -260,6 +260,29 @@ describe('crash safety nets outside the matrix', function () {
       await closeCase(c);
     }
   });
+  // Fails today: see the report. A real sysvmadm takes minutes to hours; the runner may die in the middle.
+  it('SIGKILL while cloudstack-sysvmadm runs, then resume: no second sysvmadm alongside the first, exit 0, port closed', async () => {
+    // slow enough that sysvmadm is still working when resume starts
+    const c = await newCase(20);
+    try {
+      const run = await runAndKillWhen(c, (e) => e.type === 'step-progress' && /^secondary storage VMs: \d+ to stop/.test(e.message ?? ''), 'SIGKILL');
+      expect(run.signal).to.equal('SIGKILL');
+      expect(c.lab.state().sysvmadmRuns.map((r) => r.state), 'sysvmadm is still running').to.deep.equal(['running']);
+      let most = 0;
+      const sample = setInterval(() => {
+        most = Math.max(most, c.lab.state().sysvmadmRuns.filter((r) => r.state === 'running').length);
+      }, 10);
+      const res = await cli(['resume', '--journal-dir', c.journal, '-o', 'json'], c).finally(() => clearInterval(sample));
+      const st = c.lab.state();
+      expect(st.settings['integration.api.port']).to.equal('0');
+      expect(st.managementServer.integrationPort.listening).to.equal(false);
+      expect(most, 'cloudstack-sysvmadm runs at the same time').to.equal(1);
+      const failed = mainEnds(res.events).filter((e) => e.status === 'failed');
+      expect(res.status, `resume; failed: ${failed.map((e) => `${e.stepId} ${e.msg ?? ''}`).join('; ')}`).to.equal(0);
+    } finally {
+      await closeCase(c);
+    }
+  });
 });
 
 /** Kills the runner inside the port-opening step: its undo is on record, its result is not. */
