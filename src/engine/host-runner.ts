@@ -332,7 +332,7 @@ export class HostRunner {
       let ok = true;
       let msg: string | undefined;
       try {
-        const scope: Record<string, unknown> = { ...o.scope, ...(o.vars ?? {}), result: o.result ?? null };
+        const scope: Record<string, unknown> = { ...o.scope, ...(o.vars ?? {}), result: o.result ?? UNFINISHED_RESULT };
         const unused = new UndoScope();
         for (const u of o.steps) {
           if (u.kind !== 'task') continue;
@@ -359,6 +359,12 @@ export class HostRunner {
     }
   }
 }
+
+/**
+ * `result` for an undo whose step never finished (killed mid-step): assume it changed something, so a
+ * compensation guarded by `when: result.changed` still runs; values it would have reported are absent.
+ */
+export const UNFINISHED_RESULT: Readonly<Record<string, unknown>> = Object.freeze({ changed: true, unknown: true });
 
 export function findStep(steps: readonly Step[], id: string): Step | undefined {
   for (const s of steps) {

@@ -3,7 +3,7 @@
 
 import { resolve } from 'node:path';
 import type { Play, Playbook, TaskStep } from '../../loader/ast.js';
-import { findStep } from '../../engine/host-runner.js';
+import { findStep, UNFINISHED_RESULT } from '../../engine/host-runner.js';
 import { formatDuration } from '../../loader/durations.js';
 import { findRun, listRuns, type RunSummaryInfo } from '../../journal/read.js';
 import { Journal } from '../../journal/journal.js';
@@ -102,7 +102,7 @@ export async function recoverCommand(io: Io, dir: string, id: string | undefined
     const undo = step.undo.filter((u): u is TaskStep => u.kind === 'task');
     const play: Play = { ...origPlay, name: `recover: ${o.step}`, hosts: o.host, steps: undo, handlers: [], serial: undefined, maxFailPercentage: undefined };
     const playbook: Playbook = { ...input.playbook, plays: [play] };
-    const extraVars = { ...(r.registered.get(o.host) ?? {}), ...(o.vars ?? {}), result: o.result ?? null, ...input.extraVars };
+    const extraVars = { ...(r.registered.get(o.host) ?? {}), ...(o.vars ?? {}), result: o.result ?? UNFINISHED_RESULT, ...input.extraVars };
     const services = new DefaultRunServices({ inventory: input.inventory, secrets, cloudstackFactory });
     let ok = false;
     let why = '';

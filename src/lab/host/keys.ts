@@ -22,7 +22,11 @@ function loadOrCreate(priv: string, pub: string, comment: string): { private: st
   if (fs.existsSync(priv) && fs.existsSync(pub)) {
     return { private: fs.readFileSync(priv, 'utf8'), public: fs.readFileSync(pub, 'utf8').trim() };
   }
-  const k = ssh2.utils.generateKeyPairSync('ed25519', { comment });
+  // ssh2 now and then (about 1 in 200) writes a public key it cannot parse back: generate again
+  let k = ssh2.utils.generateKeyPairSync('ed25519', { comment });
+  for (let i = 0; i < 10 && (ssh2.utils.parseKey(k.public) instanceof Error || ssh2.utils.parseKey(k.private) instanceof Error); i++) {
+    k = ssh2.utils.generateKeyPairSync('ed25519', { comment });
+  }
   fs.writeFileSync(priv, k.private, { mode: 0o600 });
   fs.writeFileSync(pub, k.public.trim() + '\n', { mode: 0o644 });
   return { private: k.private, public: k.public.trim() };

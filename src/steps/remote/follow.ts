@@ -109,11 +109,18 @@ export const followStep = defineStep<FollowArgs>({
     const become = { become: args.become, become_user: args.become_user, become_password: args.become_password };
     const pollMs = parseDuration(args.poll_interval ?? '2s') ?? 2000;
     let t = await ctx.services.ssh(ctx.hostName);
-    const started = await execShell(ctx, t, { ...become, command: startCommand(args.command, f, args.cwd), ...(args.env ? { env: args.env } : {}) });
-    if (started.rc !== 0) throw new StepFailedError(`could not start the command on ${ctx.hostName}: ${lastLine(started) || `exit code ${started.rc}`}`);
+    // a resumed run follows the command the interrupted run started (it survives the runner) instead of
+    // starting it a second time; its log is read again from the start
+    const key = `follow:${ctx.stepId}@${ctx.hostName}|${f.log}`;
+    const prior = ctx.services.priorJob?.(key);
+    if (prior === undefined) {
+      const started = await execShell(ctx, t, { ...become, command: startCommand(args.command, f, args.cwd), ...(args.env ? { env: args.env } : {}) });
+      if (started.rc !== 0) throw new StepFailedError(`could not start the command on ${ctx.hostName}: ${lastLine(started) || `exit code ${started.rc}`}`);
+      ctx.services.record('job', { key, jobid: f.log, command: 'follow' });
+    }
     const pid = parseRc((await execShell(ctx, t, { ...become, command: readPidCommand(f) })).stdout);
     ctx.services.record('change', { kind: 'detached-command', host: ctx.hostName, log: f.log, pid });
-    ctx.progress(`started${pid !== null ? ` (pid ${pid})` : ''}; following ${f.log}`);
+    ctx.progress(`${prior === undefined ? 'started' : 'reattached to the command started before the interruption'}${pid !== null ? ` (pid ${pid})` : ''}; following ${f.log}`);
 
     const tracker = new LineTracker(rules, { progress: (m) => ctx.progress(m), subtask: (id, title) => ctx.subtask(id, title) });
     const lines: string[] = [];
