@@ -288,6 +288,11 @@ class ValueReader {
       const n = this.r.get(m, k);
       return n === undefined ? undefined : this.value(n, `${what} ${k}`, SECRET_FIELDS.has(k));
     };
+    const urlNode = this.r.get(m, 'url');
+    const url = get('url');
+    if (urlNode && typeof url === 'string' && !/^https?:\/\/[^/\s]+/.test(url)) {
+      this.r.problem(urlNode, 'bad-value', `${what} url must be an http(s) URL such as http://10.0.0.5:8080/client/api`);
+    }
     const ipNode = this.r.get(m, 'integration_port');
     const ip = get('integration_port');
     if (ip !== undefined && (typeof ip !== 'number' || !Number.isInteger(ip)) && ipNode) this.r.problem(ipNode, 'wrong-type', `${what} integration_port must be an integer`);

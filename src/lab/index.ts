@@ -140,6 +140,8 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
         await core.ms.shutdown();
         core.time.close();
         files.flush();
+        // a state directory the lab made for itself goes with it (a given one is the caller's)
+        if (options.stateDir === undefined) fs.rmSync(stateDir, { recursive: true, force: true });
       })();
       return stopped;
     },

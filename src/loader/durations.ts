@@ -2,7 +2,15 @@
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
+/** Node timers hold at most 2^31-1 ms (about 24.8 days); longer durations would fire at once. */
+const MAX_MS = 2 ** 31 - 1;
+
 export function parseDuration(value: unknown): number | undefined {
+  const ms = parseMs(value);
+  return ms !== undefined && ms <= MAX_MS ? ms : undefined;
+}
+
+function parseMs(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value * 1000;
   if (typeof value !== 'string') return undefined;
   const text = value.trim();

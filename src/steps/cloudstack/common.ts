@@ -2,6 +2,7 @@
 // client from the run's services, durations, waiting budgets that follow the run's (injectable) sleep,
 // and async jobs that survive a management-server restart while they are being polled.
 
+import { createHash } from 'node:crypto';
 import { CloudStackConnectionError, CloudStackJobTimeoutError, type CloudStackClient, type Params } from '../../cloudstack/index.js';
 import { isSecretParam } from '../../cloudstack/redact.js';
 import { formatDuration, parseDuration } from '../../loader/durations.js';
@@ -158,7 +159,8 @@ export async function runJob(ctx: StepContext, client: CloudStackClient, params:
 /** Identifies one submission across runs: step, host, endpoint, command and parameters. */
 export function jobKey(ctx: StepContext, endpoint: string, command: string, params: Params): string {
   const sorted = Object.keys(params).sort().map((k) => `${k}=${String(params[k])}`).join('&');
-  return `${ctx.stepId}@${ctx.hostName}|${endpoint}|${command}|${sorted}`;
+  // hashed: parameter values (possibly secret) never reach the journal, and masking cannot break the match
+  return `${ctx.stepId}@${ctx.hostName}|${endpoint}|${command}|${createHash('sha256').update(sorted).digest('hex').slice(0, 32)}`;
 }
 
 /** Waits for an already submitted job (e.g. one listed by upgradeRouterTemplate). */
