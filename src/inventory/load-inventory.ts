@@ -154,6 +154,16 @@ export function loadInventory(path: string, text: string, options: InventoryOpti
     });
   }
   for (const h of hosts.values()) {
+    // a jump chain that comes back to a host it passed can never connect
+    const chain = [h.name];
+    for (let j = h.jump; j !== undefined && hosts.has(j); j = hosts.get(j)!.jump) {
+      if (chain.includes(j)) {
+        const node = hostNodes.get(h.name);
+        if (node) r.problem(node, 'jump-cycle', `host '${h.name}' jumps in a circle: ${[...chain, j].join(' -> ')}`);
+        break;
+      }
+      chain.push(j);
+    }
     if (h.jump !== undefined && !hosts.has(h.jump)) {
       const node = hostNodes.get(h.name);
       if (node) r.problem(node, 'unknown-host', `host '${h.name}' jumps through '${h.jump}', which is not in the inventory`);
