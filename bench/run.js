@@ -34,7 +34,7 @@ function timeCommand(args, { reps = REPS, env = {} } = {}) {
 
 function row(name, value, baseline, target, unit = 'ms') {
   const ratio = baseline ? value / baseline : undefined;
-  rows.push({ name, value: `${value.toFixed(1)} ${unit}`, ratio: ratio === undefined ? '' : `${ratio.toFixed(2)}x`, target, ok: '' });
+  rows.push({ name, value: `${value.toFixed(1)} ${unit}`, ratio: ratio === undefined ? '' : `${ratio.toFixed(2)}x`, target: target ?? '', ok: '' });
   return ratio;
 }
 

@@ -98,9 +98,9 @@ export async function sshBenchmarks(ROOT, BIN, rows, { reps, median }) {
     const cli = [];
     for (let r = 0; r < reps; r++) {
       const t0 = performance.now();
-      const res = spawnSync(process.execPath, [BIN, 'run', join(dir, 'pb50.yml'), '-i', invPath, '-o', 'json', '--journal-dir', join(dir, 'runs')], { env: { ...process.env, HOME: dir, SSH_AUTH_SOCK: '' }, encoding: 'utf8' });
+      const res = spawnSync(process.execPath, [BIN, 'run', join(dir, 'pb50.yml'), '-i', invPath, '-o', 'json', '--journal-dir', join(dir, 'runs')], { env: { ...process.env, HOME: dir, SSH_AUTH_SOCK: '' }, encoding: 'utf8', timeout: 120_000 });
       cli.push(performance.now() - t0);
-      if (res.status !== 0) throw new Error(`stackplay run failed: ${res.stderr}`);
+      if (res.status !== 0) throw new Error(`stackplay run failed (status ${res.status}, signal ${res.signal}${res.error ? `, ${res.error.message}` : ''}): ${res.stderr}`);
     }
     const sp = median(cli);
     const r2 = sp / loop;
@@ -109,9 +109,9 @@ export async function sshBenchmarks(ROOT, BIN, rows, { reps, median }) {
     const free = [];
     for (let r = 0; r < reps; r++) {
       const t0 = performance.now();
-      const res = spawnSync(process.execPath, [BIN, 'run', join(dir, 'pb50free.yml'), '-i', invPath, '-o', 'json', '--journal-dir', join(dir, 'runs')], { env: { ...process.env, HOME: dir, SSH_AUTH_SOCK: '' }, encoding: 'utf8' });
+      const res = spawnSync(process.execPath, [BIN, 'run', join(dir, 'pb50free.yml'), '-i', invPath, '-o', 'json', '--journal-dir', join(dir, 'runs')], { env: { ...process.env, HOME: dir, SSH_AUTH_SOCK: '' }, encoding: 'utf8', timeout: 120_000 });
       free.push(performance.now() - t0);
-      if (res.status !== 0) throw new Error(`stackplay run failed: ${res.stderr}`);
+      if (res.status !== 0) throw new Error(`stackplay run failed (status ${res.status}, signal ${res.signal}${res.error ? `, ${res.error.message}` : ''}): ${res.stderr}`);
     }
     const spf = median(free);
     rows.push({ name: `stackplay run: same, strategy free`, value: `${spf.toFixed(0)} ms`, ratio: `${(spf / loop).toFixed(2)}x bare`, target: '≤ 1.2x bare loop', ok: spf / loop <= 1.2 ? 'yes' : 'NO' });

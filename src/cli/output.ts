@@ -24,7 +24,27 @@ export interface Io {
 
 export async function makeIo(): Promise<Io> {
   const [style, errStyle] = await Promise.all([styler(colourWanted(process.stdout)), styler(colourWanted(process.stderr))]);
-  return { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), style, errStyle };
+  return { out: bufferedStdout, err: (t) => { flushStdout(); process.stderr.write(t); }, style, errStyle };
+}
+
+// Thousands of events a second: stdout is written in one piece per tick, not per line.
+let pendingOut: string[] = [];
+let scheduled = false;
+
+function bufferedStdout(text: string): void {
+  pendingOut.push(text);
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(flushStdout);
+  }
+}
+
+export function flushStdout(): void {
+  scheduled = false;
+  if (pendingOut.length === 0) return;
+  const text = pendingOut.join('');
+  pendingOut = [];
+  process.stdout.write(text);
 }
 
 /** Prints any error the user should see, masked, without a stack unless --debug. Returns the exit code. */

@@ -227,9 +227,12 @@ export class HostRunner {
 
   private async once(step: TaskStep, def: NonNullable<ReturnType<RunState['opts']['steps']['get']>>, args: Record<string, unknown>, scope: Record<string, unknown>, phase: StepPhase): Promise<StepRun> {
     const opts = this.state.opts;
-    const timeout = new AbortController();
-    const signals = phase === 'undo' || phase === 'always' || !opts.interrupt ? [timeout.signal] : [timeout.signal, opts.interrupt];
-    const signal = signals.length === 1 ? signals[0]! : AbortSignal.any(signals);
+    // undo and always steps are not cancelled by Ctrl-C; only a step with a timeout needs its own signal
+    const interruptible = phase !== 'undo' && phase !== 'always' && opts.interrupt !== undefined;
+    const timeout = step.timeoutMs !== undefined ? new AbortController() : undefined;
+    const signal = timeout
+      ? interruptible ? AbortSignal.any([timeout.signal, opts.interrupt!]) : timeout.signal
+      : interruptible ? opts.interrupt! : NEVER_ABORTED;
     const ctx: StepContext = makeStepContext(this.state, step, this.host, scope, signal, args);
     let timer: NodeJS.Timeout | undefined;
     let outcome: StepOutcome;
@@ -244,7 +247,7 @@ export class HostRunner {
         const t = step.timeoutMs;
         const timed = new Promise<never>((_, reject) => {
           timer = setTimeout(() => {
-            timeout.abort();
+            timeout?.abort();
             reject(new StepFailedError(`timed out after ${t / 1000}s`));
           }, t);
         });
@@ -364,6 +367,9 @@ export class HostRunner {
  * `result` for an undo whose step never finished (killed mid-step): assume it changed something, so a
  * compensation guarded by `when: result.changed` still runs; values it would have reported are absent.
  */
+/** The signal of steps nothing may cancel. */
+const NEVER_ABORTED = new AbortController().signal;
+
 export const UNFINISHED_RESULT: Readonly<Record<string, unknown>> = Object.freeze({ changed: true, unknown: true });
 
 export function findStep(steps: readonly Step[], id: string): Step | undefined {
