@@ -29,10 +29,15 @@ export interface RunSummaryInfo {
   readonly jobs: ReadonlyMap<string, string>;
 }
 
-export function readRun(path: string): RunSummaryInfo {
+/** Record kinds a quick scan (the open-obligation check before every run) needs. */
+const QUICK = ['{"t":"run"', '{"t":"obligation"', '{"t":"discharged"', '{"t":"deadman"'];
+
+export function readRun(path: string, quick = false): RunSummaryInfo {
   const records: JournalRecord[] = [];
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     if (!line.trim()) continue;
+    // events are most of a journal; a quick scan skips parsing them (run-end is found by its prefix)
+    if (quick && !QUICK.some((p) => line.startsWith(p)) && !line.startsWith('{"t":"event","e":{"type":"run-end"')) continue;
     try {
       records.push(JSON.parse(line) as JournalRecord);
     } catch {
@@ -66,13 +71,13 @@ export function readRun(path: string): RunSummaryInfo {
   return { runId, path, header, status, durationMs, open: [...obligations.values()], records, registered, jobs };
 }
 
-export function listRuns(dir: string): RunSummaryInfo[] {
+export function listRuns(dir: string, quick = false): RunSummaryInfo[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
     .map((f) => join(dir, f))
     .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)
-    .map(readRun);
+    .map((p) => readRun(p, quick));
 }
 
 export function findRun(dir: string, id: string | undefined): RunSummaryInfo | undefined {

@@ -13,7 +13,7 @@ import { loadInput } from '../load-input.js';
 import { UsageError, type Io } from '../output.js';
 
 export function runsCommand(io: Io, dir: string): number {
-  const runs = listRuns(dir);
+  const runs = listRuns(dir, true);
   if (runs.length === 0) {
     io.out(`no runs in ${dir}\n`);
     return 0;
@@ -58,7 +58,7 @@ function formatReport(r: RunSummaryInfo, s: Styler): string {
 /** Refuses a new run while an earlier run on the same inventory left open obligations. */
 export function checkNoOpenRuns(dir: string, inventoryPath: string | null, except?: string): void {
   const inv = inventoryPath === null ? null : resolve(inventoryPath);
-  for (const r of listRuns(dir)) {
+  for (const r of listRuns(dir, true)) {
     if (r.open.length === 0 || (r.header?.inventory ?? null) !== inv || r.runId === except) continue;
     throw new UsageError(
       `run ${r.runId} on this inventory left ${r.open.length} undo step(s) open (${r.open.map((o) => `${o.host}: ${o.undo.join('; ')}`).join(', ')}).\n` +
