@@ -107,15 +107,16 @@ export async function sshBenchmarks(ROOT, BIN, rows, { reps, median }) {
     rows.push({ name: `stackplay run: ${STEPS} \`shell: true\` × 10 hosts, strategy linear (process, start-up included)`, value: `${sp.toFixed(0)} ms`, ratio: `${r2.toFixed(2)}x bare`, target: '≤ 1.2x bare loop', ok: r2 <= 1.2 ? 'yes' : 'NO' });
     writeFileSync(join(dir, 'pb50free.yml'), readFileSync(join(dir, 'pb50.yml'), 'utf8').replace('    hosts: all', '    hosts: all\n    strategy: free'));
     const free = [];
-    for (let r = 0; r < reps; r++) {
+    let freeFailure = '';
+    for (let r = 0; r < reps && !freeFailure; r++) {
       const t0 = performance.now();
       const res = spawnSync(process.execPath, [BIN, 'run', join(dir, 'pb50free.yml'), '-i', invPath, '-o', 'json', '--journal-dir', join(dir, 'runs')], { env: { ...process.env, HOME: dir, SSH_AUTH_SOCK: '' }, encoding: 'utf8', timeout: 120_000 });
       free.push(performance.now() - t0);
-      if (res.status !== 0) throw new Error(`stackplay run failed (status ${res.status}, signal ${res.signal}${res.error ? `, ${res.error.message}` : ''}): ${res.stderr}`);
+      // recorded, not thrown: a failing or stuck run is itself a finding of the benchmark
+      if (res.status !== 0) freeFailure = `run ${r + 1} failed (exit ${res.status}${res.error ? `, ${res.error.code}` : ''}): ${(res.stdout.match(/"msg":"[^"]*lost[^"]*"/) ?? [''])[0]}`;
     }
     const spf = median(free);
-    rows.push({ name: `stackplay run: same, strategy free`, value: `${spf.toFixed(0)} ms`, ratio: `${(spf / loop).toFixed(2)}x bare`, target: '≤ 1.2x bare loop', ok: spf / loop <= 1.2 ? 'yes' : 'NO' });
-
+    rows.push({ name: `stackplay run: same, strategy free`, value: freeFailure ? 'FAILED' : `${spf.toFixed(0)} ms`, ratio: freeFailure || `${(spf / loop).toFixed(2)}x bare`, target: '≤ 1.2x bare loop', ok: !freeFailure && spf / loop <= 1.2 ? 'yes' : 'NO' });
     if (existsSync('/usr/bin/ansible-playbook')) {
       writeFileSync(join(dir, 'hosts.ini'), `[all]\n${addresses.map((a, i) => `h${i} ansible_host=${a} ansible_port=${server.port} ansible_user=${server.user} ansible_ssh_private_key_file=${server.keys.ed25519.path}`).join('\n')}\n`);
       writeFileSync(join(dir, 'ansible.cfg'), `[defaults]\nhost_key_checking = False\nforks = 10\ngathering = explicit\ninterpreter_python = /usr/bin/python3\n[ssh_connection]\npipelining = True\nssh_args = -o ControlMaster=auto -o ControlPersist=60s -o UserKnownHostsFile=${join(dir, 'known_hosts')}\ncontrol_path_dir = ${join(dir, 'cp')}\n`);
