@@ -8,7 +8,7 @@ import { selectHosts } from '../inventory/pattern.js';
 import type { SecretRegistry } from '../secrets/masker.js';
 import type { RunServices, StepDefinition } from '../steps/types.js';
 import { emptyCounts, type EventSink, type HostCounts, type RunEvent, type RunStatus } from './events.js';
-import { forEachLimit } from './pool.js';
+import { forEachLimit } from '../util/limit.js';
 import { buildHostScope, type HostVarsState } from './scope.js';
 import { HostRunner, type HostPlayState } from './host-runner.js';
 import type { RunJournalHooks } from './undo.js';

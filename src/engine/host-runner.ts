@@ -233,7 +233,7 @@ export class HostRunner {
     const signal = timeout
       ? interruptible ? AbortSignal.any([timeout.signal, opts.interrupt!]) : timeout.signal
       : interruptible ? opts.interrupt! : NEVER_ABORTED;
-    const ctx: StepContext = makeStepContext(this.state, step, this.host, scope, signal, args);
+    const ctx: StepContext = makeStepContext(this.state, step, this.host, scope, signal);
     let timer: NodeJS.Timeout | undefined;
     let outcome: StepOutcome;
     try {
@@ -322,7 +322,7 @@ export class HostRunner {
     undo.push(o);
     const description = step.undo.map((u) => u.name).join('; ');
     this.state.emit({ type: 'undo-registered', obligationId: o.id, stepId: step.id, host: this.host.name, description });
-    if (this.state.opts.journal) await this.state.opts.journal.obligationOpened(o, []);
+    if (this.state.opts.journal) await this.state.opts.journal.obligationOpened(o);
     await armDeadman(this.state, step, o, scope, (m) => this.state.emit({ type: 'step-progress', stepId: step.id, host: this.host.name, message: m }));
     return o;
   }

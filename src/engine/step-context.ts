@@ -12,7 +12,6 @@ export function makeStepContext(
   host: HostEntry,
   scope: Record<string, unknown>,
   signal: AbortSignal,
-  _args: Record<string, unknown>,
 ): StepContext {
   const opts = state.opts;
   return {

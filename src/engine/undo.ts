@@ -43,7 +43,7 @@ export class UndoScope {
 /** Hooks the journal implements; the engine calls them around obligations and steps. */
 export interface RunJournalHooks {
   /** Must be durable (fsync) before it resolves: the step runs only afterwards. */
-  obligationOpened(o: Obligation, rendered: readonly unknown[]): Promise<void>;
+  obligationOpened(o: Obligation): Promise<void>;
   obligationResult(o: Obligation): Promise<void>;
   obligationDischarged(o: Obligation, ok: boolean, msg?: string): Promise<void>;
   /** A dead-man timer was armed on a host (recorded so recover can disarm it). */

@@ -2,12 +2,13 @@
 // group, and secret fields ({ env: NAME }, { file: PATH }, { secret: VALUE }) that are resolved and
 // registered for masking. `localhost` always exists (implicit, local connection).
 
+import { readDocument } from '../loader/document.js';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import os from 'node:os';
 import { NodeReader } from '../loader/node-reader.js';
 import { ProblemList } from '../loader/problems.js';
-import { parseYaml, sourceFile, type YMap, type YNode } from '../loader/yaml-nodes.js';
+import { type YMap, type YNode } from '../loader/yaml-nodes.js';
 import type { SecretRegistry } from '../secrets/masker.js';
 import type { CloudStackSettings, GroupEntry, HostEntry, Inventory } from './types.js';
 
@@ -41,14 +42,11 @@ function localhostEntry(groups: string[]): HostEntry {
 }
 
 export function loadInventory(path: string, text: string, options: InventoryOptions): InventoryResult {
-  const file = sourceFile(path, text);
-  const problems = new ProblemList();
-  const parsed = parseYaml(file);
-  if (!parsed.ok) {
-    problems.add('yaml-syntax', parsed.message, parsed.pos);
-    return { ok: false, problems };
-  }
-  const r = new NodeReader(file, problems);
+  const doc = readDocument(path, text);
+  if (!doc.ok) return doc;
+  const r = doc.reader;
+  const problems = r.problems;
+  const parsed = doc;
   if (parsed.node === null) return { ok: true, inventory: { ...implicitInventory(), file: path } };
   const root = r.expectMap(parsed.node, 'an inventory');
   if (root === undefined) return { ok: false, problems };

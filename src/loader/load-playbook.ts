@@ -2,12 +2,13 @@
 // mean", wrong types, unknown step types and handlers, template and condition syntax, undefined
 // variables) before anything runs; the caller prints them all at once.
 
+import { readDocument } from './document.js';
 import type { BlockStep, Condition, Deadman, Play, Playbook, Step, StepCommon, TaskStep } from './ast.js';
 import { parseDuration } from './durations.js';
 import { NodeReader } from './node-reader.js';
 import { ProblemList, type Position } from './problems.js';
 import { didYouMean, suggest } from './suggest.js';
-import { parseYaml, sourceFile, toValue, type YMap, type YNode } from './yaml-nodes.js';
+import { toValue, type YMap, type YNode } from './yaml-nodes.js';
 import type { StepDefinition } from '../steps/types.js';
 import { checkArgs } from './check-args.js';
 import { StaticScope } from './static-scope.js';
@@ -33,14 +34,11 @@ export interface LoadOptions {
 export type LoadResult = { readonly ok: true; readonly playbook: Playbook } | { readonly ok: false; readonly problems: ProblemList };
 
 export function loadPlaybook(path: string, text: string, options: LoadOptions): LoadResult {
-  const file = sourceFile(path, text);
-  const problems = new ProblemList();
-  const parsed = parseYaml(file);
-  if (!parsed.ok) {
-    problems.add('yaml-syntax', parsed.message, parsed.pos);
-    return { ok: false, problems };
-  }
-  const r = new NodeReader(file, problems);
+  const doc = readDocument(path, text);
+  if (!doc.ok) return doc;
+  const r = doc.reader;
+  const problems = r.problems;
+  const parsed = doc;
   if (parsed.node === null) {
     problems.add('empty-playbook', 'the playbook is empty', { file: path, line: 1, col: 1, offset: 0, length: 1 });
     return { ok: false, problems };

@@ -5,7 +5,6 @@
 import { createCloudStackClient } from '../cloudstack/index.js';
 import type { CloudStackClient, CloudStackEndpoint, CloudStackEvent, PollPolicy, RetryPolicy, SecretSink } from '../cloudstack/index.js';
 import type { Inventory } from '../inventory/types.js';
-import type { RunServices } from '../steps/types.js';
 import type { CloudStackFactory } from './services.js';
 import { connectThrough, DEFAULT_INTEGRATION_PORT } from '../steps/cloudstack/common.js';
 

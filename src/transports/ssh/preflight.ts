@@ -1,28 +1,16 @@
 // Before a run: connect to every host at once (bounded), so that unknown or changed host keys are all
 // reported together with their fingerprints instead of failing one host at a time mid-run.
+import { mapLimit } from '../../util/limit.js';
 import { HostKeyError, HostKeyPreflightError } from './errors.js';
 
 export type PreflightOutcome =
   | { readonly host: string; readonly ok: true }
   | { readonly host: string; readonly ok: false; readonly error: Error };
 
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
-}
-
 /** Throws HostKeyPreflightError if any host (or jump host) has a key problem; else per-host outcomes. */
 export async function preflight(hostNames: readonly string[], connect: (name: string) => Promise<unknown>,
   concurrency: number): Promise<PreflightOutcome[]> {
-  const outcomes = await mapLimited([...new Set(hostNames)], concurrency, async (host): Promise<PreflightOutcome> => {
+  const outcomes = await mapLimit([...new Set(hostNames)], concurrency, async (host): Promise<PreflightOutcome> => {
     try {
       await connect(host);
       return { host, ok: true };

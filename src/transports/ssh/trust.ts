@@ -3,24 +3,17 @@
 // ones. A changed key is never recorded: the user must delete the old line first.
 import { scanHostKey } from './connect.js';
 import { appendKnownHosts, entryRef } from './known-hosts.js';
-import type { KnownHostKeyRef } from './errors.js';
+import type { KnownHostKeyRef, PresentedHostKey } from './errors.js';
 import { SshPoolImpl, type SshPoolOptions } from './pool.js';
 import type { SshHostSettings } from './settings.js';
 
 export type CollectedHostKey =
-  | {
+  | (PresentedHostKey & {
     readonly status: 'known' | 'new' | 'changed' | 'revoked';
     readonly host: string;
-    readonly address: string;
-    readonly port: number;
-    readonly knownHostsName: string;
-    readonly keyType: string;
-    readonly fingerprint: string;
-    /** known_hosts line that trusts the presented key. */
-    readonly line: string;
     /** For changed/revoked: the known_hosts lines it conflicts with. */
     readonly expected: readonly KnownHostKeyRef[];
-  }
+  })
   | { readonly status: 'error'; readonly host: string; readonly error: Error };
 
 export interface CollectOptions extends Omit<SshPoolOptions, 'hosts' | 'acceptNewHostKeys' | 'newHostKeysFile'> {

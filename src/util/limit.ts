@@ -1,4 +1,4 @@
-// Bounded concurrency for running one step across many hosts (`forks`).
+// Bounded concurrency: one step across many hosts (`forks`), many host-key scans at once.
 
 export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
   if (items.length === 0) return;
@@ -17,4 +17,13 @@ export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (i
   });
   await Promise.all(workers);
   if (firstError) throw firstError.error;
+}
+
+/** Like forEachLimit, collecting each item's result in order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  await forEachLimit(items, limit, async (item, i) => {
+    out[i] = await fn(item, i);
+  });
+  return out;
 }
