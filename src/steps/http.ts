@@ -2,6 +2,7 @@
 // run for real in a dry run; other methods are only described. Registers status, headers and body
 // (parsed when the answer is JSON). Messages never show the query string or request headers.
 
+import { registerCookies, registerCredentials } from '../secrets/credentials.js';
 import { httpRequest, type HttpBody } from '../transports/http.js';
 import { formatDuration } from '../loader/durations.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from './types.js';
@@ -89,6 +90,9 @@ async function send(ctx: StepContext, a: HttpArgs): Promise<StepOutcome> {
       parsed = res.text;
     }
   }
+  // a login answer or a session cookie is a credential: masked from here on, in the result and after
+  registerCredentials(ctx.secrets, parsed);
+  registerCookies(ctx.secrets, res.headers['set-cookie']);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
   const result = { status: res.status, headers, body: parsed, ...(parsed !== res.text ? { text: res.text } : {}) };

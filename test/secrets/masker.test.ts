@@ -32,4 +32,12 @@ describe('secret masking', () => {
     expect(r.maskDeep(clean)).to.equal(clean);
     expect(r.maskDeep({ a: { b: ['pw hunter2!'] } })).to.deep.equal({ a: { b: ['pw ***'] } });
   });
+
+  it('credentials seen in responses and session cookies become secrets', async () => {
+    const { registerCookies, registerCredentials } = await import('../../src/secrets/credentials.js');
+    const r = new SecretRegistry();
+    registerCredentials(r, { user: [{ name: 'u', apikey: 'key-from-response' }], token: 'tok-12345' });
+    registerCookies(r, ['JSESSIONID=abc123def; Path=/client', 'sessionkey=zzz999yyy;HttpOnly']);
+    expect(r.mask('key-from-response tok-12345 abc123def zzz999yyy u')).to.equal('*** *** *** *** u');
+  });
 });

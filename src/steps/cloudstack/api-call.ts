@@ -2,6 +2,7 @@
 // run for real in a dry run; anything else is shown with its parameters and not sent. Async commands
 // are waited for; lists register { count, items } with count 0 when the server omits it (§1.5).
 
+import { registerCredentials } from '../../secrets/credentials.js';
 import { isReadCommand, type CloudStackClient } from '../../cloudstack/index.js';
 import { isObject, toList } from '../../cloudstack/response.js';
 import { formatDuration } from '../../loader/durations.js';
@@ -23,16 +24,7 @@ function asyncMode(v: ApiCallArgs['async']): 'auto' | 'wait' | 'nowait' {
   return 'auto';
 }
 
-const SECRET_FIELDS = new Set(['apikey', 'secretkey', 'password', 'sessionkey', 'privatekey', 'signature']);
 
-/** Responses such as getUserKeys carry credentials: register them so every output path masks them. */
-export function registerSecrets(ctx: Pick<StepContext, 'secrets'>, value: unknown, depth = 0): void {
-  if (depth > 20 || value === null || typeof value !== 'object') return;
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v === 'string' && SECRET_FIELDS.has(k.toLowerCase())) ctx.secrets.add(v);
-    else registerSecrets(ctx, v, depth + 1);
-  }
-}
 
 function isListResponse(command: string, r: Record<string, unknown>): boolean {
   if (!/^list/i.test(command)) return false;
@@ -52,17 +44,17 @@ async function call(ctx: StepContext, args: ApiCallArgs, client: CloudStackClien
     // resumed run: the interrupted run submitted this call already; wait for that job, do not resubmit
     ctx.progress(`${what}: reattaching to job ${prior} submitted before the interruption`);
     const result = await waitJob(ctx, client, prior, { command: args.command, timeoutMs, what, onProgress: (m) => ctx.progress(m) });
-    registerSecrets(ctx, result);
+    registerCredentials(ctx.secrets, result);
     return { changed: true, msg: `${what}: job ${prior} (submitted before the interruption) succeeded`, result: { ...result, jobid: prior } };
   }
   const response = await client.call(args.command, params);
-  registerSecrets(ctx, response);
+  registerCredentials(ctx.secrets, response);
   const jobid = response['jobid'];
   const isJob = typeof jobid === 'string' && jobid !== '' && args.command.toLowerCase() !== 'queryasyncjobresult';
   if (isJob && mode !== 'nowait') {
     ctx.services.record('job', { key, endpoint: name, command: args.command, jobid });
     const result = await waitJob(ctx, client, jobid, { command: args.command, timeoutMs, what, onProgress: (m) => ctx.progress(m) });
-    registerSecrets(ctx, result);
+    registerCredentials(ctx.secrets, result);
     return { changed: true, msg: `${what}: job ${jobid} succeeded`, result: { ...result, jobid } };
   }
   if (isJob) return { changed: true, msg: `${what}: job ${jobid} submitted (not waited for)`, result: response };
@@ -74,7 +66,7 @@ async function call(ctx: StepContext, args: ApiCallArgs, client: CloudStackClien
     // Without page= the server returns one page (default.page.size); read the rest unless paging was asked for.
     const paged = params['page'] !== undefined || params['pagesize'] !== undefined;
     const all = !paged && first.items.length < first.count ? await client.listAll(args.command, params) : first;
-    registerSecrets(ctx, all.items);
+    registerCredentials(ctx.secrets, all.items);
     return { changed: !read, msg: `${what}: ${all.count} item(s)`, result: { count: all.count, items: all.items } };
   }
   return { changed: !read, result: response };

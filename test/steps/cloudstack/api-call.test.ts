@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { SecretRegistry } from '../../../src/secrets/masker.js';
-import { registerSecrets } from '../../../src/steps/cloudstack/api-call.js';
+import { registerCredentials } from '../../../src/secrets/credentials.js';
 import { CsHarness, steps, type CsRun } from './harness.js';
 
 describe('steps: cloudstack (one API call)', function () {
@@ -58,7 +58,7 @@ describe('steps: cloudstack (one API call)', function () {
 
   it('credentials inside a response (getUserKeys, a user\'s password) are registered for masking', () => {
     const secrets = new SecretRegistry();
-    registerSecrets({ secrets }, { userkeys: { apikey: 'api-key-from-response-123', secretkey: 'secret-key-from-response-456' }, user: [{ name: 'x', password: 'pw-from-response-789' }] });
+    registerCredentials(secrets, { userkeys: { apikey: 'api-key-from-response-123', secretkey: 'secret-key-from-response-456' }, user: [{ name: 'x', password: 'pw-from-response-789' }] });
     expect(secrets.mask('api-key-from-response-123 secret-key-from-response-456 pw-from-response-789 x')).to.equal('*** *** *** x');
   });
 

@@ -1,0 +1,23 @@
+// Credentials that arrive in responses (getUserKeys, a login answer, a session cookie) become secrets
+// of the run as soon as they are seen, so every later output path masks them.
+
+import type { SecretRegistry } from './masker.js';
+
+const CREDENTIAL_FIELDS = new Set(['apikey', 'secretkey', 'password', 'sessionkey', 'privatekey', 'signature', 'token', 'access_token', 'refresh_token']);
+
+/** Registers every string under a credential-named key, at any depth. */
+export function registerCredentials(secrets: Pick<SecretRegistry, 'add'>, value: unknown, depth = 0): void {
+  if (depth > 20 || value === null || typeof value !== 'object') return;
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v === 'string' && CREDENTIAL_FIELDS.has(k.toLowerCase())) secrets.add(v);
+    else registerCredentials(secrets, v, depth + 1);
+  }
+}
+
+/** Registers the values of Set-Cookie headers (session cookies are credentials). */
+export function registerCookies(secrets: Pick<SecretRegistry, 'add'>, setCookie: string | readonly string[] | undefined): void {
+  for (const c of typeof setCookie === 'string' ? [setCookie] : setCookie ?? []) {
+    const m = /^[^=;]+=([^;]*)/.exec(c);
+    if (m?.[1]) secrets.add(m[1]);
+  }
+}
