@@ -37,4 +37,24 @@ describe('cli: lab', function () {
     expect(out).to.include('stopped');
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it('a port already in use is an error with a hint, not an internal error', async () => {
+    const net = await import('node:net');
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    const dir = mkdtempSync(join(os.tmpdir(), 'stackplay-lab-busy-'));
+    const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
+      const c = spawn(process.execPath, [BIN, 'lab', '--api-port', String(port), '--ssh-port', '0', '--state-dir', dir], { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' } });
+      let err = '';
+      c.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      c.on('exit', (code) => resolve({ code, err }));
+    });
+    blocker.close();
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.code).to.equal(1);
+    expect(r.err).to.include('EADDRINUSE');
+    expect(r.err).to.include('pick another port');
+    expect(r.err).to.not.include('internal error');
+  });
 });
