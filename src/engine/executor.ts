@@ -12,6 +12,7 @@ import { forEachLimit } from '../util/limit.js';
 import { buildHostScope, type HostVarsState } from './scope.js';
 import { HostRunner, type HostPlayState } from './host-runner.js';
 import type { RunJournalHooks } from './undo.js';
+import { setMaxListeners } from 'node:events';
 
 export interface Clock {
   now(): number;
@@ -90,6 +91,9 @@ export class RunState {
     this.clock = opts.clock ?? realClock;
     for (const [host, vars] of opts.resume?.registered ?? []) this.hostVars.set(host, { registered: { ...vars } });
     this.startAtReached = opts.startAt === undefined;
+    // every running command on every host listens to the run's interrupt (one each, removed when it
+    // ends): more than Node's default warning threshold of 10 is the normal case, not a leak
+    if (opts.interrupt) setMaxListeners(0, opts.interrupt);
     opts.interrupt?.addEventListener('abort', () => {
       if (!this.interrupted) {
         this.interrupted = true;

@@ -13,6 +13,7 @@ import { type Obligation, UndoScope } from './undo.js';
 import { makeStepContext } from './step-context.js';
 import { formatError, isUnreachable } from './errors.js';
 import { armDeadman, disarmDeadman } from './deadman.js';
+import { setMaxListeners } from 'node:events';
 
 export interface HostPlayState {
   failed: boolean;
@@ -369,6 +370,7 @@ export class HostRunner {
  */
 /** The signal of steps nothing may cancel. */
 const NEVER_ABORTED = new AbortController().signal;
+setMaxListeners(0, NEVER_ABORTED);
 
 export const UNFINISHED_RESULT: Readonly<Record<string, unknown>> = Object.freeze({ changed: true, unknown: true });
 

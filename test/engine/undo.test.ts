@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { runYaml, play } from '../support/run-yaml.js';
 import type { RunEvent } from '../../src/engine/events.js';
+import { realClock } from '../../src/engine/executor.js';
 
 const order = (events: RunEvent[]): string[] =>
   events.filter((e): e is Extract<RunEvent, { type: 'step-end' }> => e.type === 'step-end').map((e) => `${e.phase === 'undo' ? 'undo ' : ''}${e.name}:${e.status}`);
@@ -84,5 +85,24 @@ describe('executor: undo', () => {
     const done = events.find((e) => e.type === 'undo-done') as Extract<RunEvent, { type: 'undo-done' }>;
     expect(done.ok).to.equal(false);
     expect(summary.exitCode).to.equal(1);
+  });
+});
+
+describe('executor: interrupt signal with many hosts', () => {
+  it('many running commands listening to the interrupt do not trigger a listener-leak warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => { warnings.push(`${w.name}: ${w.message}`); };
+    process.on('warning', onWarning);
+    try {
+      // a real clock: each host's pause listens to the run's interrupt while it waits
+      const hosts = Array.from({ length: 15 }, (_, i) => `  h${i}: {}`).join('\n');
+      const { summary } = await runYaml(play(`
+      - {name: wait a little, pause: 50ms}`, { hosts: "all" }), { inventory: `hosts:\n${hosts}\n`, forks: 15, interrupt: new AbortController().signal, clock: realClock });
+      expect(summary.exitCode).to.equal(0);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((w) => w.includes('MaxListeners'))).to.deep.equal([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });

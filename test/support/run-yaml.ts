@@ -19,6 +19,8 @@ export interface RunYamlOptions {
   limit?: string;
   forks?: number;
   onEvent?: (e: RunEvent) => void;
+  /** Defaults to instantClock. */
+  clock?: Clock;
 }
 
 /** A clock whose sleeps return at once (retries and pauses run instantly). */
@@ -39,7 +41,7 @@ export async function runYaml(text: string, o: RunYamlOptions = {}): Promise<{ e
   const events: RunEvent[] = [];
   const summary = await runPlaybook({
     runId: 'test', playbook: r.playbook, inventory, steps: stepRegistry, extraVars: o.extraVars ?? {}, dryRun: o.dryRun ?? false,
-    forks: o.forks ?? 10, secrets, services: new DefaultRunServices({ inventory, secrets }), clock: instantClock,
+    forks: o.forks ?? 10, secrets, services: new DefaultRunServices({ inventory, secrets }), clock: o.clock ?? instantClock,
     sink: (e) => {
       events.push(e);
       o.onEvent?.(e);
