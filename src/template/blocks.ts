@@ -2,7 +2,7 @@
 // truthiness matches conditions, an Unknown renders the whole block as unknown instead of picking a
 // branch, and no helper needs Handlebars' per-render setup (see invoke() in runtime.ts).
 
-import Handlebars from 'handlebars';
+import Handlebars from './handlebars.js';
 import { isPlainMap, isUnknown, truthy, typeName, type Unknown } from '../expr/index.js';
 import { HelperFailure } from './errors.js';
 import { unknownArgument } from './helpers.js';

@@ -2,7 +2,7 @@
 // positions, block helpers that refuse to pick a branch on an Unknown, and the internal helpers
 // that the rewritten templates call for strict path lookup and typed output.
 
-import Handlebars from 'handlebars';
+import Handlebars from './handlebars.js';
 import { ValueError, didYouMean, isPlainMap, isUnknown, typeName, type Unknown } from '../expr/index.js';
 import { HelperFailure, TemplateError } from './errors.js';
 import { BLOCK_HELPERS } from './blocks.js';

@@ -2,7 +2,7 @@
 // template string. Handlebars reports parser errors only as text, so the position comes from its
 // lexer's state right after the failure (parsing is synchronous), with the text as a fallback.
 
-import Handlebars from 'handlebars';
+import Handlebars from './handlebars.js';
 import type { TemplateProblem } from './errors.js';
 import { lineStarts, offsetOf } from './positions.js';
 import { environment } from './runtime.js';
