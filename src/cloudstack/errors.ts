@@ -1,7 +1,7 @@
 // Typed runtime failures of the CloudStack client. Messages name the endpoint, the command and the
 // request with auth parameters masked, and explain the awkward cases (401 on an unknown command,
 // a job lost in a management-server restart) so nobody has to rerun with -vv to understand them.
-import type { HttpConnectionErrorCode } from '../transports/http.js';
+import type { HttpConnectionErrorCode } from '../transports/http-errors.js';
 
 export abstract class CloudStackError extends Error {
   constructor(

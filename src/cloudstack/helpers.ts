@@ -3,7 +3,7 @@
 // unauthenticated integration port from the runner's side (§2).
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { classifyConnectionError, HttpConnectionError, type ConnectFn } from '../transports/http.js';
+import { classifyConnectionError, HttpConnectionError, type ConnectFn } from '../transports/http-errors.js';
 import { isObject } from './response.js';
 import type { CallOptions, CloudStackClient, CloudStackList, Params } from './types.js';
 

@@ -3,7 +3,7 @@
 // (parsed when the answer is JSON). Messages never show the query string or request headers.
 
 import { registerCookies, registerCredentials } from '../secrets/credentials.js';
-import { httpRequest, type HttpBody } from '../transports/http.js';
+import type { HttpBody } from '../transports/http.js';
 import { formatDuration } from '../loader/durations.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from './types.js';
 import { connectThrough, durationMs } from './cloudstack/common.js';
@@ -69,6 +69,8 @@ async function send(ctx: StepContext, a: HttpArgs): Promise<StepOutcome> {
   const body = bodyOf(a);
   const where = `${method} ${shownUrl(a.url)}${via ? ` via ${via}` : ''}`;
   ctx.progress(`${where} (timeout ${formatDuration(timeoutMs)})`);
+  // loaded on first use: node:http/https/tls are not needed to validate or to run SSH-only playbooks
+  const { httpRequest } = await import('../transports/http.js');
   const res = await httpRequest({
     method,
     url: a.url,

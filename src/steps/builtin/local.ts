@@ -1,11 +1,16 @@
 // `local`: run a command on the machine running stackplay, whatever the play's hosts are.
 
 import { Unknown } from '../../expr/unknown.js';
-import { LocalTransport } from '../../transports/local.js';
+import type { LocalTransport } from '../../transports/local.js';
 import { defineStep } from '../types.js';
 import { COMMAND_ARGS, planCommand, runCommand, type CommandArgs } from '../remote/command.js';
 
-const local = new LocalTransport();
+let local: LocalTransport | undefined;
+/** The transport, loaded on first use (child_process and friends are not needed to validate). */
+async function transport(): Promise<LocalTransport> {
+  local ??= new (await import('../../transports/local.js')).LocalTransport();
+  return local;
+}
 
 export const localStep = defineStep<CommandArgs>({
   name: 'local',
@@ -16,11 +21,11 @@ export const localStep = defineStep<CommandArgs>({
   runsOn: 'runner',
   describe: (args) => `run locally: ${args.command}`,
   async check(_ctx, args) {
-    const plan = await planCommand(local, args, 'the runner');
+    const plan = await planCommand(await transport(), args, 'the runner');
     if (plan.changed) return { ...plan, result: { rc: new Unknown(`exit code of '${args.command}' (dry run)`), stdout: new Unknown('output (dry run)'), lines: new Unknown('output (dry run)') } };
     return plan;
   },
   async apply(ctx, args) {
-    return runCommand(ctx, local, args);
+    return runCommand(ctx, await transport(), args);
   },
 });

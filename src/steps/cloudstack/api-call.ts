@@ -3,7 +3,8 @@
 // are waited for; lists register { count, items } with count 0 when the server omits it (§1.5).
 
 import { registerCredentials } from '../../secrets/credentials.js';
-import { isReadCommand, type CloudStackClient } from '../../cloudstack/index.js';
+import { isReadCommand } from '../../cloudstack/wire.js';
+import type { CloudStackClient } from '../../cloudstack/types.js';
 import { isObject, toList } from '../../cloudstack/response.js';
 import { formatDuration } from '../../loader/durations.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';

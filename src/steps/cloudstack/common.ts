@@ -3,7 +3,8 @@
 // and async jobs that survive a management-server restart while they are being polled.
 
 import { createHash } from 'node:crypto';
-import { CloudStackConnectionError, CloudStackJobTimeoutError, type CloudStackClient, type Params } from '../../cloudstack/index.js';
+import { CloudStackConnectionError, CloudStackJobTimeoutError } from '../../cloudstack/errors.js';
+import type { CloudStackClient, Params } from '../../cloudstack/types.js';
 import { isSecretParam } from '../../cloudstack/redact.js';
 import { formatDuration, parseDuration } from '../../loader/durations.js';
 import type { Duplex } from 'node:stream';

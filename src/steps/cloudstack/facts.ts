@@ -2,7 +2,7 @@
 // management servers, zones, system VMs, every router (project routers included), the networks and
 // VPCs that have routers, and counts such as how many routers still require an upgrade.
 
-import { cloudstackVersion } from '../../cloudstack/index.js';
+import { cloudstackVersion } from '../../cloudstack/helpers.js';
 import { defineStep } from '../types.js';
 import { clientFor, HOST_ARG, MODE_ARG, sameVersion, type TargetArgs } from './common.js';
 import { listNetworks, listRouters, listSystemVms, listVpcs, managementServerVersion, routerNetworkIds, text, type Row } from './queries.js';

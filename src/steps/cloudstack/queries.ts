@@ -2,7 +2,8 @@
 // routers must report after an upgrade), and every router, network and VPC an admin can see — list
 // calls skip project resources unless projectid=-1 is asked for too (reference §5.1).
 
-import { cloudstackVersion, listAllRouters, type CloudStackClient, type Params } from '../../cloudstack/index.js';
+import { cloudstackVersion, listAllRouters } from '../../cloudstack/helpers.js';
+import type { CloudStackClient, Params } from '../../cloudstack/types.js';
 import { isObject } from '../../cloudstack/response.js';
 
 export type Row = Record<string, unknown>;

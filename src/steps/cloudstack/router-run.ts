@@ -2,7 +2,8 @@
 // succeed while a router's live patch failed (the orchestrator only logs it, reference §6.4), so every
 // affected router is read back: it must be Running and no longer require an upgrade.
 
-import { CloudStackJobError, type CloudStackClient } from '../../cloudstack/index.js';
+import { CloudStackJobError } from '../../cloudstack/errors.js';
+import type { CloudStackClient } from '../../cloudstack/types.js';
 import { isObject } from '../../cloudstack/response.js';
 import { formatDuration } from '../../loader/durations.js';
 import type { StepContext, SubtaskHandle } from '../types.js';

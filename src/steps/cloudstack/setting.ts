@@ -2,7 +2,8 @@
 // (a substring match, so the exact name is picked, reference §2.4) and calls updateConfiguration only
 // when the value differs. Registers `previous` so `undo` can put the old value back.
 
-import { getConfiguration, type CloudStackClient } from '../../cloudstack/index.js';
+import { getConfiguration } from '../../cloudstack/helpers.js';
+import type { CloudStackClient } from '../../cloudstack/types.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
 import { clientFor, HOST_ARG, MODE_ARG, type TargetArgs } from './common.js';
 

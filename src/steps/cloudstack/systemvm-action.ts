@@ -3,7 +3,8 @@
 // Running with its agent Up and reporting the management server's version (the agent reconnects after
 // the job ends, reference §11.14).
 
-import { CloudStackJobError, type CloudStackClient } from '../../cloudstack/index.js';
+import { CloudStackJobError } from '../../cloudstack/errors.js';
+import type { CloudStackClient } from '../../cloudstack/types.js';
 import { formatDuration } from '../../loader/durations.js';
 import type { StepContext, SubtaskHandle } from '../types.js';
 import { Budget, errorText, runJob, sameVersion } from './common.js';

@@ -3,9 +3,9 @@
 // through a jump host). `for: exposure` probes the integration port directly from the runner, once.
 
 import net from 'node:net';
-import { CloudStackApiError, CloudStackConnectionError, CloudStackResponseError, isIntegrationPortOpen, type PortState } from '../../cloudstack/index.js';
+import { CloudStackApiError, CloudStackConnectionError, CloudStackResponseError } from '../../cloudstack/errors.js';
+import { isIntegrationPortOpen, type PortState } from '../../cloudstack/helpers.js';
 import { formatDuration } from '../../loader/durations.js';
-import { httpRequest } from '../../transports/http.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
 import { Budget, clientFor, connectThrough, DEFAULT_INTEGRATION_PORT, durationMs, errorText, HOST_ARG, targetHost, type TargetArgs } from './common.js';
 
@@ -73,6 +73,7 @@ async function answers(ctx: StepContext, t: Target): Promise<boolean> {
   const via = t.via;
   const host = net.isIPv6(t.msHost) ? `[${t.msHost}]` : t.msHost;
   try {
+    const { httpRequest } = await import('../../transports/http.js'); // on first use (start-up cost)
     const res = await httpRequest({
       method: 'GET', url: `http://${host}:${t.port}/client/api`, query: { command: 'listCapabilities', response: 'json' }, timeoutMs: 10_000,
       ...(via ? { connect: (h: string, p: number) => connectThrough(ctx.services, via, h, p) } : {}),
