@@ -2,7 +2,7 @@
 // Benchmarks (not tests): every comparison is a ratio measured in the same run, medians over several
 // repetitions, because the machines are shared and noisy. Prints one table and writes BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,14 +48,24 @@ const sections = (process.argv[2] ?? 'all').split(',');
 const want = (s) => sections.includes('all') || sections.includes(s);
 
 // 1. start-up
+const ANSIBLE = existsSync('/usr/bin/ansible-playbook') ? '/usr/bin/ansible-playbook' : null;
 if (want('startup')) {
   const node = timeCommand([process.execPath, '-e', '0']);
   row('node -e 0 (baseline)', node);
   const version = timeCommand([process.execPath, BIN, '--version']);
   const r1 = row('stackplay --version', version, node, '≤ 2x node');
   rows.at(-1).ok = r1 <= 2 ? 'yes' : 'NO';
-  const validate = timeCommand([process.execPath, BIN, 'validate', 'playbooks/examples/hello.yml']);
-  row('stackplay validate examples/hello.yml', validate, node, '');
+  for (const pb of ['examples/hello', 'cloudstack/preflight', 'cloudstack/systemvm-restart', 'cloudstack/systemvm-live-patch', 'cloudstack/systemvm-restart-api']) {
+    row(`stackplay validate ${pb}`, timeCommand([process.execPath, BIN, 'validate', pb]), node, '');
+  }
+  // the same tour of the DSL written for Ansible (bench/ansible/hello.yml); --syntax-check only parses,
+  // while validate also checks templates, expressions and step arguments
+  if (ANSIBLE) {
+    const ours = timeCommand([process.execPath, BIN, 'validate', 'playbooks/examples/hello.yml']);
+    const theirs = timeCommand([ANSIBLE, '--syntax-check', '-i', 'localhost,', 'bench/ansible/hello.yml'], { env: { ANSIBLE_LOCALHOST_WARNING: 'false' } });
+    row('ansible-playbook --syntax-check bench/ansible/hello.yml', theirs, node, '');
+    rows.push({ name: 'stackplay validate examples/hello vs ansible-playbook --syntax-check (equivalent playbook)', value: `${ours.toFixed(1)} ms`, ratio: `${(ours / theirs).toFixed(2)} of Ansible`, target: '≤ 1/3 of Ansible', ok: ours / theirs <= 1 / 3 ? 'yes' : 'NO' });
+  }
 }
 
 // 2. engine
@@ -68,6 +78,12 @@ if (want('engine')) {
   const validate = timeCommand([process.execPath, BIN, 'validate', pb]);
   row('validate a 1,000-step playbook (process)', validate, node, '< 500 ms');
   rows.at(-1).ok = validate < 500 ? 'yes' : 'NO';
+  if (ANSIBLE) {
+    const apb = join(tmp, 'ansible-1000.yml');
+    writeFileSync(apb, `- hosts: all\n  gather_facts: false\n  tasks:\n${Array.from({ length: 1000 }, (_, i) => `    - name: step ${i}\n      ansible.builtin.debug:\n        msg: "step ${i} on {{ inventory_hostname }}"\n`).join('')}`);
+    const theirs = timeCommand([ANSIBLE, '--syntax-check', '-i', 'localhost,', apb], { env: { ANSIBLE_LOCALHOST_WARNING: 'false' } });
+    rows.push({ name: 'same 1,000 steps: ansible-playbook --syntax-check', value: `${theirs.toFixed(1)} ms`, ratio: `stackplay ${(validate / theirs).toFixed(2)} of Ansible`, target: '≤ 1/3 of Ansible', ok: validate / theirs <= 1 / 3 ? 'yes' : 'NO' });
+  }
   const { loadPlaybook } = await import(join(ROOT, 'dist/src/loader/load-playbook.js'));
   const { stepRegistry } = await import(join(ROOT, 'dist/src/steps/registry.js'));
   const { readFileSync } = await import('node:fs');
