@@ -112,7 +112,7 @@ export async function sshBenchmarks(ROOT, BIN, rows, { reps, median }) {
     for (let r = 0; r < reps; r++) {
       const t0 = performance.now();
       const b = spawnSync(process.execPath, [join(ROOT, 'bench/bare-loop.js'), JSON.stringify(cfg)], { encoding: 'utf8', timeout: 120_000 });
-      if (b.status !== 0) throw new Error(`bare loop failed: ${b.stderr}`);
+      if (b.status !== 0) throw new Error(`bare loop failed (status ${b.status}, signal ${b.signal}${b.error ? `, ${b.error.code}` : ""}, ${(performance.now() - t0).toFixed(0)} ms): ${b.stderr}`);
       bareProc.push(performance.now() - t0);
       const l = runCli('pb50.yml');
       linear.push(l.ms);

@@ -59,25 +59,32 @@ function killTree(pid: number): void {
   }
 }
 
-function waitListening(child: ChildProcess, addresses: readonly string[], port: number): Promise<void> {
+/**
+ * Waits until sshd logs that it listens on every address. sshd writes its log to a file, not to a pipe
+ * of ours: a pipe is drained only while our event loop runs, and a test or benchmark blocked in
+ * spawnSync would leave sshd and every session process blocked on a full pipe (sessions that hang).
+ */
+function waitListening(child: ChildProcess, logPath: string, addresses: readonly string[], port: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    let log = '';
-    const pending = new Set(addresses);
-    const onData = (b: Buffer): void => {
-      log += b.toString();
-      for (const a of [...pending]) if (log.includes(`Server listening on ${a} port ${port}`)) pending.delete(a);
-      if (pending.size === 0) {
-        child.stderr?.off('data', onData);
-        // Keep draining so sshd never blocks on a full pipe; keep a tail for debugging.
-        child.stderr?.on('data', (d: Buffer) => {
-          log = (log + d.toString()).slice(-20000);
-          if (process.env['STACKPLAY_SSHD_LOG']) process.stderr.write(`[sshd] ${d.toString()}`);
-        });
-        resolve();
-      }
+    const readLog = (): string => { try { return readFileSync(logPath, 'utf8'); } catch { return ''; } };
+    const deadline = Date.now() + 15_000;
+    const onExit = (code: number | null): void => {
+      clearInterval(poll);
+      reject(new Error(`sshd exited (${code}) before listening:\n${readLog()}`));
     };
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`sshd exited (${code}) before listening:\n${log}`)));
+    const poll = setInterval(() => {
+      const log = readLog();
+      if (addresses.every((a) => log.includes(`Server listening on ${a} port ${port}`))) {
+        clearInterval(poll);
+        child.off('exit', onExit);
+        resolve();
+      } else if (Date.now() > deadline) {
+        clearInterval(poll);
+        child.off('exit', onExit);
+        reject(new Error(`sshd did not listen within 15 s:\n${log}`));
+      }
+    }, 10);
+    child.once('exit', onExit);
   });
 }
 
@@ -109,9 +116,11 @@ async function startOpenSshd(opts: TestSshServerOptions): Promise<TestSshServer>
     ].join('\n') + '\n';
     const configPath = join(dir, 'sshd_config');
     await writeFile(configPath, config);
-    const child = spawn(SSHD, ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const logPath = join(dir, `sshd-${port}.log`);
+    if (process.env['STACKPLAY_SSHD_LOG']) process.stderr.write(`[sshd] log: ${logPath}\n`);
+    const child = spawn(SSHD, ['-D', '-E', logPath, '-f', configPath], { stdio: 'ignore' });
     try {
-      await waitListening(child, addresses, port);
+      await waitListening(child, logPath, addresses, port);
     } catch (err) {
       lastErr = err;
       if (child.exitCode === null) child.kill('SIGKILL');
