@@ -105,7 +105,9 @@ export function runExec(host: ChannelHost, command: string, opts: ExecOptions = 
           resolve({ rc, signal: sig, stdout, stderr });
         });
         if (opts.stdin !== undefined) ch.end(opts.stdin);
-        else ch.end();
+        // EOF without ending the stream: ssh2 ends it again when the channel closes, and a second end()
+        // builds an ERR_STREAM_ALREADY_FINISHED error (a stack capture) for every command
+        else (ch as ClientChannel & { eof(): void }).eof();
     };
     openSessionChannel<ClientChannel>(host, (cb) => host.client.exec(full, opts.pty ? { pty: true } : {}, cb), () => done, onOpen)
       .catch((err: Error) => {

@@ -68,6 +68,7 @@ interface Entry {
 export class SshPoolImpl implements SshPool {
   private readonly entries = new Map<string, Entry>();
   private configP: Promise<SshConfigLookup> | null = null;
+  private contextP: Promise<ResolveContext> | null = null;
   private closedFlag = false;
   private readonly registered = new Set<string>(); // secrets already handed to the masker
   readonly store: KnownHostsStore;
@@ -93,13 +94,17 @@ export class SshPoolImpl implements SshPool {
     }
   }
 
-  async resolveContext(): Promise<ResolveContext> {
-    const path = this.o.sshConfigPath === undefined ? join(this.homeDir, '.ssh', 'config') : this.o.sshConfigPath;
-    this.configP ??= loadSshConfig(path);
-    return {
-      hosts: this.o.hosts, sshConfig: await this.configP, homeDir: this.homeDir,
-      localUser: this.o.localUser ?? userInfo().username, defaultConnectTimeoutMs: this.o.connectTimeoutMs ?? 10_000,
-    };
+  /** Built once per pool: every step on every host resolves its host through it (userInfo() reads the passwd database). */
+  resolveContext(): Promise<ResolveContext> {
+    this.contextP ??= (async () => {
+      const path = this.o.sshConfigPath === undefined ? join(this.homeDir, '.ssh', 'config') : this.o.sshConfigPath;
+      this.configP ??= loadSshConfig(path);
+      return {
+        hosts: this.o.hosts, sshConfig: await this.configP, homeDir: this.homeDir,
+        localUser: this.o.localUser ?? userInfo().username, defaultConnectTimeoutMs: this.o.connectTimeoutMs ?? 10_000,
+      };
+    })();
+    return this.contextP;
   }
 
   handshakeDeps(): HandshakeDeps {

@@ -8,8 +8,16 @@ import type { ChannelHost } from './channel-host.js';
 
 export const EXEC_MARKER_VAR = 'STACKPLAY_EXEC_ID';
 
+// A random prefix per process and a counter: unique per exec, without a call into the random source
+// for every command (it showed in profiles of many short commands). Fixed width, so that no marker is
+// a prefix of another (the killer finds processes by substring).
+let markerPrefix: string | undefined;
+let markerCount = 0;
+
 export function newExecMarker(): string {
-  return randomBytes(8).toString('hex');
+  markerPrefix ??= randomBytes(6).toString('hex');
+  markerCount += 1;
+  return `${markerPrefix}${markerCount.toString(16).padStart(10, '0')}`;
 }
 
 /** ssh2 will not send a signal once we sent EOF (RFC 4254 allows it): talk to its protocol object directly. */

@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { ExecAbortedError, TimeoutError, type SshPool } from '../../../src/transports/ssh/index.js';
 import type { SshConnection } from '../../../src/transports/ssh/connection.js';
+import { newExecMarker } from '../../../src/transports/ssh/remote-kill.js';
 import { startTestSshServer, type TestSshServer } from '../../support/sshd.js';
 import { hostOn, makePool, serverKinds, tempHome, trustServer, type TempHome } from './fixture.js';
 
@@ -159,3 +160,12 @@ for (const kind of serverKinds()) {
     });
   });
 }
+
+describe('transports/ssh exec markers', () => {
+  it('are unique, of one length, and never a prefix of one another (the killer matches by substring)', () => {
+    const markers = Array.from({ length: 300 }, () => newExecMarker());
+    expect(new Set(markers).size).to.equal(markers.length);
+    expect(new Set(markers.map((m) => m.length)).size).to.equal(1);
+    for (const a of markers) expect(markers.filter((b) => b !== a && b.startsWith(a))).to.deep.equal([]);
+  });
+});
