@@ -269,7 +269,8 @@ export class HostRunner {
     let failed = outcome.failed ?? false;
     let result: Record<string, unknown> = { ...(outcome.result ?? {}), changed, failed };
     if (outcome.msg !== undefined) result.msg = outcome.msg;
-    const condScope = { ...scope, result, ...(step.register ? { [step.register]: result } : {}) };
+    // the scope is copied only for steps with conditions on their result (it holds every variable)
+    const condScope = step.changedWhen || step.failedWhen ? { ...scope, result, ...(step.register ? { [step.register]: result } : {}) } : scope;
     if (step.changedWhen) {
       const c = condition(step.changedWhen, condScope, 'changed_when');
       if (isUnknown(c)) return { status: 'unknown', result: c, plan: outcome.plan };

@@ -31,7 +31,9 @@ export type JournalRecord =
   | { readonly t: 'discharged'; readonly id: string; readonly ok: boolean; readonly msg?: string; readonly by?: string }
   | { readonly t: 'register'; readonly host: string; readonly name: string; readonly value: unknown }
   | { readonly t: 'deadman'; readonly id: string; readonly host: string; readonly unit: string }
-  | { readonly t: 'job'; readonly key: string; readonly jobid: string; readonly command: string };
+  | { readonly t: 'job'; readonly key: string; readonly jobid: string; readonly command: string }
+  /** Written last when a session closes the journal: undo obligations still open at that point. */
+  | { readonly t: 'closed'; readonly open: number };
 
 export function defaultJournalDir(cwd = process.cwd()): string {
   return join(cwd, '.stackplay', 'runs');
@@ -40,19 +42,26 @@ export function defaultJournalDir(cwd = process.cwd()): string {
 export class Journal implements RunJournalHooks {
   private fd: number | null;
   readonly path: string;
+  /** Obligations open in this journal (those of an earlier session included), for the closing record. */
+  private readonly open: Set<string>;
 
+  /** `openAtStart`: obligations an earlier session of this run left open (resume, recover). */
   constructor(
     dir: string,
     readonly runId: string,
     private readonly secrets: SecretRegistry,
+    openAtStart: Iterable<string> = [],
   ) {
     mkdirSync(dir, { recursive: true });
     this.path = join(dir, `${runId}.jsonl`);
     this.fd = openSync(this.path, 'a', 0o600);
+    this.open = new Set(openAtStart);
   }
 
   write(record: JournalRecord, durable = false): void {
     if (this.fd === null) return;
+    if (record.t === 'obligation') this.open.add(record.id);
+    else if (record.t === 'discharged' && record.ok) this.open.delete(record.id);
     // one pass over the serialized record: the registry knows the JSON-escaped form of every secret
     writeSync(this.fd, `${this.secrets.mask(JSON.stringify(record, replacer))}\n`);
     if (durable) fsyncSync(this.fd);
@@ -88,8 +97,10 @@ export class Journal implements RunJournalHooks {
     this.write({ t: 'register', host, name, value });
   }
 
+  /** Ends the session with a `closed` record: the check before every run skips a journal that ends in `open: 0`. */
   close(): void {
     if (this.fd !== null) {
+      this.write({ t: 'closed', open: this.open.size });
       fsyncSync(this.fd);
       closeSync(this.fd);
       this.fd = null;

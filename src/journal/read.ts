@@ -1,7 +1,7 @@
 // Reading journals back: run summaries for `stackplay runs`/`show`, and the open obligations that
 // `stackplay recover` must discharge.
 
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JournalRecord, RunHeader } from './journal.js';
 
@@ -71,11 +71,37 @@ export function readRun(path: string, quick = false): RunSummaryInfo {
   return { runId, path, header, status, durationMs, open: [...obligations.values()], records, registered, jobs };
 }
 
-export function listRuns(dir: string, quick = false): RunSummaryInfo[] {
+const SETTLED = '{"t":"closed","open":0}';
+
+/**
+ * True if the journal's last record says its last session closed it with no obligation open: nothing
+ * to recover, known from the file's tail alone (journals grow with every run; this check runs before
+ * each). Anything appended later (a crash leaves no such record) makes it false.
+ */
+export function isSettled(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const tail = `${SETTLED}\n`;
+    const size = fstatSync(fd).size;
+    if (size < tail.length) return false;
+    const buf = Buffer.alloc(tail.length);
+    readSync(fd, buf, 0, tail.length, size - tail.length);
+    return buf.toString('utf8') === tail;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Runs in `dir`, oldest first; `include` can leave journals out before they are read. */
+export function listRuns(dir: string, quick = false, include: (path: string) => boolean = () => true): RunSummaryInfo[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
     .map((f) => join(dir, f))
+    .filter(include)
     .sort((a, b) => statSync(a).mtimeMs - statSync(b).mtimeMs)
     .map((p) => readRun(p, quick));
 }

@@ -89,6 +89,8 @@ describe('journal, signals and recover', function () {
     expect(readFileSync(t.door, 'utf8').trim()).to.equal('closed');
     const after = spawnSync(process.execPath, [BIN, 'recover', '--journal-dir', t.journal], { encoding: 'utf8' });
     expect(after.stdout).to.include('nothing to recover');
+    // the crashed session left no closing record; recover's session ends the journal with one
+    expect(lastRecord(t.journal)).to.deep.equal({ t: 'closed', open: 0 });
     expect(journalText(t.journal)).to.not.include(SECRET);
     rmSync(t.dir, { recursive: true, force: true });
   });
@@ -116,6 +118,53 @@ describe('journal, signals and recover', function () {
     expect(res.stdout).to.include('done before the interruption');
     const runs = spawnSync(process.execPath, [BIN, 'runs', '--journal-dir', t.journal], { encoding: 'utf8' });
     expect(runs.stdout).to.match(/ ok\s+\S+\s+\S+\s+0 /);
+    expect(lastRecord(t.journal)).to.deep.equal({ t: 'closed', open: 0 });
+    rmSync(t.dir, { recursive: true, force: true });
+  });
+
+  it('a run whose undo failed closes its journal with the obligation still open, and the next run is refused', () => {
+    const t = setup();
+    writeFileSync(t.pb, [
+      'name: failing undo', 'plays:', '  - name: p', '    hosts: localhost', '    steps:',
+      '      - name: open the door', `        local: "echo open > ${t.door}"`,
+      '        undo: {name: close the door, local: "exit 4"}',
+    ].join('\n'));
+    const first = spawnSync(process.execPath, [BIN, 'run', t.pb, '-i', t.inv, '--journal-dir', t.journal], { encoding: 'utf8' });
+    expect(first.status, first.stderr).to.equal(1);
+    expect(lastRecord(t.journal)).to.deep.equal({ t: 'closed', open: 1 });
+    const again = spawnSync(process.execPath, [BIN, 'run', t.pb, '-i', t.inv, '--journal-dir', t.journal], { encoding: 'utf8' });
+    expect(again.status).to.equal(2);
+    expect(again.stderr).to.include('left 1 undo step(s) open');
+    rmSync(t.dir, { recursive: true, force: true });
+  });
+
+  it('a clean run ends its journal with a closing record that the next run trusts without reading the rest', () => {
+    const t = setup();
+    writeFileSync(t.pb, ['name: clean', 'plays:', '  - name: p', '    hosts: localhost', '    steps:',
+      '      - name: open the door', `        local: "echo open > ${t.door}"`,
+      `        undo: {name: close the door, local: "echo closed > ${t.door}"}`].join('\n'));
+    const first = spawnSync(process.execPath, [BIN, 'run', t.pb, '-i', t.inv, '--journal-dir', t.journal], { encoding: 'utf8' });
+    expect(first.status, first.stderr).to.equal(0);
+    expect(lastRecord(t.journal)).to.deep.equal({ t: 'closed', open: 0 });
+    // an unreadable line before the closing record would make a full read fail loudly; the check never gets there
+    const [file] = readdirSync(t.journal);
+    const path = join(t.journal, file!);
+    const text = readFileSync(path, 'utf8');
+    const bogus = '{"t":"obligation","id":"o-x","stepId":"1.1","step":"x","host":"localhost","undo":["y"]}\n';
+    writeFileSync(path, bogus + text);
+    const again = spawnSync(process.execPath, [BIN, 'run', t.pb, '-i', t.inv, '--journal-dir', t.journal], { encoding: 'utf8' });
+    expect(again.status, again.stderr).to.equal(0);
+    // anything appended after the closing record (here: the same bogus obligation) means a full read again
+    writeFileSync(path, text + bogus);
+    const third = spawnSync(process.execPath, [BIN, 'run', t.pb, '-i', t.inv, '--journal-dir', t.journal], { encoding: 'utf8' });
+    expect(third.status).to.equal(2);
     rmSync(t.dir, { recursive: true, force: true });
   });
 });
+
+function lastRecord(dir: string): unknown {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.jsonl'));
+  expect(files).to.have.length(1);
+  const lines = readFileSync(join(dir, files[0]!), 'utf8').trim().split('\n');
+  return JSON.parse(lines.at(-1)!);
+}

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Play, Playbook, TaskStep } from '../../loader/ast.js';
 import { findStep, UNFINISHED_RESULT } from '../../engine/host-runner.js';
 import { formatDuration } from '../../loader/durations.js';
-import { findRun, listRuns, type RunSummaryInfo } from '../../journal/read.js';
+import { findRun, isSettled, listRuns, type RunSummaryInfo } from '../../journal/read.js';
 import { Journal } from '../../journal/journal.js';
 import type { Styler } from '../../renderers/style.js';
 import { SecretRegistry } from '../../secrets/masker.js';
@@ -58,7 +58,7 @@ function formatReport(r: RunSummaryInfo, s: Styler): string {
 /** Refuses a new run while an earlier run on the same inventory left open obligations. */
 export function checkNoOpenRuns(dir: string, inventoryPath: string | null, except?: string): void {
   const inv = inventoryPath === null ? null : resolve(inventoryPath);
-  for (const r of listRuns(dir, true)) {
+  for (const r of listRuns(dir, true, (path) => !isSettled(path))) {
     if (r.open.length === 0 || (r.header?.inventory ?? null) !== inv || r.runId === except) continue;
     throw new UsageError(
       `run ${r.runId} on this inventory left ${r.open.length} undo step(s) open (${r.open.map((o) => `${o.host}: ${o.undo.join('; ')}`).join(', ')}).\n` +
@@ -81,7 +81,7 @@ export async function recoverCommand(io: Io, dir: string, id: string | undefined
     { playbookRef: r.header.playbook, ...(r.header.inventory ? { inventoryPath: r.header.inventory } : {}), extra: r.header.extraArgs.filter((a) => !a.includes('***')), forRun: true, secrets },
     sources,
   );
-  const journal = new Journal(dir, r.runId, secrets);
+  const journal = new Journal(dir, r.runId, secrets, r.open.map((o) => o.id));
   const { runPlaybook } = await import('../../engine/executor.js');
   const { stepRegistry } = await import('../../steps/registry.js');
   const { DefaultRunServices } = await import('../../runtime/services.js');
@@ -109,7 +109,7 @@ export async function recoverCommand(io: Io, dir: string, id: string | undefined
     try {
       const summary = await runPlaybook({
         runId: `${r.runId}-recover`, playbook, inventory: input.inventory, steps: stepRegistry, extraVars, dryRun: false, forks: 1,
-        secrets, services: new DefaultRunServices({ inventory: input.inventory, secrets, cloudstackFactory }), sink: plainRenderer(io.out, io.style),
+        secrets, services, sink: plainRenderer(io.out, io.style),
       });
       ok = summary.exitCode === 0;
       why = `recover exited ${summary.exitCode}`;
