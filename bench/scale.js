@@ -46,7 +46,8 @@ export async function scaleBenchmarks(ROOT, BIN, rows) {
         const quote = (a) => `'${a.replace(/'/g, `'\\''`)}'`;
         const r = renderer === 'plain'
           ? await run(timed[0], timed.slice(1), env)
-          : await run('script', ['-qfec', timed.map(quote).join(' '), '/dev/null'], env);
+          // a sized terminal, as an operator's is (script(1) leaves the pty at 0 × 0)
+          : await run('script', ['-qfec', `stty cols 120 rows 40; ${timed.map(quote).join(' ')}`, '/dev/null'], env);
         const m = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(r.err + r.out);
         if (r.code !== 0 || !m) throw new Error(`${playbook} (${renderer}) exited ${r.code}: ${(r.err || r.out).slice(-1500)}`);
         const [wall, user, sys, rssKb] = [Number(m[1]) * 1000, Number(m[2]), Number(m[3]), Number(m[4])];

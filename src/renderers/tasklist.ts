@@ -66,8 +66,21 @@ function hasUndo(steps: readonly Step[]): boolean {
   return steps.some((st) => st.undo.length > 0 || (st.kind === 'block' && hasUndo([...st.block, ...st.rescue, ...st.always])));
 }
 
+/**
+ * listr2 wraps every line at the terminal's width minus the nesting: a terminal that reports no width
+ * (a pty nobody sized, as under script(1) or some CI runners) made that width zero or negative, and
+ * every title came out one character per line, at great cost. Such a terminal gets $COLUMNS, else 80.
+ */
+export function saneColumns(stream: { columns?: number }, env: NodeJS.ProcessEnv = process.env): void {
+  if (typeof stream.columns === 'number' && stream.columns >= MIN_COLUMNS) return;
+  const fromEnv = Number(env['COLUMNS']);
+  stream.columns = Number.isInteger(fromEnv) && fromEnv >= MIN_COLUMNS ? fromEnv : 80;
+}
+const MIN_COLUMNS = 20;
+
 export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t: string) => void): Promise<TaskListRenderer> {
   const { Listr } = await import('listr2');
+  saneColumns(process.stdout);
   const views = new Map<string, StepView>();
   const playViews = new Map<number, { steps: StepView[]; undo: StepView; resolveStart: () => void; started: Promise<void> }>();
   let dryRun = false;

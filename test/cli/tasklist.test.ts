@@ -1,0 +1,70 @@
+// The live task list in a real pseudo-terminal (script(1)): titles stay whole whatever size the
+// terminal reports, including a pty nobody sized (0 columns), and the recap follows the list.
+
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, REPO_ROOT } from '../support/paths.js';
+import { requireTool } from '../support/require-tool.js';
+
+const SCRIPT = '/usr/bin/script';
+const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
+
+function inPty(cols: number, args: readonly string[], env: Record<string, string> = {}): { status: number | null; text: string } {
+  const cmd = `stty cols ${cols} rows 30; ${[process.execPath, BIN, ...args].map(quote).join(' ')}`;
+  const r = spawnSync(SCRIPT, ['-qfec', cmd, '/dev/null'], {
+    cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000,
+    env: { ...process.env, NO_COLOR: '1', CI: '', TERM: 'xterm-256color', COLUMNS: '', ...env },
+  });
+  // eslint-disable-next-line no-control-regex
+  const text = r.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+  return { status: r.status, text };
+}
+
+/** Lines of at most two visible characters in a row: a title broken up character by character. */
+function longestRunOfTinyLines(text: string): number {
+  let best = 0;
+  let run = 0;
+  for (const line of text.split('\n')) {
+    run = line.trim().length > 0 && line.trim().length <= 2 ? run + 1 : 0;
+    best = Math.max(best, run);
+  }
+  return best;
+}
+
+describe('task list in a pseudo-terminal', function () {
+  this.timeout(60_000);
+  before(function () {
+    requireTool(this, existsSync(SCRIPT), 'script(1) from bsdutils');
+  });
+
+  for (const cols of [0, 100]) {
+    it(`keeps titles whole on a terminal that reports ${cols} columns`, () => {
+      const dir = mkdtempSync(join(tmpdir(), 'stackplay-tasklist-'));
+      const { status, text } = inPty(cols, ['run', 'playbooks/examples/hello.yml', '-o', 'tasklist', '--journal-dir', join(dir, 'runs')]);
+      rmSync(dir, { recursive: true, force: true });
+      expect(status, text).to.equal(0);
+      expect(text).to.include('Tour of the DSL');
+      expect(text).to.include('RECAP');
+      expect(longestRunOfTinyLines(text), text).to.be.below(3);
+    });
+  }
+
+  it('a failing step stays visible with its message after the list collapses', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stackplay-tasklist-'));
+    const pb = join(dir, 'pb.yml');
+    writeFileSync(pb, ['name: t', 'plays:', '  - name: Some play', '    hosts: localhost', '    steps:',
+      '      - {name: Fine step, log: fine}', '      - {name: Broken step, fail: the disk is full}', '      - {name: Never, log: x}'].join('\n'));
+    try {
+      const { status, text } = inPty(100, ['run', pb, '-o', 'tasklist', '--journal-dir', join(dir, 'runs')]);
+      expect(status, text).to.equal(1);
+      const after = text.slice(text.lastIndexOf('Some play'));
+      expect(after).to.include('Broken step');
+      expect(after).to.include('the disk is full');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
