@@ -77,10 +77,34 @@ export function saneColumns(stream: { columns?: number }, env: NodeJS.ProcessEnv
   stream.columns = Number.isInteger(fromEnv) && fromEnv >= MIN_COLUMNS ? fromEnv : 80;
 }
 const MIN_COLUMNS = 20;
+const FRAME_MS = 100;
+const HEARTBEAT_MS = 1000;
 
 export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t: string) => void): Promise<TaskListRenderer> {
-  const { Listr } = await import('listr2');
+  const { Listr, DefaultRenderer } = await import('listr2');
   saneColumns(process.stdout);
+  /**
+   * listr2 redraws the whole list (wrapping every line, twice) on every title or output change, and on
+   * a 100 ms spinner besides: at 1,000 routers that was seconds of CPU. Here the spinner is off (lazy;
+   * running steps show their elapsed time instead, once a second) and changes arriving together make
+   * one frame, at most every FRAME_MS.
+   */
+  class CoalescedRenderer extends DefaultRenderer {
+    private frame: NodeJS.Timeout | undefined;
+    private ended = false;
+    override update(): void {
+      if (this.ended || this.frame) return;
+      this.frame = setTimeout(() => {
+        this.frame = undefined;
+        if (!this.ended) super.update();
+      }, FRAME_MS);
+    }
+    override end(): void {
+      this.ended = true;
+      if (this.frame) clearTimeout(this.frame);
+      super.end();
+    }
+  }
   const views = new Map<string, StepView>();
   const playViews = new Map<number, { steps: StepView[]; undo: StepView; resolveStart: () => void; started: Promise<void> }>();
   let dryRun = false;
@@ -151,7 +175,9 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
     for (const h of v.hosts.values()) counts.set(h.status, (counts.get(h.status) ?? 0) + 1);
     let summary = [...counts].map(([st, n]) => (v.hosts.size === 1 ? st : `${st} ${n}`)).join(', ');
     if (dryRun) summary = summary.replace('changed', 'would change');
-    const time = v.done && v.durationMs >= 100 ? s.dim(` ${formatDuration(v.durationMs)}`) : '';
+    // finished: how long it took; running for a while: how long so far (the heartbeat keeps it moving)
+    const elapsed = v.done ? v.durationMs : v.started > 0 ? Date.now() - v.started : 0;
+    const time = (v.done && elapsed >= 100) || (!v.done && elapsed >= HEARTBEAT_MS) ? s.dim(` ${formatDuration(elapsed)}`) : '';
     const title = `${v.title}${summary ? s.dim(` [${summary}]`) : ''}${subtaskSummary(v)}${time}`;
     if (v.task.title !== title) v.task.title = title;
     const latest = v.done ? '' : v.latest;
@@ -206,8 +232,8 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
   const listr = new Listr(tasks as never, {
     concurrent: false,
     exitOnError: false,
-    renderer: 'default',
-    rendererOptions: { collapseSubtasks: true, collapseErrors: false, showErrorMessage: true, removeEmptyLines: true },
+    renderer: CoalescedRenderer,
+    rendererOptions: { collapseSubtasks: true, collapseErrors: false, showErrorMessage: true, removeEmptyLines: true, lazy: true },
   });
   let runEnded!: () => void;
   const ended = new Promise<void>((r) => (runEnded = r));
@@ -216,6 +242,11 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
 
   // views started and not yet finished, innermost last
   let open: StepView[] = [];
+  // without a spinner, a long step (sysvmadm on 1,000 routers) would look frozen: its time moves instead
+  const heartbeat = setInterval(() => {
+    for (const v of open) if (!v.done) refresh(v);
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   let current: StepView | undefined;
   const finishOutside = (v: StepView): void => {
     const keep: StepView[] = [];
@@ -292,6 +323,7 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
       }
       case 'run-end':
         recapText = formatRecap(e.recap, e.status, e.durationMs, dryRun, s);
+        clearInterval(heartbeat);
         if (timer) clearTimeout(timer);
         for (const p of pending) draw(p);
         pending.clear();
