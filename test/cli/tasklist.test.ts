@@ -67,4 +67,20 @@ describe('task list in a pseudo-terminal', function () {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a long silent step shows its elapsed time while it runs (the list never looks frozen)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stackplay-tasklist-'));
+    const pb = join(dir, 'pb.yml');
+    writeFileSync(pb, ['name: t', 'plays:', '  - name: Some play', '    hosts: localhost', '    steps:',
+      '      - {name: Sleep a while, local: "sleep 3.5"}', '      - {name: Then this, log: x}'].join('\n'));
+    try {
+      const { status, text } = inPty(100, ['run', pb, '-o', 'tasklist', '--journal-dir', join(dir, 'runs')]);
+      expect(status, text).to.equal(0);
+      // running frames put the time right after the title; the finished line has its [changed] mark first
+      const shown = new Set([...text.matchAll(/Sleep a while (\d+(?:\.\d+)?s)/g)].map((m) => m[1]));
+      expect(shown.size, text).to.be.at.least(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
