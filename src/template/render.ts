@@ -11,6 +11,7 @@ import type { ProgramNode } from './nodes.js';
 import { lineStarts, offsetOf, spanOf, type LineStarts } from './positions.js';
 import { KNOWN_HELPERS, captureSlot, environment, invoke, verifyFastInvoke } from './runtime.js';
 import { parseTemplate } from './syntax.js';
+import { quickAnalysis } from './quick.js';
 
 export type TemplateScope = Readonly<Record<string, unknown>>;
 
@@ -18,6 +19,8 @@ interface Prepared extends Analysis {
   readonly source: string;
   readonly starts: LineStarts;
   readonly template?: Handlebars.TemplateDelegate;
+  /** Analysed by the quick scan: parsed and compiled at its first render (see quick.ts). */
+  readonly quick?: true;
 }
 
 const cache = new Map<string, Prepared>();
@@ -31,6 +34,22 @@ export function isTemplate(value: string): boolean {
 function prepare(source: string): Prepared {
   const cached = cache.get(source);
   if (cached) return cached;
+  const quick = quickAnalysis(source);
+  const prepared: Prepared = quick ? { ...quick, source, starts: lineStarts(source), quick: true } : parseAndCompile(source);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(source, prepared);
+  return prepared;
+}
+
+/** What a render needs: the full parse, analysis and (lazy) compile; replaces a quick entry. */
+function compiled(prepared: Prepared): Prepared {
+  if (!prepared.quick) return prepared;
+  const full = parseAndCompile(prepared.source);
+  cache.set(prepared.source, full);
+  return full;
+}
+
+function parseAndCompile(source: string): Prepared {
   const starts = lineStarts(source);
   const parsed = parseTemplate(source);
   let prepared: Prepared;
@@ -44,8 +63,6 @@ function prepare(source: string): Prepared {
     });
     prepared = { ...analysis, source, starts, template };
   }
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(source, prepared);
   return prepared;
 }
 
@@ -92,7 +109,8 @@ function toTemplateError(error: unknown, prepared: Prepared): TemplateError {
   return new TemplateError(`template failed: ${message.replace(/ - \d+:\d+$/, '')}`, 0, source.length);
 }
 
-function execute(prepared: Prepared, scope: TemplateScope): string {
+function execute(given: Prepared, scope: TemplateScope): string {
+  const prepared = compiled(given);
   const problem = prepared.problems[0];
   if (problem || !prepared.template) throw TemplateError.from(problem ?? { message: 'template cannot be compiled', offset: 0, length: 0 });
   captureSlot.value = undefined;
