@@ -138,10 +138,12 @@ export function sshConnect(lab: Lab, port = lab.sshPort, key?: string): Promise<
   });
 }
 
-export function exec(c: ssh2.Client, command: string): Promise<ExecResult> {
+/** Runs a command over exec; stdin (or nothing) is sent and closed at once, as any scripted client does. */
+export function exec(c: ssh2.Client, command: string, stdin = ''): Promise<ExecResult> {
   return new Promise((resolve, reject) => {
     c.exec(command, (err, ch) => {
       if (err) return reject(err);
+      ch.end(stdin);
       let stdout = '';
       let stderr = '';
       let code: number | null = null;

@@ -55,6 +55,18 @@ describe('lab management host commands', () => {
     expect(lab.state().managementServer.integrationPort).to.deep.equal({ dbValue: '0', effective: 0, listening: false });
   });
 
+  it('a timer can run a script file that removes itself (how stackplay keeps a password out of the unit)', async () => {
+    const lab = await testLab({ clock: new ManualClock(), speed: 1 });
+    const w = await lab.exec('mgmt1', `umask 077 && mkdir -p /run/guard && printf 'rm -f "$0"\\necho ran $0 > /tmp/ran\\n' > /run/guard/g.sh && systemd-run --on-active=1h --unit=g /bin/sh /run/guard/g.sh`);
+    expect(w.code, w.stderr).to.equal(0);
+    expect((await lab.exec('mgmt1', 'test -e /run/guard/g.sh')).code).to.equal(0);
+    await lab.advance(3_600_000 + 1);
+    expect((await lab.exec('mgmt1', 'cat /tmp/ran')).stdout).to.equal('ran /run/guard/g.sh\n');
+    expect((await lab.exec('mgmt1', 'test -e /run/guard/g.sh')).code).to.equal(1);
+    expect((await lab.exec('mgmt1', 'sh /nonexistent')).code).to.equal(2);
+    expect((await lab.exec('mgmt1', 'umask 99')).code).to.equal(1);
+  });
+
   it('mysql checks the lab DB credentials and answers SELECT/UPDATE on configuration', async () => {
     const lab = await testLab();
     const sel = await lab.exec('mgmt1', `mysql -h localhost -u cloud -p${lab.dbPassword} -N cloud -e "SELECT value FROM configuration WHERE name='integration.api.port'"`);

@@ -74,7 +74,7 @@ describe('lab with real clients', function () {
     }
     const lab = await testLab({ ssh: true });
     const { stdout } = await run('ssh', [
-      '-F', '/dev/null', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${lab.knownHostsPath}`,
+      '-n', '-F', '/dev/null', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${lab.knownHostsPath}`,
       '-o', 'IdentitiesOnly=yes', '-i', lab.privateKeyPath, '-p', String(lab.sshPort), 'root@127.0.0.1',
       'cat /etc/cloudstack-release && systemctl is-active cloudstack-management',
     ]);

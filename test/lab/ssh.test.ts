@@ -56,6 +56,8 @@ describe('lab SSH hosts', () => {
     const c = await connect(lab);
     expect(await exec(c, 'echo hello && hostname')).to.deep.equal({ code: 0, stdout: 'hello\nmgmt1\n', stderr: '' });
     expect((await exec(c, 'nosuchcmd')).code).to.equal(127);
+    // standard input reaches the command (copy and the dead-man timer write files this way)
+    expect(await exec(c, 'cat > /tmp/in && cat /tmp/in', 'line one\nzwei ü\n')).to.deep.equal({ code: 0, stdout: 'line one\nzwei ü\n', stderr: '' });
     const other = ssh2.utils.generateKeyPairSync('ed25519');
     let failed = false;
     try {

@@ -94,7 +94,7 @@ export class SshHostServer {
           const ch = acc();
           execs++;
           const n = execs;
-          void this.exec(info.command, env, (s) => ch.write(s), (s) => ch.stderr.write(s)).then((code) => {
+          void stdinOf(ch).then((stdin) => this.exec(info.command, env, stdin, (s) => ch.write(s), (s) => ch.stderr.write(s))).then((code) => {
             ch.exit(code);
             ch.end();
             const dropAfter = this.core.faults.sshDropAfter;
@@ -125,13 +125,41 @@ export class SshHostServer {
     });
   }
 
-  private async exec(command: string, env: Record<string, string>, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  private async exec(command: string, env: Record<string, string>, stdin: string, out: (s: string) => void, err: (s: string) => void): Promise<number> {
     const it = new Interpreter(this.host, newShell(this.host, env), (p) => {
       this.background.add(p);
       void p.finally(() => this.background.delete(p));
     });
-    const code = await it.runScript(command, { stdin: '', out, err });
+    const code = await it.runScript(command, { stdin, out, err });
     this.core.emit({ kind: 'host', time: this.core.time.now(), host: this.host.name, command: maskText(command, this.core.secrets()), exitCode: code });
     return code;
   }
+}
+
+/** How long the lab waits for more stdin (or its EOF) before running a command with what it has. */
+const STDIN_QUIET_MS = 2_000;
+
+/**
+ * The command's standard input. The lab's commands take their input as a whole, so it is collected
+ * until the client's EOF (stackplay sends it at once, after any data; `ssh -n` and scripts too); a
+ * client that keeps stdin open and quiet (an interactive `ssh`) gets what came after STDIN_QUIET_MS.
+ */
+function stdinOf(ch: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let timer = setTimeout(done, STDIN_QUIET_MS);
+    function onData(b: Buffer | string): void {
+      chunks.push(Buffer.isBuffer(b) ? b : Buffer.from(b));
+      clearTimeout(timer);
+      timer = setTimeout(done, STDIN_QUIET_MS);
+    }
+    function done(): void {
+      clearTimeout(timer);
+      ch.off('data', onData);
+      ch.off('end', done);
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    }
+    ch.on('data', onData);
+    ch.once('end', done);
+  });
 }

@@ -72,6 +72,7 @@ export function runExec(host: ChannelHost, command: string, opts: ExecOptions = 
           ch.resume();
           ch.stderr.resume();
           ch.once('close', rel);
+          (ch as ClientChannel & { eof(): void }).eof(); // as for any command: no input will follow
           void stopRemote(host, ch, marker);
           return;
         }

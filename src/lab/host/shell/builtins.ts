@@ -155,12 +155,32 @@ const shell: CommandImpl = async (argv, io, ctx) => {
   const c = argv.indexOf('-c');
   const lc = argv.findIndex((a) => /^-[a-z]*c$/.test(a));
   const at = c >= 0 ? c : lc;
+  const file = argv[1];
+  if (at < 0 && file !== undefined && !file.startsWith('-')) {
+    // `sh FILE [ARGS]`: a script from the host's files, $0 its path (the dead-man timer runs one)
+    const script = ctx.host.fs.read(Vfs.normalize(file, ctx.sh.cwd));
+    if (script === undefined) {
+      io.err(`${argv[0]}: 0: cannot open ${file}: No such file\n`);
+      return 2;
+    }
+    return ctx.runScript(script, io, { cwd: ctx.sh.cwd, env: new Map([...ctx.sh.env, ['0', file]]), lastStatus: ctx.sh.lastStatus });
+  }
   if (at < 0 || argv[at + 1] === undefined) {
-    io.err(`lab: ${argv[0]}: only \`${argv[0]} -c 'commands'\` is emulated (no interactive shells)\n`);
+    io.err(`lab: ${argv[0]}: only \`${argv[0]} -c 'commands'\` and \`${argv[0]} FILE\` are emulated (no interactive shells)\n`);
     return 2;
   }
   const sub = { cwd: ctx.sh.cwd, env: new Map([...ctx.sh.env, ['0', argv[at + 2] ?? argv[0]!]]), lastStatus: ctx.sh.lastStatus };
   return ctx.runScript(argv[at + 1]!, io, sub);
+};
+
+// The lab's files have no permissions: umask only checks its argument.
+const umask: CommandImpl = async (argv, io) => {
+  if (argv[1] !== undefined && !/^[0-7]{1,4}$/.test(argv[1])) {
+    io.err(`umask: ${argv[1]}: octal number out of range\n`);
+    return 1;
+  }
+  if (argv[1] === undefined) io.out('0022\n');
+  return 0;
 };
 
 const nohup: CommandImpl = async (argv, io, ctx) => {
@@ -174,6 +194,6 @@ const nohup: CommandImpl = async (argv, io, ctx) => {
 export const BASIC_COMMANDS: ReadonlyArray<readonly [string, CommandImpl]> = [
   ['echo', echo], ['printf', printf], ['true', async () => 0], ['false', async () => 1], [':', async () => 0],
   ...FILE_COMMANDS, ['test', test], ['[', test], ['cd', cd], ['env', env], ['export', exportCmd], ['sudo', sudo], ['sh', shell], ['bash', shell],
-  ['nohup', nohup], ['hostname', async (_a, io, ctx) => (io.out(ctx.host.name + '\n'), 0)],
+  ['nohup', nohup], ['umask', umask], ['hostname', async (_a, io, ctx) => (io.out(ctx.host.name + '\n'), 0)],
   ['pwd', async (_a, io, ctx) => (io.out(ctx.sh.cwd + '\n'), 0)],
 ];
