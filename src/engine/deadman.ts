@@ -2,12 +2,27 @@
 // systemd timer is armed on the host (`systemd-run --on-active`) that performs the compensation there
 // if the runner has not disarmed it in time — so the integration port is closed even when the runner's
 // machine is gone for good. Disarmed (`systemctl stop UNIT.timer`) once the undo has succeeded.
+// The command often holds a secret (a database password): it is written over the SSH channel's stdin
+// into a root-only file under /run, and the unit (world-readable in /run/systemd/transient, shown by
+// `systemctl show`) names only that file; the script removes itself when it runs.
 
 import type { TaskStep } from '../loader/ast.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { renderValue } from './evaluate.js';
 import type { RunState } from './executor.js';
 import type { Obligation } from './undo.js';
+
+/** Where armed dead-man scripts wait (tmpfs: like the transient timer, gone at a reboot). */
+export const DEADMAN_DIR = '/run/stackplay-deadman';
+
+export function deadmanScript(unit: string): string {
+  return `${DEADMAN_DIR}/${unit}.sh`;
+}
+
+/** Removes the script and stops the timer (its exit status is the command's); recover uses it too. */
+export function disarmCommand(unit: string): string {
+  return `rm -f ${shellQuote(deadmanScript(unit))}; systemctl stop ${shellQuote(`${unit}.timer`)}`;
+}
 
 export function deadmanUnit(runId: string, obligationId: string): string {
   return `stackplay-deadman-${runId}-${obligationId}`.replace(/[^A-Za-z0-9_.-]/g, '-');
@@ -25,8 +40,14 @@ export async function armDeadman(state: RunState, step: TaskStep, o: Obligation,
       continue;
     }
     const transport = await state.opts.services.ssh(host);
-    const r = await transport.exec(`systemd-run --on-active=${seconds}s --unit=${shellQuote(unit)} /bin/sh -c ${shellQuote(command)}`);
+    const file = deadmanScript(unit);
+    const script = `# stackplay dead-man switch ${unit}: runs unless the run disarms it\nrm -f "$0"\n${command}\n`;
+    const r = await transport.exec(
+      `umask 077 && mkdir -p ${DEADMAN_DIR} && cat > ${shellQuote(file)} && systemd-run --on-active=${seconds}s --unit=${shellQuote(unit)} /bin/sh ${shellQuote(file)}`,
+      { stdin: script },
+    );
     if (r.rc !== 0) {
+      await transport.exec(`rm -f ${shellQuote(file)}`).catch(() => undefined); // no secret left behind
       throw new Error(`cannot arm the dead-man timer on ${host} (systemd-run exit ${r.rc}: ${(r.stderr || r.stdout).trim()}); not running '${step.name}'`);
     }
     (o.deadman ??= []).push({ host, unit });
@@ -39,7 +60,7 @@ export async function disarmDeadman(state: RunState, o: Obligation): Promise<voi
   for (const d of o.deadman ?? []) {
     try {
       const transport = await state.opts.services.ssh(d.host);
-      await transport.exec(`systemctl stop ${shellQuote(`${d.unit}.timer`)}`);
+      await transport.exec(disarmCommand(d.unit));
     } catch (err) {
       state.emit({ type: 'warning', host: d.host, message: `could not disarm dead-man timer ${d.unit}: ${(err as Error).message} (it will perform the undo again when it fires)` });
     }

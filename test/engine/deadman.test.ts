@@ -1,11 +1,15 @@
-// The dead-man switch is armed on the host before the step runs and disarmed before the undo runs.
-// Here the host is the local machine with stand-ins for systemd-run/systemctl that log their argv.
+// The dead-man switch is armed on the host before the step runs and disarmed after the undo succeeded.
+// Here the host is the local machine with stand-ins for systemd-run/systemctl that log their argv; the
+// script the timer would run is real (a root-only file under /run/stackplay-deadman).
 
 import { expect } from 'chai';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { runYaml, play } from '../support/run-yaml.js';
+import { deadmanScript } from '../../src/engine/deadman.js';
+
+const SCRIPT = deadmanScript('stackplay-deadman-test-u1');
 
 describe('executor: dead-man switch', () => {
   let dir: string;
@@ -21,6 +25,7 @@ describe('executor: dead-man switch', () => {
     process.env.PATH = `${dir}:${oldPath}`;
   });
   afterEach(() => {
+    rmSync(SCRIPT, { force: true });
     process.env.PATH = oldPath;
     rmSync(dir, { recursive: true, force: true });
   });
@@ -35,9 +40,11 @@ describe('executor: dead-man switch', () => {
           deadman: {after: 30m, command: "echo closing port 8096"}`.replace(/\$D/g, '__D__')).replace(/__D__/g, dir));
     expect(summary.exitCode).to.equal(0);
     const calls = readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n');
-    expect(calls[0]).to.match(/^systemd-run --on-active=1800s --unit=stackplay-deadman-test-u1 \/bin\/sh -c /);
-    expect(calls[0]).to.include('echo closing port 8096');
+    expect(calls[0]).to.equal(`systemd-run --on-active=1800s --unit=stackplay-deadman-test-u1 /bin/sh ${SCRIPT}`);
+    // the command (which may hold a password) is in the script, never on the unit's command line
+    expect(calls[0]).to.not.include('echo closing port 8096');
     expect(calls.slice(1)).to.deep.equal(['step', 'undo', 'systemctl stop stackplay-deadman-test-u1.timer']);
+    expect(existsSync(SCRIPT), 'disarming removes the script').to.equal(false);
     expect(events.some((e) => e.type === 'step-progress' && e.message.includes('dead-man timer armed'))).to.equal(true);
   });
 
@@ -53,6 +60,8 @@ describe('executor: dead-man switch', () => {
     const calls = readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n');
     expect(calls).to.have.length(1);
     expect(calls[0]).to.match(/^systemd-run /);
+    expect(readFileSync(SCRIPT, 'utf8')).to.include('\necho closing\n');
+    expect(statSync(SCRIPT).mode & 0o077, 'only its owner may read the script').to.equal(0);
   });
 
   it('does not arm anything in a dry run', async () => {
@@ -77,6 +86,7 @@ describe('executor: dead-man switch', () => {
           deadman: {after: 1m, command: "echo x"}`));
     expect(summary.exitCode).to.equal(1);
     expect(ends('open port')[0]!.msg).to.include('cannot arm the dead-man timer');
+    expect(existsSync(SCRIPT), 'a timer that could not be armed leaves no script behind').to.equal(false);
     expect(() => readFileSync(join(dir, 'calls'), 'utf8')).to.throw();
   });
 });

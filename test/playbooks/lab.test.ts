@@ -93,15 +93,28 @@ describe('bundled playbooks against the lab', function () {
     ok(r);
     const timers = h.lab.state().timers;
     expect(timers.map((t) => t.state)).to.deep.equal(['stopped']);
-    expect(timers[0]!.command).to.include('integration.api.port').and.include('systemctl restart');
+    // the unit names only a root-only script (the command holds the database password)
+    expect(timers[0]!.command).to.match(/^\/bin\/sh \/run\/stackplay-deadman\/stackplay-deadman-[\w.-]+\.sh$/);
+    expect(timers[0]!.command).not.to.include(h.lab.dbPassword);
+    const script = timers[0]!.command.replace('/bin/sh ', '');
+    expect((await h.exec('mgmt1', `test -e ${script}`)).rc, 'disarming removed the script').to.equal(1);
     expect(r.text()).not.to.include(h.lab.dbPassword);
   });
 
   it('systemvm-restart: the dead-man command, run on the management server, closes the port by itself', async () => {
-    const r = await h.run('systemvm-restart');
+    // the script the timer would run, read while it is armed (disarming removes it)
+    let scriptText: Promise<{ code: number; stdout: string }> | undefined;
+    const r = await h.run('systemvm-restart', {
+      onEvent: (e) => {
+        if (scriptText || e.type !== 'step-progress' || !/dead-man timer armed/.test(e.message)) return;
+        scriptText = h.lab.exec('mgmt1', `cat ${h.lab.state().timers[0]!.command.replace('/bin/sh ', '')}`);
+      },
+    });
     ok(r);
-    // The lab shows the timer's argv joined: '/bin/sh -c <the playbook's command>'.
-    const command = h.lab.state().timers[0]!.command.replace(/^\/bin\/sh -c /, '');
+    const script = (await scriptText!).stdout;
+    const lines = script.trim().split('\n');
+    expect(lines[1]).to.equal('rm -f "$0"');
+    const command = lines.at(-1)!;
     expect(command).to.match(/^mysql /);
     // The state a dead runner leaves behind: the port open in the database and listening.
     h.lab.world.config.set('integration.api.port', '8096');
