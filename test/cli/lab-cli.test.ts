@@ -3,7 +3,7 @@
 
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { BIN, REPO_ROOT } from '../support/paths.js';
@@ -56,5 +56,16 @@ describe('cli: lab', function () {
     expect(r.err).to.include('EADDRINUSE');
     expect(r.err).to.include('pick another port');
     expect(r.err).to.not.include('internal error');
+  });
+
+  it('copy to a host without an sftp subsystem (as the lab hosts are) fails the step with the reason, not as unreachable', () => {
+    const dir = mkdtempSync(join(os.tmpdir(), 'stackplay-lab-copy-'));
+    const pb = join(dir, 'copy.yml');
+    writeFileSync(pb, ['name: copy', 'plays:', '  - name: p', '    hosts: mgmt1', '    steps:',
+      '      - {name: Put a file, copy: {content: "x", dest: /tmp/x}}'].join('\n'));
+    const r = spawnSync(process.execPath, [BIN, 'run', pb, '--lab', '-o', 'plain', '--journal-dir', join(dir, 'runs')], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.status, r.stdout + r.stderr).to.equal(1);
+    expect(r.stdout).to.match(/failed\s+mgmt1\s+Put a file: .*sftp subsystem/);
   });
 });

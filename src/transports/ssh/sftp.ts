@@ -27,8 +27,11 @@ export class SftpSession {
         });
         resolve(sftp);
       }).catch((err: Error) => {
-        reject(this.host.deadError() ?? new UnreachableError(this.host.hostName, 'other',
-          `cannot start the sftp subsystem on ${this.host.hostName}: ${err.message}`, { cause: err }));
+        // a live connection whose server refuses the subsystem is a host set-up problem, not an unreachable host
+        reject(this.host.deadError() ?? (this.host.connected
+          ? new SftpError(this.host.hostName, 'start', 'subsystem', undefined,
+            `${err.message} (copy and template need sshd's sftp subsystem: 'Subsystem sftp' in sshd_config)`, { cause: err })
+          : new UnreachableError(this.host.hostName, 'other', `cannot start the sftp subsystem on ${this.host.hostName}: ${err.message}`, { cause: err })));
       });
     });
     this.session = p;
