@@ -224,8 +224,8 @@ describe('crash safety nets outside the matrix', function () {
     }
   });
 
-  // Fails today, like the next one: see the report of issue 7 (recover cannot discharge an undo whose step never recorded a
-  // result, and disarms the dead-man timer before trying).
+  // The kill lands inside the step that opens the port, after the dead-man timer was armed: the undo has no
+  // recorded result, and recover must still run it, then disarm the timer (so it does not fire hours later).
   it('SIGKILL inside "Open the integration port", right after the dead-man timer is armed: recover still restores and closes the port', async () => {
     const c = await newCase(SPEED);
     try {
@@ -236,6 +236,9 @@ describe('crash safety nets outside the matrix', function () {
       const timer = st.timers.map((t) => t.state).join(',');
       expect(rec.status, `recover (timer now ${timer}, DB ${st.settings['integration.api.port']}):\n${rec.stdout.slice(-1500)}`).to.equal(0);
       expect(st.settings['integration.api.port']).to.equal('0');
+      expect(timer, 'recover disarmed the dead-man timer').to.equal('stopped');
+      const script = st.timers[0]!.command.replace('/bin/sh ', '');
+      expect((await c.lab.exec('mgmt1', `test -e ${script}`)).code, 'and removed its script').to.equal(1);
       // the value must hold across the next restart, whoever does it
       await c.lab.restartManagementServer();
       expect(c.lab.state().managementServer.integrationPort.listening).to.equal(false);

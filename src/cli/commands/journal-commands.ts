@@ -82,7 +82,7 @@ export async function recoverCommand(io: Io, dir: string, id: string | undefined
     { playbookRef: r.header.playbook, ...(r.header.inventory ? { inventoryPath: r.header.inventory } : {}), extra: r.header.extraArgs.filter((a) => !a.includes('***')), forRun: true, secrets },
     sources,
   );
-  const journal = new Journal(dir, r.runId, secrets, r.open.map((o) => o.id));
+  const journal = new Journal(dir, r.runId, secrets);
   const { runPlaybook } = await import('../../engine/executor.js');
   const { stepRegistry } = await import('../../steps/registry.js');
   const { DefaultRunServices } = await import('../../runtime/services.js');
@@ -110,7 +110,8 @@ export async function recoverCommand(io: Io, dir: string, id: string | undefined
     try {
       const summary = await runPlaybook({
         runId: `${r.runId}-recover`, playbook, inventory: input.inventory, steps: stepRegistry, extraVars, dryRun: false, forks: 1,
-        secrets, services, sink: plainRenderer(io.out, io.style),
+        // a pool of its own: runPlaybook closes the services it is given, and `services` must still disarm below
+        secrets, services: new DefaultRunServices({ inventory: input.inventory, secrets, cloudstackFactory }), sink: plainRenderer(io.out, io.style),
       });
       ok = summary.exitCode === 0;
       why = `recover exited ${summary.exitCode}`;
