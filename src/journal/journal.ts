@@ -9,6 +9,7 @@ import type { RunEvent } from '../engine/events.js';
 import type { Obligation, RunJournalHooks } from '../engine/undo.js';
 import { isUnknown } from '../expr/unknown.js';
 import type { SecretRegistry } from '../secrets/masker.js';
+import { readRun } from './read.js';
 
 export interface RunHeader {
   readonly runId: string;
@@ -42,26 +43,18 @@ export function defaultJournalDir(cwd = process.cwd()): string {
 export class Journal implements RunJournalHooks {
   private fd: number | null;
   readonly path: string;
-  /** Obligations open in this journal (those of an earlier session included), for the closing record. */
-  private readonly open: Set<string>;
-
-  /** `openAtStart`: obligations an earlier session of this run left open (resume, recover). */
   constructor(
     dir: string,
     readonly runId: string,
     private readonly secrets: SecretRegistry,
-    openAtStart: Iterable<string> = [],
   ) {
     mkdirSync(dir, { recursive: true });
     this.path = join(dir, `${runId}.jsonl`);
     this.fd = openSync(this.path, 'a', 0o600);
-    this.open = new Set(openAtStart);
   }
 
   write(record: JournalRecord, durable = false): void {
     if (this.fd === null) return;
-    if (record.t === 'obligation') this.open.add(record.id);
-    else if (record.t === 'discharged' && record.ok) this.open.delete(record.id);
     // one pass over the serialized record: the registry knows the JSON-escaped form of every secret
     writeSync(this.fd, `${this.secrets.mask(JSON.stringify(record, replacer))}\n`);
     if (durable) fsyncSync(this.fd);
@@ -97,10 +90,20 @@ export class Journal implements RunJournalHooks {
     this.write({ t: 'register', host, name, value });
   }
 
-  /** Ends the session with a `closed` record: the check before every run skips a journal that ends in `open: 0`. */
+  /**
+   * Ends the session with a `closed` record: the check before every run skips a journal that ends in
+   * `open: 0`. The count comes from the file, so what an earlier session (resume, recover) or another
+   * process writing the same journal recorded is counted too; anything written later comes after it.
+   */
   close(): void {
     if (this.fd !== null) {
-      this.write({ t: 'closed', open: this.open.size });
+      let open = -1; // unknown: never taken for settled
+      try {
+        open = readRun(this.path, true).open.length;
+      } catch {
+        // unreadable: the record then says nothing is known
+      }
+      this.write({ t: 'closed', open });
       fsyncSync(this.fd);
       closeSync(this.fd);
       this.fd = null;

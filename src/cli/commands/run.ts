@@ -84,7 +84,7 @@ export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, ru
     const { checkNoOpenRuns } = await import('./journal-commands.js');
     if (!flags.force) checkNoOpenRuns(flags.journalDir, flags.inventoryPath ?? null, flags.resume ? runId : undefined);
     try {
-      journal = new Journal(flags.journalDir, runId, input.secrets, flags.resume?.obligations.map((o) => o.id) ?? []);
+      journal = new Journal(flags.journalDir, runId, input.secrets);
     } catch (err) {
       throw new UsageError(`cannot write the run journal in ${flags.journalDir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (use --journal-dir)`);
     }
