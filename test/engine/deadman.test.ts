@@ -1,6 +1,6 @@
 // The dead-man switch is armed on the host before the step runs and disarmed after the undo succeeded.
 // Here the host is the local machine with stand-ins for systemd-run/systemctl that log their argv; the
-// script the timer would run is real (a root-only file under /run/stackplay-deadman).
+// script the timer would run is real (a root-only file, here in a temporary STACKPLAY_DEADMAN_DIR).
 
 import { expect } from 'chai';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -9,13 +9,16 @@ import { join } from 'node:path';
 import { runYaml, play } from '../support/run-yaml.js';
 import { deadmanScript } from '../../src/engine/deadman.js';
 
-const SCRIPT = deadmanScript('stackplay-deadman-test-u1');
-
 describe('executor: dead-man switch', () => {
   let dir: string;
   let oldPath: string | undefined;
+  let SCRIPT: string;
+  let oldDir: string | undefined;
   beforeEach(() => {
     dir = mkdtempSync(join(os.tmpdir(), 'stackplay-deadman-'));
+    oldDir = process.env.STACKPLAY_DEADMAN_DIR;
+    process.env.STACKPLAY_DEADMAN_DIR = join(dir, 'scripts');
+    SCRIPT = deadmanScript('stackplay-deadman-test-u1');
     for (const tool of ['systemd-run', 'systemctl']) {
       const p = join(dir, tool);
       writeFileSync(p, `#!/bin/sh\necho "${tool} $*" >> ${dir}/calls\n`);
@@ -25,7 +28,8 @@ describe('executor: dead-man switch', () => {
     process.env.PATH = `${dir}:${oldPath}`;
   });
   afterEach(() => {
-    rmSync(SCRIPT, { force: true });
+    if (oldDir === undefined) delete process.env.STACKPLAY_DEADMAN_DIR;
+    else process.env.STACKPLAY_DEADMAN_DIR = oldDir;
     process.env.PATH = oldPath;
     rmSync(dir, { recursive: true, force: true });
   });
@@ -88,5 +92,23 @@ describe('executor: dead-man switch', () => {
     expect(ends('open port')[0]!.msg).to.include('cannot arm the dead-man timer');
     expect(existsSync(SCRIPT), 'a timer that could not be armed leaves no script behind').to.equal(false);
     expect(() => readFileSync(join(dir, 'calls'), 'utf8')).to.throw();
+  });
+
+  it('two undo steps with a timer each get a unit and a script of their own', async () => {
+    const { summary } = await runYaml(play(`
+      - name: open port
+        local: "true"
+        undo:
+          - {name: close port, log: closing, deadman: {after: 1m, command: "echo one"}}
+          - {name: restart, log: restarting, deadman: {after: 2m, command: "echo two"}}`));
+    expect(summary.exitCode).to.equal(0);
+    const calls = readFileSync(join(dir, 'calls'), 'utf8').trim().split('\n');
+    expect(calls.filter((c) => c.startsWith('systemd-run'))).to.deep.equal([
+      `systemd-run --on-active=60s --unit=stackplay-deadman-test-u1 /bin/sh ${deadmanScript('stackplay-deadman-test-u1')}`,
+      `systemd-run --on-active=120s --unit=stackplay-deadman-test-u1-2 /bin/sh ${deadmanScript('stackplay-deadman-test-u1-2')}`,
+    ]);
+    expect(calls.filter((c) => c.startsWith('systemctl'))).to.deep.equal([
+      'systemctl stop stackplay-deadman-test-u1.timer', 'systemctl stop stackplay-deadman-test-u1-2.timer',
+    ]);
   });
 });
