@@ -16,7 +16,8 @@ let helperNames: Set<string> | undefined;
 
 /** The analysis of a template made only of text and `{{name}}`/`{{a.b}}` mustaches, else undefined. */
 export function quickAnalysis(source: string): Analysis | undefined {
-  if (source.includes('\\') || source.includes('{{{') || source.includes('}}}')) return undefined;
+  // NUL (the lexer refuses it) and the Unicode line separators (its column counting differs) go to the parser
+  if (source.includes('\\') || source.includes('{{{') || source.includes('}}}') || /[\0\u2028\u2029]/.test(source)) return undefined;
   helperNames ??= new Set([...Object.keys(KNOWN_HELPERS), ...BUILTIN_HELPERS]);
   const references: TemplateRootReference[] = [];
   let end = 0;

@@ -48,7 +48,7 @@ const ACCEPTED = [
 const REJECTED = [
   '{{upper x}}', '{{#if a}}b{{/if}}', '{{this}}', '{{../a}}', '{{@index}}', '{{a/b}}', '{{~a}}', '{{{a}}}', '{{a}}}',
   '\\{{a}}', '{{!c}}', '{{a-b}}', '{{else}}', '{{true}}', '{{a.true}}', '{{quote}}', '{{lookup}}', '{{a}} {{', '{{ a', '{{1}}',
-  '{{a}} {{b c}}',
+  '{{a}} {{b c}}', 'a\0 {{b}}', 'a\n\u2028{{b}}', '{{b}}\u2029',
 ];
 
 describe('template quick scan', () => {
