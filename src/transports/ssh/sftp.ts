@@ -28,7 +28,9 @@ export class SftpSession {
         resolve(sftp);
       }).catch((err: Error) => {
         // a live connection whose server refuses the subsystem is a host set-up problem, not an unreachable host
-        reject(this.host.deadError() ?? (this.host.connected
+        // (a refused channel, err.reason set, is a session limit and keeps the general message)
+        const refusedSubsystem = (err as Error & { reason?: unknown }).reason === undefined;
+        reject(this.host.deadError() ?? (this.host.connected && refusedSubsystem
           ? new SftpError(this.host.hostName, 'start', 'subsystem', undefined,
             `${err.message} (copy and template need sshd's sftp subsystem: 'Subsystem sftp' in sshd_config)`, { cause: err })
           : new UnreachableError(this.host.hostName, 'other', `cannot start the sftp subsystem on ${this.host.hostName}: ${err.message}`, { cause: err })));
