@@ -2,7 +2,8 @@
 // Bundles the compiled CLI (dist/src, from tsc) into dist/cli for bin/stackplay.js. Node 20 has no
 // compile cache, and each ES module costs a resolution, four file operations and a compile at start:
 // one chunk per lazily loaded part (lab, task list, SSH, HTTP…) instead of ~100 files takes ~20% off
-// every command's start. ssh2 stays external (native optional parts); tests of modules use dist/src.
+// every command's start. ssh2 stays external (native optional parts), Handlebars' single-file build is
+// loaded from node_modules at run time (src/template/handlebars.ts); tests of modules use dist/src.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -23,7 +24,7 @@ await build({
   external: ['ssh2'],
   chunkNames: 'chunk-[hash]',
   sourcemap: 'linked',
-  // bundled CommonJS dependencies (commander, handlebars) call require() for Node's own modules
+  // bundled CommonJS code (commander) and src/template/handlebars.ts call require()
   banner: { js: "import { createRequire as __stackplayRequire } from 'node:module'; const require = __stackplayRequire(import.meta.url);" },
   logLevel: 'warning',
 });

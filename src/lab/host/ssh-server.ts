@@ -147,11 +147,11 @@ const STDIN_QUIET_MS = 2_000;
 function stdinOf(ch: NodeJS.ReadableStream): Promise<string> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
-    let timer = setTimeout(done, STDIN_QUIET_MS);
+    let timer = setTimeout(done, STDIN_QUIET_MS).unref();
     function onData(b: Buffer | string): void {
       chunks.push(Buffer.isBuffer(b) ? b : Buffer.from(b));
       clearTimeout(timer);
-      timer = setTimeout(done, STDIN_QUIET_MS);
+      timer = setTimeout(done, STDIN_QUIET_MS).unref();
     }
     function done(): void {
       clearTimeout(timer);

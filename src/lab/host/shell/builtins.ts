@@ -157,7 +157,7 @@ const shell: CommandImpl = async (argv, io, ctx) => {
   const at = c >= 0 ? c : lc;
   const file = argv[1];
   if (at < 0 && file !== undefined && !file.startsWith('-')) {
-    // `sh FILE [ARGS]`: a script from the host's files, $0 its path (the dead-man timer runs one)
+    // `sh FILE`: a script from the host's files, $0 its path (the dead-man timer runs one); no $1…
     const script = ctx.host.fs.read(Vfs.normalize(file, ctx.sh.cwd));
     if (script === undefined) {
       io.err(`${argv[0]}: 0: cannot open ${file}: No such file\n`);
