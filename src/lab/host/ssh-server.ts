@@ -94,7 +94,7 @@ export class SshHostServer {
           const ch = acc();
           execs++;
           const n = execs;
-          void stdinOf(ch).then((stdin) => this.exec(info.command, env, stdin, (s) => ch.write(s), (s) => ch.stderr.write(s))).then((code) => {
+          void this.exec(info.command, env, stdinOf(ch), (s) => ch.write(s), (s) => ch.stderr.write(s)).then((code) => {
             ch.exit(code);
             ch.end();
             const dropAfter = this.core.faults.sshDropAfter;
@@ -125,7 +125,7 @@ export class SshHostServer {
     });
   }
 
-  private async exec(command: string, env: Record<string, string>, stdin: string, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  private async exec(command: string, env: Record<string, string>, stdin: Promise<string>, out: (s: string) => void, err: (s: string) => void): Promise<number> {
     const it = new Interpreter(this.host, newShell(this.host, env), (p) => {
       this.background.add(p);
       void p.finally(() => this.background.delete(p));
@@ -140,9 +140,10 @@ export class SshHostServer {
 const STDIN_QUIET_MS = 2_000;
 
 /**
- * The command's standard input. The lab's commands take their input as a whole, so it is collected
- * until the client's EOF (stackplay sends it at once, after any data; `ssh -n` and scripts too); a
- * client that keeps stdin open and quiet (an interactive `ssh`) gets what came after STDIN_QUIET_MS.
+ * The command's standard input. The command starts at once, as under sshd; one that reads its input
+ * (cat, tail, wc) takes it as a whole, collected until the client's EOF (stackplay sends it at once,
+ * after any data; `ssh -n` and scripts too); a client that keeps stdin open and quiet (an interactive
+ * `ssh`) gives it what came within STDIN_QUIET_MS.
  */
 function stdinOf(ch: NodeJS.ReadableStream): Promise<string> {
   return new Promise((resolve) => {

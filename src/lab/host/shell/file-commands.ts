@@ -6,13 +6,13 @@ import type { CommandImpl, CommandIO, RunContext } from './types.js';
 
 const path = (ctx: RunContext, p: string): string => Vfs.normalize(p, ctx.sh.cwd);
 
-function readInputs(argv: readonly string[], io: CommandIO, ctx: RunContext, cmd: string): { texts: Array<[string | undefined, string]>; status: number } {
+async function readInputs(argv: readonly string[], io: CommandIO, ctx: RunContext, cmd: string): Promise<{ texts: Array<[string | undefined, string]>; status: number }> {
   const texts: Array<[string | undefined, string]> = [];
   let status = 0;
-  if (argv.length === 0) texts.push([undefined, io.stdin]);
+  if (argv.length === 0) texts.push([undefined, await io.stdin]);
   for (const f of argv) {
     if (f === '-') {
-      texts.push([undefined, io.stdin]);
+      texts.push([undefined, await io.stdin]);
       continue;
     }
     const p = path(ctx, f);
@@ -31,7 +31,7 @@ function readInputs(argv: readonly string[], io: CommandIO, ctx: RunContext, cmd
 }
 
 const cat: CommandImpl = async (argv, io, ctx) => {
-  const { texts, status } = readInputs(argv.slice(1).filter((a) => a !== '--'), io, ctx, 'cat');
+  const { texts, status } = await readInputs(argv.slice(1).filter((a) => a !== '--'), io, ctx, 'cat');
   for (const [, t] of texts) io.out(t);
   return status;
 };
@@ -70,7 +70,7 @@ const tail: CommandImpl = async (argv, io, ctx) => {
       bytes = undefined;
     }
   }
-  const { texts, status } = readInputs(files, io, ctx, 'tail');
+  const { texts, status } = await readInputs(files, io, ctx, 'tail');
   for (const [name, t] of texts) {
     if (texts.length > 1) io.out(`==> ${name ?? 'standard input'} <==\n`);
     if (bytes) {
@@ -90,7 +90,7 @@ const tail: CommandImpl = async (argv, io, ctx) => {
 const wc: CommandImpl = async (argv, io, ctx) => {
   const flags = argv.slice(1).filter((a) => a.startsWith('-') && a !== '-');
   const files = argv.slice(1).filter((a) => !a.startsWith('-') || a === '-');
-  const { texts, status } = readInputs(files, io, ctx, 'wc');
+  const { texts, status } = await readInputs(files, io, ctx, 'wc');
   const want = flags.join('') || '-lwc';
   for (const [name, t] of texts) {
     const cols: number[] = [];

@@ -4,7 +4,8 @@
 import type { Vfs } from '../vfs.js';
 
 export interface CommandIO {
-  readonly stdin: string;
+  /** A promise for an SSH exec's input: like sshd, the command starts at once and waits only if it reads. */
+  readonly stdin: string | Promise<string>;
   out(text: string): void;
   err(text: string): void;
 }
