@@ -34,7 +34,14 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     if (!cachedData || script.cachedDataRejected) {
       try {
         // after the run, so the cache holds the functions it compiled; written whole, then renamed
-        mkdirSync(cacheDir, { recursive: true, mode: 0o700 });
+        // level by level: a recursive mkdir never returns where a parent cannot be made (it spins under /proc)
+        for (const dir of [dirname(cacheDir), cacheDir]) {
+          try {
+            mkdirSync(dir, { mode: 0o700 });
+          } catch (err) {
+            if (err.code !== 'EEXIST') throw err;
+          }
+        }
         const tmp = `${cacheFile}.${process.pid}`;
         writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
         renameSync(tmp, cacheFile);
