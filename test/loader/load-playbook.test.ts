@@ -58,23 +58,3 @@ describe('loader', () => {
     expect(r.ok, JSON.stringify(r.ok ? '' : r.problems.items)).to.equal(true);
   });
 });
-
-describe('inventory loader', () => {
-  it('rejects a CloudStack url that is not http(s), at its position', async () => {
-    const { loadInventory } = await import('../../src/inventory/load-inventory.js');
-    const { SecretRegistry } = await import('../../src/secrets/masker.js');
-    const r = loadInventory('inv.yml', 'hosts:\n  ms:\n    cloudstack:\n      url: 10.0.0.5:8080\n', { secrets: new SecretRegistry(), resolveSecrets: false });
-    expect(r.ok).to.equal(false);
-    if (!r.ok) expect(r.problems.items[0]).to.deep.include({ code: 'bad-value' }).and.nested.include({ 'pos.line': 4, 'pos.col': 12 });
-  });
-});
-
-describe('inventory loader: jump hosts', () => {
-  it('rejects a jump chain that loops', async () => {
-    const { loadInventory } = await import('../../src/inventory/load-inventory.js');
-    const { SecretRegistry } = await import('../../src/secrets/masker.js');
-    const r = loadInventory('inv.yml', 'hosts:\n  a: {jump: b}\n  b: {jump: a}\n', { secrets: new SecretRegistry(), resolveSecrets: false });
-    expect(r.ok).to.equal(false);
-    if (!r.ok) expect(r.problems.items.map((p) => p.message)).to.include("host 'a' jumps in a circle: a -> b -> a");
-  });
-});
