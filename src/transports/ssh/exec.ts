@@ -26,6 +26,14 @@ export function envPrefix(env: Readonly<Record<string, string>> | undefined): st
   return parts.length > 0 ? `export ${parts.join(' ')}; ` : '';
 }
 
+/**
+ * EOF on the channel without ending the stream: ssh2 ends it again when the channel closes, and a second
+ * end() builds an ERR_STREAM_ALREADY_FINISHED error (a stack capture) for every command.
+ */
+function sendEof(ch: ClientChannel): void {
+  (ch as ClientChannel & { eof(): void }).eof();
+}
+
 export function runExec(host: ChannelHost, command: string, opts: ExecOptions = {}): Promise<ExecResult> {
   // The marker lets us find and stop the command's processes if it times out or is aborted.
   const marker = newExecMarker();
@@ -72,7 +80,7 @@ export function runExec(host: ChannelHost, command: string, opts: ExecOptions = 
           ch.resume();
           ch.stderr.resume();
           ch.once('close', rel);
-          (ch as ClientChannel & { eof(): void }).eof(); // as for any command: no input will follow
+          sendEof(ch); // as for any command: no input will follow
           void stopRemote(host, ch, marker);
           return;
         }
@@ -106,9 +114,7 @@ export function runExec(host: ChannelHost, command: string, opts: ExecOptions = 
           resolve({ rc, signal: sig, stdout, stderr });
         });
         if (opts.stdin !== undefined) ch.end(opts.stdin);
-        // EOF without ending the stream: ssh2 ends it again when the channel closes, and a second end()
-        // builds an ERR_STREAM_ALREADY_FINISHED error (a stack capture) for every command
-        else (ch as ClientChannel & { eof(): void }).eof();
+        else sendEof(ch);
     };
     openSessionChannel<ClientChannel>(host, (cb) => host.client.exec(full, opts.pty ? { pty: true } : {}, cb), () => done, onOpen)
       .catch((err: Error) => {
