@@ -12,7 +12,7 @@ import type { SshEvent } from './events.js';
 import { KnownHostsStore } from './host-key-policy.js';
 import { preflight, type PreflightOutcome } from './preflight.js';
 import { resolveHost, type ResolveContext, type ResolvedHost, type SshHostSettings } from './settings.js';
-import { loadSshConfig, type SshConfigLookup } from './ssh-config.js';
+import { loadSshConfig } from './ssh-config.js';
 import type { TunnelStream } from './tunnel.js';
 
 export interface SshPoolOptions {
@@ -67,7 +67,6 @@ interface Entry {
 
 export class SshPoolImpl implements SshPool {
   private readonly entries = new Map<string, Entry>();
-  private configP: Promise<SshConfigLookup> | null = null;
   private contextP: Promise<ResolveContext> | null = null;
   private closedFlag = false;
   private readonly registered = new Set<string>(); // secrets already handed to the masker
@@ -98,9 +97,8 @@ export class SshPoolImpl implements SshPool {
   resolveContext(): Promise<ResolveContext> {
     this.contextP ??= (async () => {
       const path = this.o.sshConfigPath === undefined ? join(this.homeDir, '.ssh', 'config') : this.o.sshConfigPath;
-      this.configP ??= loadSshConfig(path);
       return {
-        hosts: this.o.hosts, sshConfig: await this.configP, homeDir: this.homeDir,
+        hosts: this.o.hosts, sshConfig: await loadSshConfig(path), homeDir: this.homeDir,
         localUser: this.o.localUser ?? userInfo().username, defaultConnectTimeoutMs: this.o.connectTimeoutMs ?? 10_000,
       };
     })();
