@@ -43,6 +43,7 @@ export function defaultJournalDir(cwd = process.cwd()): string {
 export class Journal implements RunJournalHooks {
   private fd: number | null;
   readonly path: string;
+
   constructor(
     dir: string,
     readonly runId: string,

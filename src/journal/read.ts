@@ -71,7 +71,8 @@ export function readRun(path: string, quick = false): RunSummaryInfo {
   return { runId, path, header, status, durationMs, open: [...obligations.values()], records, registered, jobs };
 }
 
-const SETTLED = '{"t":"closed","open":0}';
+/** The closing record of a session that left nothing open, exactly as Journal.write serialises it. */
+const SETTLED = JSON.stringify({ t: 'closed', open: 0 } satisfies JournalRecord);
 
 /**
  * True if the journal's last record says its last session closed it with no obligation open: nothing
