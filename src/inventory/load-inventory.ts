@@ -298,7 +298,8 @@ class ValueReader {
     };
     const urlNode = this.r.get(m, 'url');
     const url = get('url');
-    if (urlNode && typeof url === 'string' && !/^https?:\/\/[^/\s]+/.test(url)) {
+    // a url from a secret source is only known when secrets are resolved (else a placeholder stands there)
+    if (urlNode && !this.secretSource(urlNode) && typeof url === 'string' && !/^https?:\/\/[^/\s]+/.test(url)) {
       this.r.problem(urlNode, 'bad-value', `${what} url must be an http(s) URL such as http://10.0.0.5:8080/client/api`);
     }
     const ipNode = this.r.get(m, 'integration_port');
@@ -308,7 +309,7 @@ class ValueReader {
     const svNode = this.r.get(m, 'signature_version');
     if (sv !== undefined && sv !== 2 && sv !== 3 && svNode) this.r.problem(svNode, 'wrong-type', `${what} signature_version must be 2 or 3`);
     const settings: Record<string, unknown> = {
-      url: get('url'), apiKey: get('api_key'), secretKey: get('secret_key'), username: get('username'), password: get('password'),
+      url, apiKey: get('api_key'), secretKey: get('secret_key'), username: get('username'), password: get('password'),
       domain: get('domain'), integrationPort: ip, signatureVersion: sv, caFile: get('ca_file'), insecure: get('insecure'), via: get('via'),
     };
     for (const k of Object.keys(settings)) if (settings[k] === undefined) delete settings[k];

@@ -16,6 +16,11 @@ describe('inventory loader', () => {
     expect(problems('hosts:\n  ms:\n    cloudstack:\n      url: 10.0.0.5:8080\n')[0]).to.deep.include({ code: 'bad-value' }).and.nested.include({ 'pos.line': 4, 'pos.col': 12 });
   });
 
+  it('a url from a secret source is not checked before secrets are resolved (a placeholder stands there)', () => {
+    const r = loadInventory('inv.yml', 'hosts:\n  ms:\n    cloudstack:\n      url: {env: CS_URL}\n', { secrets: new SecretRegistry(), resolveSecrets: false });
+    expect(r.ok, r.ok ? '' : JSON.stringify(r.problems.items)).to.equal(true);
+  });
+
   it('rejects a jump chain that loops', () => {
     expect(problems('hosts:\n  a: {jump: b}\n  b: {jump: a}\n').map((p) => p.message)).to.include("host 'a' jumps in a circle: a -> b -> a");
   });
