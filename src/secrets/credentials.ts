@@ -14,10 +14,17 @@ export function registerCredentials(secrets: Pick<SecretRegistry, 'add'>, value:
   }
 }
 
-/** Registers the values of Set-Cookie headers (session cookies are credentials). */
+/** Cookie names that carry a session or a credential (JSESSIONID, sessionkey, auth_token, …). */
+const CREDENTIAL_COOKIE = /sess|token|auth|key|sid|jwt|login/i;
+
+/**
+ * Registers the values of Set-Cookie headers that carry a session: HttpOnly ones and those named like a
+ * credential. A cookie such as `lang=en` is not one, and masking its value would hide that word
+ * everywhere in the run's output and journal.
+ */
 export function registerCookies(secrets: Pick<SecretRegistry, 'add'>, setCookie: string | readonly string[] | undefined): void {
   for (const c of typeof setCookie === 'string' ? [setCookie] : setCookie ?? []) {
-    const m = /^[^=;]+=([^;]*)/.exec(c);
-    if (m?.[1]) secrets.add(m[1]);
+    const m = /^([^=;]+)=([^;]*)/.exec(c);
+    if (m?.[2] && (CREDENTIAL_COOKIE.test(m[1]!) || /;\s*httponly\b/i.test(c))) secrets.add(m[2]);
   }
 }

@@ -37,7 +37,9 @@ describe('secret masking', () => {
     const { registerCookies, registerCredentials } = await import('../../src/secrets/credentials.js');
     const r = new SecretRegistry();
     registerCredentials(r, { user: [{ name: 'u', apikey: 'key-from-response' }], token: 'tok-12345' });
-    registerCookies(r, ['JSESSIONID=abc123def; Path=/client', 'sessionkey=zzz999yyy;HttpOnly']);
-    expect(r.mask('key-from-response tok-12345 abc123def zzz999yyy u')).to.equal('*** *** *** *** u');
+    registerCookies(r, ['JSESSIONID=abc123def; Path=/client', 'sessionkey=zzz999yyy;HttpOnly', 'opaque=q7q7q7q7; Secure; HttpOnly', 'lang=english; Path=/', 'theme=dark']);
+    expect(r.mask('key-from-response tok-12345 abc123def zzz999yyy q7q7q7q7 u')).to.equal('*** *** *** *** *** u');
+    // a cookie that is neither HttpOnly nor named like a session is no secret: its words stay readable
+    expect(r.mask('english, dark')).to.equal('english, dark');
   });
 });
