@@ -159,8 +159,9 @@ export async function runJob(ctx: StepContext, client: CloudStackClient, params:
 
 /** Identifies one submission across runs: step, host, endpoint, command and parameters. */
 export function jobKey(ctx: StepContext, endpoint: string, command: string, params: Params): string {
-  const sorted = Object.keys(params).sort().map((k) => `${k}=${String(params[k])}`).join('&');
-  // hashed: parameter values (possibly secret) never reach the journal, and masking cannot break the match
+  // secret values stay out even of the hash (a short password could be guessed back from it); the rest is
+  // hashed so that values never reach the journal and masking cannot break the match
+  const sorted = Object.keys(params).sort().map((k) => `${k}=${isSecretParam(k) ? '***' : String(params[k])}`).join('&');
   return `${ctx.stepId}@${ctx.hostName}|${endpoint}|${command}|${createHash('sha256').update(sorted).digest('hex').slice(0, 32)}`;
 }
 
