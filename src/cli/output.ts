@@ -63,11 +63,12 @@ export function reportError(io: Io, err: unknown, sources: ReadonlyMap<string, s
     io.err(`${io.errStyle.red('error:')} ${mask(e.message)}\n`);
     return EXIT.usage;
   }
-  const code = (e as NodeJS.ErrnoException).code;
-  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
-    // the machine said no (a port in use, a permission): the user's environment, not a bug
-    const hint = code === 'EADDRINUSE' ? ' (another process uses this address: pick another port, e.g. --api-port/--ssh-port)' : '';
+  const { code, syscall } = e as NodeJS.ErrnoException;
+  if (typeof code === 'string' && typeof syscall === 'string' && /^E[A-Z]+$/.test(code)) {
+    // a system call the machine refused (a port in use, a permission): the user's environment, not a bug
+    const hint = code === 'EADDRINUSE' ? ' (another process uses this address: pick another port)' : '';
     io.err(`${io.errStyle.red('error:')} ${mask(e.message)}${hint}\n`);
+    if (debug) io.err(`${mask(e.stack ?? '')}\n`);
     return EXIT.failed;
   }
   io.err(`${io.errStyle.red('internal error:')} ${mask(e.message)}\n`);
