@@ -365,14 +365,14 @@ export class HostRunner {
   }
 }
 
-/**
- * `result` for an undo whose step never finished (killed mid-step): assume it changed something, so a
- * compensation guarded by `when: result.changed` still runs; values it would have reported are absent.
- */
 /** The signal of steps nothing may cancel. */
 const NEVER_ABORTED = new AbortController().signal;
 setMaxListeners(0, NEVER_ABORTED);
 
+/**
+ * `result` for an undo whose step never finished (killed mid-step): assume it changed something, so a
+ * compensation guarded by `when: result.changed` still runs; values it would have reported are absent.
+ */
 export const UNFINISHED_RESULT: Readonly<Record<string, unknown>> = Object.freeze({ changed: true, unknown: true });
 
 export function findStep(steps: readonly Step[], id: string): Step | undefined {
