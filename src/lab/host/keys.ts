@@ -27,6 +27,9 @@ function loadOrCreate(priv: string, pub: string, comment: string): { private: st
   for (let i = 0; i < 10 && (ssh2.utils.parseKey(k.public) instanceof Error || ssh2.utils.parseKey(k.private) instanceof Error); i++) {
     k = ssh2.utils.generateKeyPairSync('ed25519', { comment });
   }
+  if (ssh2.utils.parseKey(k.public) instanceof Error || ssh2.utils.parseKey(k.private) instanceof Error) {
+    throw new Error('could not generate a usable ed25519 key pair for the lab (ssh2 wrote unparsable keys 11 times)');
+  }
   fs.writeFileSync(priv, k.private, { mode: 0o600 });
   fs.writeFileSync(pub, k.public.trim() + '\n', { mode: 0o644 });
   return { private: k.private, public: k.public.trim() };
