@@ -46,9 +46,8 @@ export function loadInventory(path: string, text: string, options: InventoryOpti
   if (!doc.ok) return doc;
   const r = doc.reader;
   const problems = r.problems;
-  const parsed = doc;
-  if (parsed.node === null) return { ok: true, inventory: { ...implicitInventory(), file: path } };
-  const root = r.expectMap(parsed.node, 'an inventory');
+  if (doc.node === null) return { ok: true, inventory: { ...implicitInventory(), file: path } };
+  const root = r.expectMap(doc.node, 'an inventory');
   if (root === undefined) return { ok: false, problems };
   r.checkKeys(root, ['hosts', 'groups', 'vars', 'known_hosts'], 'the inventory');
   const baseDir = dirname(resolve(path));
@@ -151,13 +150,18 @@ export function loadInventory(path: string, text: string, options: InventoryOpti
       pos: hm ? r.pos(hm) : null,
     });
   }
+  const loops = new Set<string>(); // each loop reported once, at the first of its hosts met
   for (const h of hosts.values()) {
     // a jump chain that comes back to a host it passed can never connect
     const chain = [h.name];
     for (let j = h.jump; j !== undefined && hosts.has(j); j = hosts.get(j)!.jump) {
-      if (chain.includes(j)) {
-        const node = hostNodes.get(h.name);
-        if (node) r.problem(node, 'jump-cycle', `host '${h.name}' jumps in a circle: ${[...chain, j].join(' -> ')}`);
+      const at = chain.indexOf(j);
+      if (at >= 0) {
+        const loop = chain.slice(at);
+        const key = [...loop].sort().join('\0');
+        const node = hostNodes.get(j);
+        if (!loops.has(key) && node) r.problem(node, 'jump-cycle', `host '${j}' jumps in a circle: ${[...loop, j].join(' -> ')}`);
+        loops.add(key);
         break;
       }
       chain.push(j);
