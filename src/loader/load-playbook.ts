@@ -38,12 +38,11 @@ export function loadPlaybook(path: string, text: string, options: LoadOptions): 
   if (!doc.ok) return doc;
   const r = doc.reader;
   const problems = r.problems;
-  const parsed = doc;
-  if (parsed.node === null) {
+  if (doc.node === null) {
     problems.add('empty-playbook', 'the playbook is empty', { file: path, line: 1, col: 1, offset: 0, length: 1 });
     return { ok: false, problems };
   }
-  const root = r.expectMap(parsed.node, 'a playbook');
+  const root = r.expectMap(doc.node, 'a playbook');
   if (root === undefined) return { ok: false, problems };
   const loader = new PlaybookLoader(r, options);
   const playbook = loader.playbook(root);
