@@ -1,5 +1,5 @@
 // Helpers for the awkward CloudStack facts the upgrade steps depend on: listConfigurations' substring
-// match (§2.4), listRouters' ACL gaps (§5.1), the optional cloudstackversion (§3.1) and probing the
+// match (docs/cloudstack-facts.md §2.4), listRouters' ACL gaps (§5.1), the optional cloudstackversion (§3.1) and probing the
 // unauthenticated integration port from the runner's side (§2).
 import net from 'node:net';
 import type { Duplex } from 'node:stream';

@@ -1,4 +1,4 @@
-// Async-job polling (reference §7): queryAsyncJobResult with a growing interval until jobstatus
+// Async-job polling (docs/cloudstack-facts.md §7): queryAsyncJobResult with a growing interval until jobstatus
 // leaves 0; status 1 returns jobresult, 2/3 become CloudStackJobError (recognising jobs lost in a
 // management-server restart). Waiting has a deadline, unlike cloudstack-sysvmadm.
 import { CloudStackJobError, CloudStackJobTimeoutError, CloudStackResponseError } from './errors.js';

@@ -1,4 +1,4 @@
-// Reading CloudStack response bodies (reference §1.5–1.6, §7.1): unwrap `<cmd>response`, find the
+// Reading CloudStack response bodies (docs/cloudstack-facts.md §1.5–1.6, §7.1): unwrap `<cmd>response`, find the
 // error object under `<cmd>response` or `errorresponse`, turn lists into `{ count, items }` with
 // count defaulting to 0 (an empty list has no count key) and read async-job records.
 import type { AsyncJobStatus, CloudStackList } from './types.js';

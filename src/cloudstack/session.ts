@@ -1,4 +1,4 @@
-// Session-mode state (reference §1.4): `login` over POST returns a sessionkey and sets the JSESSIONID
+// Session-mode state (docs/cloudstack-facts.md §1.4): `login` over POST returns a sessionkey and sets the JSESSIONID
 // and sessionkey cookies; later calls send both cookies and the `sessionkey` parameter, because the
 // default check (CookieAndParameter) wants them to match.
 

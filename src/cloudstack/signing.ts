@@ -1,4 +1,4 @@
-// CloudStack request signing (reference §1.1–1.2): the string-to-sign is built exactly as
+// CloudStack request signing (docs/cloudstack-facts.md §1.1–1.2): the string-to-sign is built exactly as
 // ApiServer.verifyRequest rebuilds it on the server, so a request we sign is one the server accepts.
 // Signature v3 adds `signatureVersion=3` and `expires`; v2 has no expiry.
 import { createHmac } from 'node:crypto';

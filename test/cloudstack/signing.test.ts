@@ -1,5 +1,5 @@
 // Signing vectors. Every expected value below was derived outside signing.ts and is recorded with how:
-// the string-to-sign is written by hand from reference §1.1, and the signature came from
+// the string-to-sign is written by hand from docs/cloudstack-facts.md §1.1, and the signature came from
 //   printf '%s' '<string-to-sign>' | openssl dgst -sha1 -hmac '<secret>' -binary | base64
 // The same vectors are re-checked live against openssl, the JDK (server loop) and python3-cs.
 import { expect } from 'chai';

@@ -1,5 +1,5 @@
 // System-VM and router commands: success paths with their state transitions on lab time, and the error
-// paths of the reference's table (sync 431s, job failures with their texts).
+// paths of docs/cloudstack-facts.md §1.7 (sync 431s, job failures with their texts).
 
 import { expect } from 'chai';
 import { ManualClock, type Lab } from '../../src/lab/index.js';

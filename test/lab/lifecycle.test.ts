@@ -1,4 +1,4 @@
-// The management-server lifecycle and the integration port (reference §2, §7.1, §9): the port follows
+// The management-server lifecycle and the integration port (docs/cloudstack-facts.md §2, §7.1, §9): the port follows
 // the DB value only across restarts, in-flight jobs die with the server, and the port is unauthenticated,
 // any path, Connection: close, 432 for unknown commands.
 

@@ -1,4 +1,4 @@
-// login/logout sessions (reference §1.4): POST only, JSESSIONID + sessionkey cookies, and the
+// login/logout sessions (docs/cloudstack-facts.md §1.4): POST only, JSESSIONID + sessionkey cookies, and the
 // api.sessionkey.check.locations rules for where the key must be presented.
 
 import { expect } from 'chai';

@@ -1,4 +1,4 @@
-// cloudstack-sysvmadm on the management host (reference §8): exact stdout lines, the log file, exit 0
+// cloudstack-sysvmadm on the management host (docs/cloudstack-facts.md §8): exact stdout lines, the log file, exit 0
 // whatever happens, the DB-port check, every call failing when the port is not open, failing VMs, wrong
 // DB credentials, and the batch-wait hang of a partial last batch.
 

@@ -1,5 +1,5 @@
 // Authentication on the 8080 servlet: API-key signatures (v2, v3 with expires) and login sessions
-// (reference §1.1–1.4). Every failure is the same opaque 401 a real server gives; nothing secret ever
+// (docs/cloudstack-facts.md §1.1–1.4). Every failure is the same opaque 401 a real server gives; nothing secret ever
 // goes into an error text.
 
 import type { LabCore } from '../core.js';

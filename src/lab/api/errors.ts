@@ -1,5 +1,5 @@
 // Typed API errors and their wire shape: `{"<key>":{"uuidList":[],"errorcode":N,"cserrorcode":M,
-// "errortext":"…"}}`, HTTP status = errorcode (reference §1.6). cserrorcode is absent on auth failures.
+// "errortext":"…"}}`, HTTP status = errorcode (docs/cloudstack-facts.md §1.6). cserrorcode is absent on auth failures.
 
 import type { JsonObject } from './render/compact.js';
 

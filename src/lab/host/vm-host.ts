@@ -1,4 +1,4 @@
-// A system VM or virtual router seen from inside (reference §10): /etc/cloudstack-release (template
+// A system VM or virtual router seen from inside (docs/cloudstack-facts.md §10): /etc/cloudstack-release (template
 // version), /var/cache/cloud/enabled_svcs (§6.3), the scripts signature, and systemctl for its services.
 // Reached only from the KVM host it runs on, over its link-local address and port 3922.
 

@@ -1,4 +1,4 @@
-// restartNetwork / restartVPC inside their jobs (reference §6.4): livepatch patches every running router
+// restartNetwork / restartVPC inside their jobs (docs/cloudstack-facts.md §6.4): livepatch patches every running router
 // (VPC routers once per tier, VPCs without tiers not at all), cleanup replaces the routers with new ones
 // from the current template, makeredundant forces cleanup, and a failed router patch never fails the job.
 

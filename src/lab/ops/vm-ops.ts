@@ -1,4 +1,4 @@
-// What async jobs do to system VMs and routers: the state transitions of reference §4.2/§5.2/§6 with
+// What async jobs do to system VMs and routers: the state transitions of docs/cloudstack-facts.md §4.2/§5.2/§6 with
 // their failure texts. Each operation runs inside a job (JobControl.sleep = lab time) and returns the
 // job outcome; faults decide where a job fails.
 

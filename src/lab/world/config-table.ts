@@ -1,5 +1,5 @@
 // The lab's `configuration` table: the settings the upgrade playbooks read or change, with the fields
-// listConfigurations reports (reference §2.5/§2.6). Only DB values live here; what the running
+// listConfigurations reports (docs/cloudstack-facts.md §2.5/§2.6). Only DB values live here; what the running
 // management server actually uses (e.g. the integration port) is copied at "start" by the lifecycle.
 
 export type ConfigType = 'Number' | 'Boolean' | 'String';

@@ -1,4 +1,4 @@
-// `cloudstack`: one API call. Reads (list*/get*/query*/find*, the server's own rule, reference §1.2)
+// `cloudstack`: one API call. Reads (list*/get*/query*/find*, the server's own rule, docs/cloudstack-facts.md §1.2)
 // run for real in a dry run; anything else is shown with its parameters and not sent. Async commands
 // are waited for; lists register { count, items } with count 0 when the server omits it (§1.5).
 

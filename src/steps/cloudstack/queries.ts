@@ -1,6 +1,6 @@
 // Read-only queries the CloudStack steps share: the management servers' version (what system VMs and
 // routers must report after an upgrade), and every router, network and VPC an admin can see — list
-// calls skip project resources unless projectid=-1 is asked for too (reference §5.1).
+// calls skip project resources unless projectid=-1 is asked for too (docs/cloudstack-facts.md §5.1).
 
 import { cloudstackVersion, listAllRouters } from '../../cloudstack/helpers.js';
 import type { CloudStackClient, Params } from '../../cloudstack/types.js';

@@ -1,5 +1,5 @@
 // Running one unit of `cloudstack.routers` and checking its routers afterwards. A restart job can
-// succeed while a router's live patch failed (the orchestrator only logs it, reference §6.4), so every
+// succeed while a router's live patch failed (the orchestrator only logs it, docs/cloudstack-facts.md §6.4), so every
 // affected router is read back: it must be Running and no longer require an upgrade.
 
 import { CloudStackJobError } from '../../cloudstack/errors.js';

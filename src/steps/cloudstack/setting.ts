@@ -1,5 +1,5 @@
 // `cloudstack.setting`: make a configuration setting have a value. Reads the row with listConfigurations
-// (a substring match, so the exact name is picked, reference §2.4) and calls updateConfiguration only
+// (a substring match, so the exact name is picked, docs/cloudstack-facts.md §2.4) and calls updateConfiguration only
 // when the value differs. Registers `previous` so `undo` can put the old value back.
 
 import { getConfiguration } from '../../cloudstack/helpers.js';

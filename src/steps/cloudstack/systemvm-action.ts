@@ -1,7 +1,7 @@
 // One system VM through one action: restart (stopSystemVm then startSystemVm, which rebuilds it from the
 // current template), reboot, or live patch (patchSystemVm, 4.17+); then poll listSystemVms until it is
 // Running with its agent Up and reporting the management server's version (the agent reconnects after
-// the job ends, reference §11.14).
+// the job ends, docs/cloudstack-facts.md §11.14).
 
 import { CloudStackJobError } from '../../cloudstack/errors.js';
 import type { CloudStackClient } from '../../cloudstack/types.js';

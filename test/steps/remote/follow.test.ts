@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { RunEvent } from '../../../src/engine/events.js';
 import { gone, playbook, processesWith, scratch, SshWorld } from './harness.js';
 
-// What cloudstack-sysvmadm -a prints (reference §8.4), with one failure, and an exit code of 0.
+// What cloudstack-sysvmadm -a prints (docs/cloudstack-facts.md §8.4), with one failure, and an exit code of 0.
 const SYSVMADM = `#!/bin/sh
 echo
 echo "Stopping and starting 2 secondary storage vm(s)..."

@@ -1,4 +1,4 @@
-// Which owners a list call may see (AccountManagerImpl.buildACLSearchParameters, reference §5.1): a root
+// Which owners a list call may see (AccountManagerImpl.buildACLSearchParameters, docs/cloudstack-facts.md §5.1): a root
 // admin without listall/account/domainid sees only its own account's resources; project resources only
 // with projectid=-1 (all projects) or a specific projectid.
 

@@ -1,5 +1,5 @@
 // Commands about the deployment itself: capabilities, management servers, zones, hosts and the
-// configuration table (listConfigurations substring match, updateConfiguration type checks, §2.3/§2.4).
+// configuration table (listConfigurations substring match, updateConfiguration type checks, docs/cloudstack-facts.md §2.3/§2.4).
 
 import { ApiError, CS, paramError } from '../errors.js';
 import { listOf, type CommandDef } from '../types.js';

@@ -1,4 +1,4 @@
-// Async-job queries: queryAsyncJobResult (fields directly under the response key, §7.1) and
+// Async-job queries: queryAsyncJobResult (fields directly under the response key, docs/cloudstack-facts.md §7.1) and
 // listAsyncJobs (only unfinished jobs, §7.2).
 
 import { ApiError, CS } from '../errors.js';

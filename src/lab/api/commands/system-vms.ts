@@ -1,4 +1,4 @@
-// SSVM/CPVM commands: listSystemVms and the async stop/start/reboot/destroy/patch (reference §4, §6.1).
+// SSVM/CPVM commands: listSystemVms and the async stop/start/reboot/destroy/patch (docs/cloudstack-facts.md §4, §6.1).
 // Parameter translation accepts any VM id (the entity is VirtualMachine), so a router id passes here and
 // fails inside the job, as on a real server.
 

@@ -1,5 +1,5 @@
 // Response objects for zones, hosts, guest networks, VPCs, configuration rows, management servers and
-// capabilities. Fields follow the reference (§2.5, §3) where it names them; the rest are the usual
+// capabilities. Fields follow docs/cloudstack-facts.md (§2.5, §3) where it names them; the rest are the usual
 // CloudStack fields, kept small.
 
 import { csDate } from '../../clock.js';

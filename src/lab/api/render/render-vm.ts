@@ -1,5 +1,5 @@
 // Response objects for system VMs (listSystemVms, job results) and virtual routers (listRouters),
-// field order as in the reference's examples (SystemVmResponse / DomainRouterResponse).
+// field order close to CloudStack's SystemVmResponse / DomainRouterResponse (docs/cloudstack-facts.md §4.1, §5.1).
 
 import { csDate } from '../../clock.js';
 import type { Router, SystemVm } from '../../world/types.js';

@@ -1,4 +1,4 @@
-// cloudstack-sysvmadm as shipped with 4.19.2+/4.20 (reference §8): reads the integration port from the
+// cloudstack-sysvmadm as shipped with 4.19.2+/4.20 (docs/cloudstack-facts.md §8): reads the integration port from the
 // DB first, talks unauthenticated HTTP to it, stops/starts SSVMs and CPVMs one by one, reboots routers
 // in batches of -t, polls jobs every 5 s of lab time by scraping field 7 of the JSON, and always exits 0.
 // Its flaws are reproduced on purpose (failures only in text, swallowed errors, the batch-wait hang).
