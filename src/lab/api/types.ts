@@ -5,6 +5,7 @@ import type { Account, Domain } from '../world/types.js';
 import type { JsonObject } from './render/compact.js';
 import type { Args } from './args.js';
 import type { LabCore } from '../core.js';
+import type { ManagementServer } from '../ms/management-server.js';
 
 export interface Caller {
   readonly userId: string;
@@ -32,6 +33,8 @@ export type CommandResult =
 
 export interface CommandContext {
   readonly core: LabCore;
+  /** The management server answering the call. */
+  readonly server: ManagementServer;
   readonly caller: Caller;
   readonly command: CommandDef;
 }
@@ -39,6 +42,8 @@ export interface CommandContext {
 export interface CommandDef {
   readonly name: string;
   readonly async: boolean;
+  /** Versions this definition serves, when a later release answers the command differently ([from, before)). */
+  readonly versions?: { readonly from?: string; readonly before?: string };
   /** Commands that exist before 3.x accept internal numeric ids for uuid parameters. */
   readonly legacyIds?: boolean;
   /** List commands get page/pagesize handling. */

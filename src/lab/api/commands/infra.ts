@@ -1,5 +1,6 @@
 // Commands about the deployment itself: capabilities, management servers, zones, hosts and the
-// configuration table (listConfigurations substring match, updateConfiguration type checks, §2.3/§2.4).
+// configuration table (listConfigurations substring match, updateConfiguration type checks;
+// ManagementServerImpl.searchForConfigurations and ConfigurationManagerImpl at 4.20.1.0).
 
 import { ApiError, CS, paramError } from '../errors.js';
 import { listOf, type CommandDef } from '../types.js';
@@ -9,6 +10,7 @@ import {
 import { CONFIG_DEFS, type ConfigDef } from '../../world/config-table.js';
 import type { HypervisorHost, Zone } from '../../world/types.js';
 import type { JsonObject } from '../render/compact.js';
+import type { ManagementServer } from '../../ms/management-server.js';
 
 const listCapabilities: CommandDef = {
   name: 'listCapabilities', async: false, params: [],
@@ -16,14 +18,13 @@ const listCapabilities: CommandDef = {
 };
 
 const listManagementServers: CommandDef = {
-  name: 'listManagementServers', async: false, list: true,
-  params: [{ name: 'id', type: 'uuid', entity: 'ms' }, { name: 'name', type: 'string' }],
+  name: 'listManagementServers', async: false, list: true, legacyIds: true,
+  params: [{ name: 'id', type: 'uuid', entity: 'ms' }, { name: 'name', type: 'string' }, { name: 'peers', type: 'boolean' }],
   handler: (ctx, args) => {
-    const w = ctx.core.world;
+    const id = args.ref<ManagementServer>('id');
     const name = args.str('name');
-    const ms = name !== undefined && name !== w.ms.name ? [] : [w.ms];
-    const facts = { state: 'Up' as const, lastStart: ctx.core.ms.lastStart, lastStop: ctx.core.ms.lastStop, pendingJobs: ctx.core.jobs.pending().length };
-    return listOf('managementserver', ms, () => renderManagementServer(w, facts));
+    const servers = ctx.core.cluster.servers.filter((s) => (!id || s === id) && (name === undefined || s.name === name));
+    return listOf('managementserver', servers, (s: ManagementServer) => renderManagementServer(ctx.core, s, args.bool('peers')));
   },
 };
 
@@ -52,7 +53,9 @@ const listHosts: CommandDef = {
     const name = args.str('name');
     const state = args.str('state')?.toLowerCase();
     const rows: JsonObject[] = [];
-    if (!type || type === 'routing') for (const h of w.hosts) if ((!id || h === id)) rows.push(renderRoutingHost(w, h, true));
+    if (!type || type === 'routing') {
+      for (const h of w.hosts) if (!id || h === id) rows.push(renderRoutingHost(w, h, true, ctx.core.cluster.ownerOf(h.id)));
+    }
     if (!id && (!type || type === 'secondarystoragevm' || type === 'consoleproxy')) {
       for (const vm of w.systemVms) {
         const t = vm.kind === 'ssvm' ? 'secondarystoragevm' : 'consoleproxy';
