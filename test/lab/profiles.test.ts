@@ -1,5 +1,5 @@
 // Version profiles, API side: the release buckets, the async-job object of each release, the
-// listManagementServers fields and login's server id.
+// listManagementServers fields, login's server id and the instance fields that arrived in a release.
 
 import { expect } from 'chai';
 import { ManualClock, profileOf, PROFILES, type Lab } from '../../src/lab/index.js';
@@ -83,4 +83,14 @@ describe('lab version profiles (API)', () => {
     expect((await login(l21, l21.server('mgmt2').apiUrl)).managementserverid).to.equal(l21.world.managementServers[1]!.id);
   });
 
+  it('listVirtualMachines: templatetype from 4.19; domainpath, templateformat, deleteprotection and arch from 4.20', async () => {
+    const fields = async (version: string): Promise<string[]> => {
+      const lab = await testLab({ version });
+      const [vm] = (await ok(lab, { command: 'listVirtualMachines' })).virtualmachine;
+      return ['templatetype', 'domainpath', 'templateformat', 'deleteprotection', 'arch'].filter((k) => k in vm);
+    };
+    expect(await fields('4.18.2.5')).to.deep.equal([]);
+    expect(await fields('4.19.1.0')).to.deep.equal(['templatetype']);
+    expect(await fields('4.20.1.0')).to.deep.equal(['templatetype', 'domainpath', 'templateformat', 'deleteprotection', 'arch']);
+  });
 });

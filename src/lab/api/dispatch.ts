@@ -24,6 +24,10 @@ function resolveEntity(core: LabCore, kind: EntityKind, value: string, legacy: b
   switch (kind) {
     case 'vm':
       return numeric !== undefined ? w.vmByInternalId(numeric) : w.vm(value);
+    case 'uservm':
+      return w.userVms.find((v) => (numeric !== undefined ? v.internalId === numeric : v.id === value));
+    case 'volume':
+      return w.userVms.find((v) => v.rootVolumeId === value);
     case 'router': {
       const vm = numeric !== undefined ? w.vmByInternalId(numeric) : w.vm(value);
       return vm?.kind === 'router' ? vm : undefined;

@@ -15,7 +15,8 @@ export interface Caller {
   readonly port: 'api' | 'integration';
 }
 
-export type EntityKind = 'vm' | 'router' | 'network' | 'vpc' | 'zone' | 'host' | 'job' | 'project' | 'ms' | 'domain' | 'account' | 'pod' | 'cluster';
+export type EntityKind = 'vm' | 'router' | 'network' | 'vpc' | 'zone' | 'host' | 'job' | 'project' | 'ms' | 'domain' | 'account' | 'pod' | 'cluster'
+  | 'uservm' | 'volume';
 
 export interface ParamSpec {
   /** Lower-case name (dispatch is case-insensitive). */

@@ -9,6 +9,7 @@ import type { Account, Domain, HypervisorHost, Network, Router, SystemVm, Vpc, Z
 import { World } from './world.js';
 import { fullVersion, trimVersion } from './versions.js';
 import { managementServerAddresses, managementServerRecord } from './management-servers.js';
+import { addInstances } from './instances.js';
 
 const BASE_TIME = Date.UTC(2024, 11, 1, 8, 0, 0);
 
@@ -116,6 +117,7 @@ export function buildWorld(opts: BuildOptions): World {
       b.router(z.id, [net], undefined, prjAccount.id, false, 'UNKNOWN');
     }
   }
+  addInstances(world, c.instancesPerNetwork);
   return world;
 }
 

@@ -31,6 +31,8 @@ export interface WorldConfig {
   readonly managementServers?: number;
   /** One more API address that spreads calls over the servers that are up, default false. */
   readonly loadBalancer?: boolean;
+  /** Tenant instances per guest network (listVirtualMachines), default 1; none in a bench world. */
+  readonly instancesPerNetwork?: number;
 }
 
 export interface ResolvedWorldConfig {
@@ -50,6 +52,7 @@ export interface ResolvedWorldConfig {
   readonly bench?: { readonly routers: number; readonly networks: number } | undefined;
   readonly managementServers: number;
   readonly loadBalancer: boolean;
+  readonly instancesPerNetwork: number;
 }
 
 export const DEFAULT_WORLD: ResolvedWorldConfig = {
@@ -68,10 +71,11 @@ export const DEFAULT_WORLD: ResolvedWorldConfig = {
   settings: {},
   managementServers: 2,
   loadBalancer: false,
+  instancesPerNetwork: 1,
 };
 
 const COUNT_KEYS = ['zones', 'hostsPerZone', 'networks', 'redundantNetworks', 'vpcs', 'vpcTiers', 'redundantVpcs', 'emptyVpcs',
-  'projectNetworks', 'managementServers'] as const;
+  'projectNetworks', 'managementServers', 'instancesPerNetwork'] as const;
 const KNOWN = new Set<string>([...COUNT_KEYS, 'version', 'oldVersion', 'upToDate', 'settings', 'bench', 'loadBalancer']);
 const VERSION_RE = /^\d+\.\d+(\.\d+){0,2}$/;
 

@@ -4,6 +4,7 @@
 import { seededHex, seededUuid } from '../ids.js';
 import type { ConfigStore } from './config-table.js';
 import type { Account, Domain, HypervisorHost, Network, Owner, Project, Router, SystemVm, Template, Vm, Vpc, Zone } from './types.js';
+import type { UserVm } from './instances.js';
 import { compareVersions, fullVersion, trimVersion } from './versions.js';
 
 /** A row of the mshost table: one management server of the cluster (mgmt1, mgmt2, …). */
@@ -39,6 +40,8 @@ export class World {
   readonly projects = new Map<string, Project>();
   /** Every management server of the cluster, mgmt1 first (`ms` is mgmt1). */
   readonly managementServers: ManagementServerRecord[] = [];
+  /** Tenant instances (listVirtualMachines); system VMs and routers are not in this list. */
+  readonly userVms: UserVm[] = [];
   private readonly vmIndex = new Map<string, Vm>();
   private readonly vmByInternal = new Map<number, Vm>();
   private readonly netIndex = new Map<string, Network>();

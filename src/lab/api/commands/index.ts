@@ -6,6 +6,7 @@ import { hasCommand } from '../../world/profiles.js';
 import { compareVersions } from '../../world/versions.js';
 import { INFRA_COMMANDS } from './infra.js';
 import { SHUTDOWN_COMMANDS } from './shutdown.js';
+import { INSTANCE_COMMANDS } from './instances.js';
 import { SYSTEM_VM_COMMANDS } from './system-vms.js';
 import { ROUTER_COMMANDS } from './routers.js';
 import { NETWORK_COMMANDS } from './networks.js';
@@ -13,6 +14,7 @@ import { JOB_COMMANDS } from './jobs.js';
 
 const ALL: readonly CommandDef[] = [
   ...INFRA_COMMANDS, ...SYSTEM_VM_COMMANDS, ...ROUTER_COMMANDS, ...NETWORK_COMMANDS, ...JOB_COMMANDS, ...SHUTDOWN_COMMANDS,
+  ...INSTANCE_COMMANDS,
 ];
 
 /** Keyed by exact name: CloudStack's API name lookup is case-sensitive. */
