@@ -1,11 +1,43 @@
-// listVirtualMachines and listVolumes serve the world's tenant instances with the same ACL as listRouters
-// (Ansible's cs_instance_info got a 401 for the unknown command before).
+// The smaller deviations from real CloudStack, fixed: listRouters projectid=-1 without listall lists
+// project routers only; account and projectid together are refused; listConfigurations keyword searches
+// value, description, category and component too; listVirtualMachines and listVolumes serve the world's
+// tenant instances with the same ACL as listRouters.
 
 import { expect } from 'chai';
 import { api, ok, stopLabs, testLab } from './helpers.js';
 
 describe('lab API details checked against CloudStack 4.20.1', () => {
   afterEach(stopLabs);
+
+  it('listRouters projectid=-1: project routers only without listall, everything with it (buildACLSearchParameters)', async () => {
+    const lab = await testLab();
+    const names = async (p: Record<string, string>): Promise<string[]> =>
+      ((await ok(lab, { command: 'listRouters', ...p })).router ?? []).map((r: any) => r.name).sort();
+    const project = lab.world.routers.filter((r) => lab.world.owner(r.ownerId).kind === 'project').map((r) => r.name).sort();
+    const admins = lab.world.routers.filter((r) => r.ownerId === lab.world.adminAccount.id).map((r) => r.name).sort();
+    expect(project).to.have.length.greaterThan(0);
+    expect(await names({ projectid: '-1' })).to.deep.equal(project);
+    expect(await names({})).to.deep.equal(admins);
+    expect(await names({ projectid: '-1', listall: 'true' })).to.deep.equal(lab.world.routers.map((r) => r.name).sort());
+    expect((await names({ listall: 'true' })).some((n) => project.includes(n))).to.equal(false);
+    const both = await api(lab, { command: 'listRouters', account: 'tenant1', projectid: '-1' });
+    expect(both.status).to.equal(431);
+    expect(both.json.listroutersresponse.errortext).to.equal("Account and projectId can't be specified together");
+  });
+
+  it('listConfigurations keyword matches name, value, description, category and component', async () => {
+    const lab = await testLab();
+    const names = async (keyword: string): Promise<string[]> =>
+      ((await ok(lab, { command: 'listConfigurations', keyword })).configuration ?? []).map((c: any) => c.name);
+    expect(await names('unauthenticated')).to.deep.equal(['integration.api.port']);
+    expect(await names('VirtualNetworkApplianceManager')).to.include('router.version.check');
+    expect(await names('CookieAndParameter')).to.deep.equal(['api.sessionkey.check.locations']);
+    await ok(lab, { command: 'updateConfiguration', name: 'integration.api.port', value: '18096' });
+    expect(await names('18096')).to.deep.equal(['integration.api.port']);
+    const advanced = await names('advanced');
+    expect(advanced).to.include('integration.api.port');
+    expect(advanced).to.include('job.expire.minutes');
+  });
 
   it('listVirtualMachines lists tenant instances only, with the listRouters ACL; listVolumes gives their root volumes', async () => {
     const lab = await testLab();

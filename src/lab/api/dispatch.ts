@@ -24,6 +24,9 @@ function resolveEntity(core: LabCore, kind: EntityKind, value: string, legacy: b
   switch (kind) {
     case 'vm':
       return numeric !== undefined ? w.vmByInternalId(numeric) : w.vm(value);
+    case 'instance': // any vm_instance row: system VM, router or tenant instance
+      return (numeric !== undefined ? w.vmByInternalId(numeric) : w.vm(value)) ??
+        w.userVms.find((v) => (numeric !== undefined ? v.internalId === numeric : v.id === value));
     case 'uservm':
       return w.userVms.find((v) => (numeric !== undefined ? v.internalId === numeric : v.id === value));
     case 'volume':

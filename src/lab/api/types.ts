@@ -16,7 +16,7 @@ export interface Caller {
 }
 
 export type EntityKind = 'vm' | 'router' | 'network' | 'vpc' | 'zone' | 'host' | 'job' | 'project' | 'ms' | 'domain' | 'account' | 'pod' | 'cluster'
-  | 'uservm' | 'volume';
+  | 'instance' | 'uservm' | 'volume';
 
 export interface ParamSpec {
   /** Lower-case name (dispatch is case-insensitive). */

@@ -1,6 +1,6 @@
 // Commands about the deployment itself: capabilities, management servers, zones, hosts and the
-// configuration table (listConfigurations substring match, updateConfiguration type checks;
-// ManagementServerImpl.searchForConfigurations and ConfigurationManagerImpl at 4.20.1.0).
+// configuration table (listConfigurations substring match and keyword search, updateConfiguration type
+// checks; ManagementServerImpl.searchForConfigurations and ConfigurationManagerImpl at 4.20.1.0).
 
 import { ApiError, CS, paramError } from '../errors.js';
 import { listOf, type CommandDef } from '../types.js';
@@ -83,7 +83,7 @@ const listConfigurations: CommandDef = {
     const zone = args.ref<Zone>('zoneid');
     const rows = CONFIG_DEFS.filter((d) => d.category !== 'Hidden')
       .filter((d) => name === undefined || d.name.toLowerCase().includes(name.toLowerCase()))
-      .filter((d) => keyword === undefined || d.name.toLowerCase().includes(keyword.toLowerCase()))
+      .filter((d) => keyword === undefined || keywordMatches(d, cfg.get(d.name), keyword))
       .filter((d) => category === undefined || d.category.toLowerCase() === category.toLowerCase())
       .filter((d) => args.str('group') === undefined || d.group === args.str('group'))
       .filter((d) => args.str('subgroup') === undefined || d.subgroup === args.str('subgroup'))
@@ -93,6 +93,12 @@ const listConfigurations: CommandDef = {
       zone ? renderConfig(d, cfg.getForZone(d.name, zone.id), 'zone') : renderConfig(d, cfg.get(d.name)));
   },
 };
+
+/** `keyword` is LIKE %keyword% on name, instance (always DEFAULT), component, description, category and value. */
+function keywordMatches(d: ConfigDef, value: string | null, keyword: string): boolean {
+  const k = keyword.toLowerCase();
+  return [d.name, 'DEFAULT', d.component, d.description, d.category, value ?? ''].some((f) => f.toLowerCase().includes(k));
+}
 
 const SCOPE_PARAMS = ['zoneid', 'clusterid', 'storageid', 'accountid', 'domainid', 'imagestoreuuid'] as const;
 
