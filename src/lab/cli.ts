@@ -7,6 +7,7 @@ import path from 'node:path';
 import { formatLogEvent } from './log.js';
 import { readLabFile } from './lab-file.js';
 import { startLab, type Lab, type LabOptions } from './index.js';
+import { DEFAULTS } from './options.js';
 import type { ServerSnapshot } from './snapshot.js';
 
 /** Fixed development keys used by `stackplay lab` and inventories/lab.yml. LAB-ONLY: never use elsewhere. */
@@ -37,15 +38,19 @@ const num = (v: number | string | undefined, name: string): number | undefined =
   return n;
 };
 
+/** `stackplay lab` defaults, used when neither a flag nor the lab file gives the value. */
+export const CLI_DEFAULTS = { apiPort: 8080, sshPort: 2222, speed: DEFAULTS.speed } as const;
+
+/** Options of `stackplay lab`: a flag wins over the lab file, the file over the CLI defaults. */
 export function labOptionsFrom(o: RunLabOptions): LabOptions {
   const file = o.config ? readLabFile(o.config) : {};
   const pick = <T>(a: T | undefined, b: T | undefined, c: T): T => a ?? b ?? c;
   return {
     ...file,
     address: o.address ?? file.address ?? '127.0.0.1',
-    apiPort: pick(num(o.apiPort, 'api-port'), file.apiPort, 8080),
-    sshPort: pick(num(o.sshPort, 'ssh-port'), file.sshPort, 2222),
-    speed: pick(num(o.speed, 'speed'), file.speed, 100),
+    apiPort: pick(num(o.apiPort, 'api-port'), file.apiPort, CLI_DEFAULTS.apiPort),
+    sshPort: pick(num(o.sshPort, 'ssh-port'), file.sshPort, CLI_DEFAULTS.sshPort),
+    speed: pick(num(o.speed, 'speed'), file.speed, CLI_DEFAULTS.speed),
     seed: o.seed ?? file.seed ?? 1,
     apiKey: o.apiKey ?? LAB_DEV_API_KEY,
     secretKey: o.secretKey ?? LAB_DEV_SECRET_KEY,
