@@ -1,5 +1,5 @@
 // Guest networks and VPCs: listNetworks / listVPCs (same ACL rules as listRouters) and the async
-// restartNetwork / restartVPC with cleanup, makeredundant and livepatch (reference §6.4).
+// restartNetwork / restartVPC with cleanup, makeredundant and livepatch (NetworkServiceImpl.restartNetwork, VpcManagerImpl.restartVpc).
 
 import { listOf, type CommandDef } from '../types.js';
 import { renderNetwork, renderVpc } from '../render/render-infra.js';

@@ -1,5 +1,5 @@
 // Response objects for system VMs (listSystemVms, job results) and virtual routers (listRouters),
-// field order as in the reference's examples (SystemVmResponse / DomainRouterResponse).
+// fields in the declaration order of SystemVmResponse / DomainRouterResponse.
 
 import { csDate } from '../../clock.js';
 import type { Router, SystemVm } from '../../world/types.js';
