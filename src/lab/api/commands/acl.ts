@@ -5,10 +5,16 @@
 
 import { paramError } from '../errors.js';
 import type { Args } from '../args.js';
-import type { CommandContext } from '../types.js';
+import type { CommandContext, CommandDef } from '../types.js';
 import type { Account, Domain, Project } from '../../world/types.js';
 
 export type OwnerFilter = (accountId: string) => boolean;
+
+/** The parameters ownerFilter reads, as the list commands of owned resources declare them. */
+export const ACL_PARAMS: CommandDef['params'] = [
+  { name: 'account', type: 'string' }, { name: 'domainid', type: 'uuid', entity: 'domain' }, { name: 'isrecursive', type: 'boolean' },
+  { name: 'listall', type: 'boolean' }, { name: 'projectid', type: 'uuid', entity: 'project' }, { name: 'keyword', type: 'string' },
+];
 
 export function ownerFilter(ctx: CommandContext, args: Args): OwnerFilter {
   const w = ctx.core.world;

@@ -4,14 +4,9 @@
 
 import { listOf, type CommandDef } from '../types.js';
 import { renderRootVolume, renderUserVm } from '../render/render-instance.js';
-import { ownerFilter } from './acl.js';
+import { ACL_PARAMS, ownerFilter } from './acl.js';
 import type { UserVm } from '../../world/instances.js';
 import type { HypervisorHost, Network, Vpc, Zone } from '../../world/types.js';
-
-const ACL_PARAMS: CommandDef['params'] = [
-  { name: 'account', type: 'string' }, { name: 'domainid', type: 'uuid', entity: 'domain' }, { name: 'isrecursive', type: 'boolean' },
-  { name: 'listall', type: 'boolean' }, { name: 'projectid', type: 'uuid', entity: 'project' }, { name: 'keyword', type: 'string' },
-];
 
 const listVirtualMachines: CommandDef = {
   name: 'listVirtualMachines', async: false, list: true, legacyIds: true,
