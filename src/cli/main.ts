@@ -86,10 +86,11 @@ export async function main(argv: readonly string[]): Promise<void> {
   const lab = program
     .command('lab')
     .description('run the CloudStack lab (a simulator for rehearsals and tests) in the foreground; Ctrl-C stops it')
-    .option('--config <file>', 'lab YAML file (world size, versions, faults)')
-    .option('--api-port <port>', 'API port', '8080')
-    .option('--ssh-port <port>', 'SSH port of the management-server host', '2222')
-    .option('--speed <n>', 'simulated durations are divided by this', '1')
+    .option('--config <file>', 'lab YAML file (world size, versions, faults); its speed, apiPort and sshPort apply unless given here')
+    // no commander defaults: a flag left out must not hide the lab file's value (defaults in src/lab/cli.ts)
+    .option('--api-port <port>', 'API port of every management server (default 8080)')
+    .option('--ssh-port <port>', 'SSH port of the management-server hosts (default 2222)')
+    .option('--speed <n>', 'simulated durations are divided by this (default 100)')
     .option('--seed <n>', 'seed for deterministic ids')
     .option('--api-key <key>', 'API key (default: a fixed lab-only key)')
     .option('--secret-key <key>', 'secret key (default: a fixed lab-only key)')
@@ -98,7 +99,8 @@ export async function main(argv: readonly string[]): Promise<void> {
       const { runLab } = await import('../lab/cli.js');
       await runLab(
         {
-          apiPort: o.apiPort, sshPort: o.sshPort, speed: o.speed, ...(o.config ? { config: o.config } : {}), ...(o.seed ? { seed: o.seed } : {}),
+          ...(o.apiPort !== undefined ? { apiPort: o.apiPort } : {}), ...(o.sshPort !== undefined ? { sshPort: o.sshPort } : {}),
+          ...(o.speed !== undefined ? { speed: o.speed } : {}), ...(o.config ? { config: o.config } : {}), ...(o.seed ? { seed: o.seed } : {}),
           ...(o.apiKey ? { apiKey: o.apiKey } : {}), ...(o.secretKey ? { secretKey: o.secretKey } : {}), ...(o.stateDir ? { stateDir: o.stateDir } : {}),
         },
         (line) => io.out(`${line}\n`),

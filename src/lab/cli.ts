@@ -7,6 +7,8 @@ import path from 'node:path';
 import { formatLogEvent } from './log.js';
 import { readLabFile } from './lab-file.js';
 import { startLab, type Lab, type LabOptions } from './index.js';
+import { DEFAULTS } from './options.js';
+import type { ServerSnapshot } from './snapshot.js';
 
 /** Fixed development keys used by `stackplay lab` and inventories/lab.yml. LAB-ONLY: never use elsewhere. */
 export const LAB_DEV_API_KEY = 'stackplay-lab-api-key-LAB-ONLY-not-a-secret';
@@ -36,15 +38,19 @@ const num = (v: number | string | undefined, name: string): number | undefined =
   return n;
 };
 
+/** `stackplay lab` defaults, used when neither a flag nor the lab file gives the value. */
+export const CLI_DEFAULTS = { apiPort: 8080, sshPort: 2222, speed: DEFAULTS.speed } as const;
+
+/** Options of `stackplay lab`: a flag wins over the lab file, the file over the CLI defaults. */
 export function labOptionsFrom(o: RunLabOptions): LabOptions {
   const file = o.config ? readLabFile(o.config) : {};
   const pick = <T>(a: T | undefined, b: T | undefined, c: T): T => a ?? b ?? c;
   return {
     ...file,
     address: o.address ?? file.address ?? '127.0.0.1',
-    apiPort: pick(num(o.apiPort, 'api-port'), file.apiPort, 8080),
-    sshPort: pick(num(o.sshPort, 'ssh-port'), file.sshPort, 2222),
-    speed: pick(num(o.speed, 'speed'), file.speed, 100),
+    apiPort: pick(num(o.apiPort, 'api-port'), file.apiPort, CLI_DEFAULTS.apiPort),
+    sshPort: pick(num(o.sshPort, 'ssh-port'), file.sshPort, CLI_DEFAULTS.sshPort),
+    speed: pick(num(o.speed, 'speed'), file.speed, CLI_DEFAULTS.speed),
     seed: o.seed ?? file.seed ?? 1,
     apiKey: o.apiKey ?? LAB_DEV_API_KEY,
     secretKey: o.secretKey ?? LAB_DEV_SECRET_KEY,
@@ -52,18 +58,25 @@ export function labOptionsFrom(o: RunLabOptions): LabOptions {
   };
 }
 
+const integration = (p: ServerSnapshot['integrationPort']): string =>
+  p.listening ? `listening on ${p.effective}` : `closed (DB value ${p.dbValue ?? 'NULL'}; read at management-server start)`;
+
 export function describeLab(lab: Lab): string[] {
   const w = lab.world;
   const kvm = lab.hosts.filter((h) => h.role === 'kvm').map((h) => `${h.name} ${h.address}:${h.port}`);
+  const mgmt = lab.hosts.filter((h) => h.role === 'management').map((h) => `root@${h.address}:${h.port} (${h.name})`);
+  const [first, ...others] = lab.servers;
   const st = lab.state().managementServer;
   return [
     `stackplay lab: CloudStack ${w.msVersion} simulator. LAB-ONLY credentials below: never reuse them.`,
-    `  API          ${lab.apiUrl}`,
+    `  API          ${lab.apiUrl}${others.length ? ` (${first!.name})` : ''}`,
+    ...others.map((s) => `               ${s.apiUrl} (${s.name})`),
+    ...(lab.loadBalancerUrl ? [`  balancer     ${lab.loadBalancerUrl} (spreads calls over the servers that are up)`] : []),
     `  api key      ${lab.apiKey}`,
     `  secret key   ${lab.secretKey}`,
     `  login        admin / ${lab.adminPassword}`,
-    `  integration  ${st.integrationPort.listening ? `listening on ${st.integrationPort.effective}` : `closed (DB value ${st.integrationPort.dbValue ?? 'NULL'}; read at management-server start)`}`,
-    `  SSH          root@${lab.address}:${lab.sshPort} (mgmt1)${kvm.length ? `; ${kvm.join(', ')}` : ''}`,
+    `  integration  ${integration(st.integrationPort)}${others.length ? ' (each server reads it at its own start)' : ''}`,
+    `  SSH          ${mgmt.length ? mgmt.join(', ') : `root@${lab.address}:${lab.sshPort} (mgmt1)`}${kvm.length ? `; ${kvm.join(', ')}` : ''}`,
     `  host key     ${lab.hostKeyFingerprint}`,
     `  key file     ${lab.privateKeyPath}`,
     `  known_hosts  ${lab.knownHostsPath}`,
@@ -142,7 +155,11 @@ export async function labStatus(stateDir: string = DEFAULT_STATE_DIR): Promise<L
 
 export function formatLabStatus(s: LabStatus): string[] {
   if (!s.apiUrl) return [`no lab state in ${s.stateDir} (start one with: stackplay lab)`];
-  const ms = (s.state?.managementServer ?? {}) as { state?: string; integrationPort?: { dbValue?: string; effective?: number; listening?: boolean } };
+  type Ms = { name?: string; state?: string; clusterState?: string; integrationPort?: { dbValue?: string; effective?: number; listening?: boolean } };
+  const ms = (s.state?.managementServer ?? {}) as Ms;
+  const all = (s.state?.managementServers ?? [ms]) as Ms[];
+  const line = (m: Ms): string =>
+    `${m.state ?? 'unknown'}${m.clusterState ? ` (${m.clusterState})` : ''}; integration port DB ${m.integrationPort?.dbValue ?? '?'}, ${m.integrationPort?.listening ? `listening on ${m.integrationPort.effective}` : 'closed'}`;
   const routers = (s.state?.routerSummary ?? {}) as { total?: number; requiresUpgrade?: number };
   const runs = (s.state?.sysvmadmRuns ?? []) as Array<{ state: string }>;
   const jobs = (s.state?.jobs ?? []) as Array<{ status: number }>;
@@ -151,7 +168,7 @@ export function formatLabStatus(s: LabStatus): string[] {
     `  API          ${s.apiUrl}`,
     `  SSH          ${(s.hosts ?? []).map((h) => `${h.name} ${h.address}:${h.port}`).join(', ')}`,
     `  inventory    ${s.inventoryPath ?? ''}`,
-    `  MS           ${ms.state ?? 'unknown'}; integration port DB ${ms.integrationPort?.dbValue ?? '?'}, ${ms.integrationPort?.listening ? `listening on ${ms.integrationPort.effective}` : 'closed'}`,
+    ...(all.length > 1 ? all.map((m) => `  MS ${(m.name ?? '').padEnd(10)}${line(m)}`) : [`  MS           ${line(ms)}`]),
     `  routers      ${routers.total ?? '?'} total, ${routers.requiresUpgrade ?? '?'} requiring upgrade`,
     `  jobs         ${jobs.filter((j) => j.status === 0).length} pending; sysvmadm runs: ${runs.length} (${runs.filter((r) => r.state === 'running').length} running)`,
   ];

@@ -1,6 +1,6 @@
-// LabCore: the shared state of one running lab (world, jobs, management server, faults, sessions, the
-// management host's virtual files) and the log fan-out. API handlers, the job engine and the SSH host
-// all work on this one object.
+// LabCore: the shared state of one running lab (world, jobs, the management-server cluster, faults) and
+// the log fan-out. API handlers, the job engine and the SSH hosts all work on this one object; `ms` is the
+// server a piece of code stands on (mgmt1 here, the host's own server in a host's view, ms/host-view.ts).
 
 import { LabTime, type LabClock } from './clock.js';
 import { seededUuid } from './ids.js';
@@ -8,14 +8,12 @@ import { FaultState, type LabFaults } from './faults.js';
 import { JobEngine } from './jobs/jobs.js';
 import { DEFAULT_DURATIONS, type Durations } from './jobs/durations.js';
 import type { LabLogEvent, LabLogListener } from './log.js';
-import { ManagementServer } from './ms/management-server.js';
+import type { ManagementServer, ServerHandlers } from './ms/management-server.js';
+import { Cluster } from './ms/cluster.js';
 import { VmOps } from './ops/vm-ops.js';
 import { NetworkOps } from './ops/network-ops.js';
-import { SessionStore } from './api/sessions.js';
-import { Vfs } from './host/vfs.js';
 import type { World } from './world/world.js';
 import type { Caller } from './api/types.js';
-import type { RequestHandler } from './api/http-listener.js';
 
 export interface CoreSettings {
   readonly address: string;
@@ -43,14 +41,12 @@ export class LabCore {
   readonly address: string;
   readonly jobs: JobEngine;
   readonly faults: FaultState;
-  readonly sessions = new SessionStore();
-  readonly mgmtFs = new Vfs();
   readonly vmOps: VmOps;
   readonly netOps: NetworkOps;
   readonly admin: LabUser;
   readonly system: LabUser;
   readonly durations: Durations;
-  ms!: ManagementServer;
+  cluster!: Cluster;
   private readonly listeners = new Set<LabLogListener>();
 
   constructor(
@@ -83,8 +79,18 @@ export class LabCore {
     return this.settings.restartGraceMs;
   }
 
-  attachManagementServer(api: RequestHandler, integration: RequestHandler): void {
-    this.ms = new ManagementServer(this, api, integration);
+  /** mgmt1 (a host's view answers with that host's own server instead). */
+  get ms(): ManagementServer {
+    return this.cluster.primary;
+  }
+
+  /** mgmt1's files (each server's host has its own: `server.fs`). */
+  get mgmtFs(): ManagementServer['fs'] {
+    return this.ms.fs;
+  }
+
+  attachCluster(handlers: (server: ManagementServer) => ServerHandlers): void {
+    this.cluster = new Cluster(this, this.world.managementServers, handlers);
   }
 
   on(listener: LabLogListener): () => void {

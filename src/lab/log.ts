@@ -10,6 +10,8 @@ export type LabLogEvent =
       readonly command: string;
       readonly params: Readonly<Record<string, string>>;
       readonly status: number;
+      /** The answering management server, in a cluster of several. */
+      readonly server?: string;
     }
   | { readonly kind: 'host'; readonly time: number; readonly host: string; readonly command: string; readonly exitCode: number }
   | { readonly kind: 'ms'; readonly time: number; readonly message: string }
@@ -41,7 +43,7 @@ export function formatLogEvent(e: LabLogEvent): string {
         .filter(([k]) => k.toLowerCase() !== 'command')
         .map(([k, v]) => `${k}=${v}`)
         .join(' ');
-      return `${t} api${e.port === 'integration' ? ' (integration port)' : ''} ${e.method} ${e.command}${ps ? ' ' + ps : ''} -> ${e.status}`;
+      return `${t}${e.server ? ` ${e.server}:` : ''} api${e.port === 'integration' ? ' (integration port)' : ''} ${e.method} ${e.command}${ps ? ' ' + ps : ''} -> ${e.status}`;
     }
     case 'host':
       return `${t} host ${e.host}: ${e.command} -> exit ${e.exitCode}`;

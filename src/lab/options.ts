@@ -9,11 +9,16 @@ import type { LabLogEvent } from './log.js';
 import type { WorldConfig } from './world/world-config.js';
 
 export interface LabOptions {
-  /** Loopback address for every listener (default 127.0.0.1). */
+  /** Loopback address of mgmt1 and the KVM hosts (default 127.0.0.1). */
   readonly address?: string;
-  /** API (8080-equivalent) port; 0 = ephemeral (default). */
+  /**
+   * Addresses of mgmt1, mgmt2, … (default: `address` and the loopback addresses after it, 127.0.0.2, …),
+   * then the load balancer's. Each server binds its API, integration and SSH ports on its own address.
+   */
+  readonly msAddresses?: readonly string[];
+  /** API (8080-equivalent) port of every server; 0 = ephemeral (default). */
   readonly apiPort?: number;
-  /** SSH port of the management-server host; 0 = ephemeral (default). KVM hosts get their own ports. */
+  /** SSH port of the management-server hosts; 0 = ephemeral (default). KVM hosts get their own ports. */
   readonly sshPort?: number;
   /** Lab time runs this many times faster than the durations of a real cloud (default 100). */
   readonly speed?: number;
@@ -29,7 +34,7 @@ export interface LabOptions {
   /** Shortcut for config.version (management-server version). */
   readonly version?: string;
   readonly faults?: LabFaults;
-  /** Lab milliseconds the management server stays down on restart (divided by speed; default 30000). */
+  /** Lab milliseconds a management server stays down on restart (divided by speed; default 30000). */
   readonly restartDelayMs?: number;
   /** Lab milliseconds of shutdown grace before a restart, during which async commands get 503 (default 0). */
   readonly restartGraceMs?: number;

@@ -1,13 +1,17 @@
 // JSON-able snapshot of a running lab for tests, `stackplay lab status` and state.json: settings with
-// DB values, what the management server actually uses, listeners, VMs, routers, jobs, host activity.
+// DB values, what each management server actually uses, listeners, VMs, routers, jobs, host activity.
 
 import { csDate } from './clock.js';
 import type { LabCore } from './core.js';
 import { trimVersion } from './world/versions.js';
+import { stateName, type ManagementServer } from './ms/management-server.js';
 
 export interface HostActivity {
+  /** Every management host's runs and timers together (mgmt1's first). */
   readonly sysvmadmRuns: readonly SysvmadmRunInfo[];
   readonly timers: readonly TimerInfo[];
+  /** The same, by management host (mgmt1, mgmt2, …). */
+  readonly byHost?: Readonly<Record<string, { readonly sysvmadmRuns: readonly SysvmadmRunInfo[]; readonly timers: readonly TimerInfo[] }>>;
 }
 
 export interface SysvmadmRunInfo {
@@ -25,22 +29,35 @@ export interface TimerInfo {
   readonly dueAt: string;
 }
 
+export interface ServerSnapshot {
+  readonly name: string;
+  readonly address: string;
+  /** Process state: running, restarting or stopped. */
+  readonly state: string;
+  /** mshost state as listManagementServers shows it (Up, Down, PreparingToShutDown, Maintenance, …). */
+  readonly clusterState: string;
+  readonly version: string;
+  readonly acceptingJobs: boolean;
+  readonly apiPort: number;
+  readonly apiListening: boolean;
+  readonly integrationPort: { readonly dbValue: string | null; readonly effective: number; readonly listening: boolean };
+  readonly agents: number;
+  readonly pendingJobs: number;
+}
+
 export interface LabStateSnapshot {
   readonly time: string;
-  readonly managementServer: {
-    readonly state: string;
-    readonly version: string;
-    readonly acceptingJobs: boolean;
-    readonly apiPort: number;
-    readonly apiListening: boolean;
-    readonly integrationPort: { readonly dbValue: string | null; readonly effective: number; readonly listening: boolean };
-  };
+  /** mgmt1 (kept for single-server callers). */
+  readonly managementServer: ServerSnapshot;
+  /** Every server of the cluster, mgmt1 first. */
+  readonly managementServers: readonly ServerSnapshot[];
   readonly settings: Readonly<Record<string, string | null>>;
   readonly systemVms: ReadonlyArray<Record<string, unknown>>;
   readonly routers: ReadonlyArray<Record<string, unknown>>;
   readonly jobs: ReadonlyArray<Record<string, unknown>>;
   readonly sysvmadmRuns: readonly SysvmadmRunInfo[];
   readonly timers: readonly TimerInfo[];
+  readonly hostActivity: NonNullable<HostActivity['byHost']>;
 }
 
 /**
@@ -65,13 +82,11 @@ export function summary(core: LabCore, host: HostActivity | undefined): Record<s
 
 export function snapshot(core: LabCore, host: HostActivity | undefined, maxRouters = Infinity): LabStateSnapshot {
   const w = core.world;
-  const ms = core.ms;
+  const servers = core.cluster.servers.map((s) => serverSnapshot(core, s));
   return {
     time: csDate(core.time.now()),
-    managementServer: {
-      state: ms.state, version: w.msVersion, acceptingJobs: ms.acceptingJobs, apiPort: ms.api.port, apiListening: ms.api.isOpen,
-      integrationPort: { dbValue: w.config.get('integration.api.port'), effective: ms.effectiveIntegrationPort, listening: ms.integration.isOpen },
-    },
+    managementServer: servers[0]!,
+    managementServers: servers,
     settings: w.config.snapshot(),
     systemVms: w.systemVms.map((v) => ({
       id: v.id, name: v.name, type: v.kind, zone: w.zone(v.zoneId)?.name, state: v.state, agentState: v.agentState,
@@ -90,5 +105,15 @@ export function snapshot(core: LabCore, host: HostActivity | undefined, maxRoute
     })),
     sysvmadmRuns: host?.sysvmadmRuns ?? [],
     timers: host?.timers ?? [],
+    hostActivity: host?.byHost ?? {},
+  };
+}
+
+export function serverSnapshot(core: LabCore, s: ManagementServer): ServerSnapshot {
+  return {
+    name: s.name, address: s.address, state: s.state, clusterState: stateName(core, s.hostState), version: core.world.msVersion,
+    acceptingJobs: s.acceptingJobs, apiPort: s.api.port, apiListening: s.api.isOpen,
+    integrationPort: { dbValue: core.world.config.get('integration.api.port'), effective: s.effectiveIntegrationPort, listening: s.integration.isOpen },
+    agents: core.cluster.agentsOf(s).length, pendingJobs: core.jobs.countPending([s.msid]),
   };
 }

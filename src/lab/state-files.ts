@@ -31,9 +31,13 @@ export class StateFiles {
     this.statePath = path.join(dir, 'state.json');
   }
 
-  writeAll(hosts: LabHosts): void {
+  writeAll(hosts: LabHosts, loadBalancerUrl?: string): void {
     const c = this.core;
-    const apiUrl = `http://${c.address}:${c.ms.api.port}/client/api`;
+    const urlOf = (name: string): string => {
+      const ms = c.cluster.byName(name) ?? c.ms;
+      return `http://${ms.address}:${ms.api.port}/client/api`;
+    };
+    const apiUrl = urlOf(c.ms.name);
     const eps = hosts.endpoints();
     const lines = [
       '# Written by the stackplay lab. LAB-ONLY credentials: never reuse them anywhere else.',
@@ -43,7 +47,8 @@ export class StateFiles {
       lines.push(`  ${e.name}:`, `    address: ${e.address}`, `    port: ${e.port}`, '    user: root',
         `    key_file: ${q(hosts.privateKeyPath)}`, `    known_hosts: ${q(this.knownHostsPath)}`);
       if (e.role === 'management') {
-        lines.push('    cloudstack:', `      url: ${q(apiUrl)}`, `      api_key: { secret: ${q(c.settings.apiKey)} }`,
+        // every management server answers the API itself: each host names its own endpoint
+        lines.push('    cloudstack:', `      url: ${q(urlOf(e.name))}`, `      api_key: { secret: ${q(c.settings.apiKey)} }`,
           `      secret_key: { secret: ${q(c.settings.secretKey)} }`, `      integration_port: ${this.integrationPort}`,
           '    vars:', `      cloudstack_db: { host: localhost, user: ${q(c.settings.dbUser)}, password: { secret: ${q(c.settings.dbPassword)} } }`,
           '      # the runner shares the loopback with the lab: its integration port is always reachable from here',
@@ -58,6 +63,8 @@ export class StateFiles {
     fs.writeFileSync(this.knownHostsPath, eps.map((e) => `[${e.address}]:${e.port} ${hosts.hostPublicKey}\n`).join(''), { mode: 0o600 });
     const info = {
       pid: process.pid, startedAt: new Date().toISOString(), apiUrl, address: c.address, apiPort: c.ms.api.port,
+      servers: c.cluster.servers.map((s) => ({ name: s.name, address: s.address, apiUrl: urlOf(s.name) })),
+      ...(loadBalancerUrl ? { loadBalancerUrl } : {}),
       hosts: eps, stateDir: this.dir, inventoryPath: this.inventoryPath, knownHostsPath: this.knownHostsPath,
       privateKeyPath: hosts.privateKeyPath, hostKeyFingerprint: hosts.fingerprint, statePath: this.statePath,
     };

@@ -10,7 +10,9 @@ import { formatLabStatus, labOptionsFrom, labStatus, LAB_DEV_API_KEY, runLab } f
 import { parseLabFile } from '../../src/lab/lab-file.js';
 import { LabConfigError } from '../../src/lab/world/world-config.js';
 import type { Lab } from '../../src/lab/index.js';
-import { api, canConnect } from './helpers.js';
+import { spawn } from 'node:child_process';
+import { api, canConnect, freePort } from './helpers.js';
+import { BIN, REPO_ROOT } from '../support/paths.js';
 
 describe('lab CLI entry points', () => {
   let dir: string;
@@ -40,6 +42,41 @@ describe('lab CLI entry points', () => {
     await done;
     expect(lines[lines.length - 1]).to.equal('stackplay lab: stopped (all listeners closed).');
     expect(await canConnect(lab.apiPort)).to.equal(false);
+  });
+
+  /** Runs `stackplay lab` until it is up, then stops it; returns what it printed. */
+  async function cliLab(args: string[]): Promise<string> {
+    const child = spawn(process.execPath, [BIN, 'lab', ...args, '--state-dir', dir], { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    let out = '';
+    const exited = new Promise((r) => child.once('exit', r));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.once('exit', (c) => reject(new Error(`lab exited with ${c}: ${out}`)));
+        child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('Press Ctrl-C to stop')) resolve();
+        });
+      });
+    } finally {
+      child.kill('SIGINT');
+      await exited;
+    }
+    return out;
+  }
+
+  it("`stackplay lab --config FILE` takes the file's apiPort, sshPort and speed; a flag still wins; the default speed is 100", async function () {
+    this.timeout(60_000);
+    const [apiPort, sshPort] = [await freePort(), await freePort()];
+    const cfg = path.join(dir, 'lab.yml');
+    fs.writeFileSync(cfg, `speed: 7\napiPort: ${apiPort}\nsshPort: ${sshPort}\nworld: { managementServers: 1 }\n`);
+    const fromFile = await cliLab(['--config', cfg]);
+    expect(fromFile).to.include(`API          http://127.0.0.1:${apiPort}/client/api`);
+    expect(fromFile).to.include(`root@127.0.0.1:${sshPort} (mgmt1)`);
+    expect(fromFile).to.include('lab time runs 7x faster');
+    fs.writeFileSync(cfg, `apiPort: ${apiPort}\nsshPort: ${sshPort}\nworld: { managementServers: 1 }\n`);
+    expect(await cliLab(['--config', cfg, '--speed', '3'])).to.include('lab time runs 3x faster');
+    expect(await cliLab(['--config', cfg])).to.include('lab time runs 100x faster');
   });
 
   it('labStatus reports a missing lab', async () => {

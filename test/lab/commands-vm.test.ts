@@ -1,5 +1,5 @@
 // System-VM and router commands: success paths with their state transitions on lab time, and the error
-// paths of docs/cloudstack-facts.md §1.7 (sync 431s, job failures with their texts).
+// paths with CloudStack's codes and texts (sync 431s, job failures).
 
 import { expect } from 'chai';
 import { ManualClock, type Lab } from '../../src/lab/index.js';
@@ -58,16 +58,21 @@ describe('lab system VM commands', () => {
     expect((await systemVms(lab))[0]).to.include({ agentstate: 'Up', version: '4.20.1.0' });
   });
 
-  it('system VM actions on a router id fail inside the job with 431', async () => {
+  it('stop/start/reboot/destroySystemVm with a router or instance id: synchronous 431, no job (StopSystemVmCmd.getEventType)', async () => {
     const lab = await manualLab();
     const [r] = await routers(lab);
-    for (const command of ['stopSystemVm', 'startSystemVm', 'rebootSystemVm']) {
-      const sub = await ok(lab, { command, id: r.id });
-      await lab.advance(1);
-      const res = await job(lab, sub.jobid);
-      expect(res).to.include({ jobstatus: 2, jobresultcode: 431 });
-      expect(res.jobresult).to.deep.equal({ errorcode: 431, errortext: 'unable to find a system vm with specified vmId' });
+    const [vm] = (await ok(lab, { command: 'listVirtualMachines' })).virtualmachine;
+    const internal = lab.world.vmByName(r.name)!.internalId;
+    for (const command of ['stopSystemVm', 'startSystemVm', 'rebootSystemVm', 'destroySystemVm']) {
+      const res = await api(lab, { command, id: r.id });
+      expect(res.status).to.equal(431);
+      expect(res.json[`${command.toLowerCase()}response`]).to.deep.equal({
+        uuidList: [{ uuid: String(internal), description: 'instanceId' }], errorcode: 431, cserrorcode: 4350,
+        errortext: 'Unable to find a system vm of specified instanceId',
+      });
+      expect((await api(lab, { command, id: vm.id })).status).to.equal(431);
     }
+    expect((await ok(lab, { command: 'listAsyncJobs', listall: 'true' })).count).to.equal(undefined);
   });
 
   it('rejects a missing id (431/9999) and an unknown uuid (431/4350) synchronously', async () => {

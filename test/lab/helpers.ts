@@ -60,6 +60,11 @@ export interface CallOptions {
 
 /** A signed API call; params keep their raw names (signing sorts them case-sensitively). */
 export async function api(lab: Lab, params: Record<string, string>, o: CallOptions = {}): Promise<HttpResult> {
+  return apiAt(lab, lab.apiUrl, params, o);
+}
+
+/** A signed call to another endpoint of the lab (mgmt2's API, the load balancer). */
+export async function apiAt(lab: Lab, url: string, params: Record<string, string>, o: CallOptions = {}): Promise<HttpResult> {
   const p: Array<[string, string]> = Object.entries(params);
   if (o.json !== false) p.push(['response', 'json']);
   if (!o.unsigned) {
@@ -69,14 +74,19 @@ export async function api(lab: Lab, params: Record<string, string>, o: CallOptio
   }
   const qs = new URLSearchParams(p).toString();
   if (o.method === 'POST') {
-    return request(lab.apiUrl, { method: 'POST', body: qs, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    return request(url, { method: 'POST', body: qs, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
   }
-  return request(`${lab.apiUrl}?${qs}`);
+  return request(`${url}?${qs}`);
 }
 
 /** Body of a successful call (asserts HTTP 200). */
 export async function ok(lab: Lab, params: Record<string, string>): Promise<any> {
-  const r = await api(lab, params);
+  return okAt(lab, lab.apiUrl, params);
+}
+
+/** Body of a successful call to another endpoint (asserts HTTP 200). */
+export async function okAt(lab: Lab, url: string, params: Record<string, string>): Promise<any> {
+  const r = await apiAt(lab, url, params);
   if (r.status !== 200) throw new Error(`${params.command} -> ${r.status} ${r.text}`);
   return r.json[`${params.command!.toLowerCase()}response`];
 }
@@ -93,9 +103,9 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function canConnect(port: number): Promise<boolean> {
+export async function canConnect(port: number, address = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
+    const s = net.connect(port, address);
     s.once('connect', () => {
       s.destroy();
       resolve(true);
@@ -125,13 +135,13 @@ export interface ExecResult {
   readonly stderr: string;
 }
 
-export function sshConnect(lab: Lab, port = lab.sshPort, key?: string): Promise<ssh2.Client> {
+export function sshConnect(lab: Lab, port = lab.sshPort, key?: string, host = lab.address): Promise<ssh2.Client> {
   return new Promise((resolve, reject) => {
     const c = new ssh2.Client();
     c.on('ready', () => resolve(c));
     c.on('error', reject);
     c.connect({
-      host: lab.address, port, username: 'root', privateKey: key ?? fs.readFileSync(lab.privateKeyPath),
+      host, port, username: 'root', privateKey: key ?? fs.readFileSync(lab.privateKeyPath),
       // Pin the lab's host key by its fingerprint, as a careful client would.
       hostVerifier: (k: Buffer) => 'SHA256:' + createHash('sha256').update(k).digest('base64').replace(/=+$/, '') === lab.hostKeyFingerprint,
     });

@@ -1,4 +1,4 @@
-// The management-server lifecycle and the integration port (docs/cloudstack-facts.md §2, §7.1, §9): the port follows
+// The management-server lifecycle and the integration port (ApiServer.start, AsyncJobManagerImpl): the port follows
 // the DB value only across restarts, in-flight jobs die with the server, and the port is unauthenticated,
 // any path, Connection: close, 432 for unknown commands.
 
@@ -84,19 +84,30 @@ describe('lab management-server lifecycle and integration port', () => {
     expect(after.state).to.equal('Stopped');
   });
 
-  it('async commands get 503 during the shutdown grace period, sync commands still work', async () => {
-    const clock = new ManualClock();
-    const lab = await testLab({ clock, speed: 1, restartGraceMs: 10_000 });
-    const [r] = (await ok(lab, { command: 'listRouters', listall: 'true' })).router;
-    const restarting = lab.restartManagementServer({ wait: false });
-    await lab.advance(1_000);
-    const refused = await api(lab, { command: 'rebootRouter', id: r.id });
-    expect(refused.status).to.equal(503);
-    expect(refused.json.rebootrouterresponse.errortext).to.equal(
-      'Maintenance or Shutdown has been initiated on this management server. Can not accept new jobs');
-    expect((await api(lab, { command: 'listZones' })).status).to.equal(200);
-    await lab.advance(10_000);
-    await restarting;
+  it('async commands are refused during the shutdown grace period (530 until 4.20, 503 from 4.21), sync commands still work', async () => {
+    for (const [version, status, text] of [
+      ['4.20.1.0', 530, 'A shutdown has been triggered. Can not accept new jobs'],
+      ['4.21.0.0', 503, 'Maintenance or Shutdown has been initiated on this management server. Can not accept new jobs'],
+    ] as const) {
+      const clock = new ManualClock();
+      const lab = await testLab({ clock, speed: 1, restartGraceMs: 10_000, version });
+      const [r] = (await ok(lab, { command: 'listRouters', listall: 'true' })).router;
+      const restarting = lab.restartManagementServer({ wait: false });
+      await lab.advance(1_000);
+      const refused = await api(lab, { command: 'rebootRouter', id: r.id });
+      expect(refused.status).to.equal(status);
+      expect(refused.json.rebootrouterresponse.errortext).to.equal(text);
+      expect((await api(lab, { command: 'listZones' })).status).to.equal(200);
+      await lab.advance(10_000);
+      await restarting;
+      expect(await canConnect(lab.apiPort)).to.equal(false);
+    }
+  });
+
+  it('stopping the lab in the middle of a shutdown grace period does not wait for lab time', async () => {
+    const lab = await testLab({ clock: new ManualClock(), speed: 1, restartGraceMs: 10_000 });
+    void lab.restartManagementServer({ wait: false });
+    await lab.stop();
     expect(await canConnect(lab.apiPort)).to.equal(false);
   });
 

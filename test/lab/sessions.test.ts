@@ -1,4 +1,4 @@
-// login/logout sessions (docs/cloudstack-facts.md §1.4): POST only, JSESSIONID + sessionkey cookies, and the
+// login/logout sessions (ApiServer.loginUser at 4.20.1.0): POST only, JSESSIONID + sessionkey cookies, and the
 // api.sessionkey.check.locations rules for where the key must be presented.
 
 import { expect } from 'chai';

@@ -1,5 +1,5 @@
 // Signature verification on the 8080 servlet: vectors from the JDK and python3-cs, the encoding rules of
-// docs/cloudstack-facts.md §1.1, signature v3 expiry (§1.2) and the opaque 401 of §1.3.
+// ApiServer.verifyRequest, signature v3 expiry and the opaque 401 of ApiServlet.
 
 import { expect } from 'chai';
 import { canonicalString, computeSignature, javaUrlEncode, parseExpires } from '../../src/lab/api/signing.js';

@@ -48,7 +48,7 @@ describe('lab SSH hosts', () => {
     expect(inv).to.include(`port: ${lab.sshPort}`);
     expect(inv).to.include(`url: "${lab.apiUrl}"`);
     expect(inv).to.include(`api_key: { secret: "${lab.apiKey}" }`);
-    expect(inv).to.include('groups:\n  management: { hosts: [mgmt1] }\n  kvm: { hosts: [kvm01, kvm02] }');
+    expect(inv).to.include('groups:\n  management: { hosts: [mgmt1, mgmt2] }\n  kvm: { hosts: [kvm01, kvm02] }');
   });
 
   it('authenticates root with the lab key only and runs commands over exec', async () => {

@@ -30,6 +30,8 @@ describe('bundled playbooks against a lab with faults', function () {
 
   it('live patch: names the VMs it could not patch with the restart as the way out, which then finishes the job', async () => {
     h = await LabPlaybooks.start(ADDRESS, {
+      // one management server: the live-patch playbook runs its checks on every host of the management group
+      config: { managementServers: 1 },
       faults: {
         failJob: [{ vm: 'v-2-VM', command: 'patchSystemVm', errorcode: 530, errortext: 'Failed to patch systemVM v-2-VM due to No space left on device' }],
         silentPatchFailure: ['r-3-VM'],

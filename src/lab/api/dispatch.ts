@@ -3,6 +3,8 @@
 // response envelope `{"<cmd>response":…}`.
 
 import type { LabCore } from '../core.js';
+import type { ManagementServer } from '../ms/management-server.js';
+import { apiFacts } from '../world/profiles.js';
 import { UUID_RE } from '../ids.js';
 import { Args } from './args.js';
 import { ApiError, CS, badUuid, missingParam, paramError } from './errors.js';
@@ -22,6 +24,13 @@ function resolveEntity(core: LabCore, kind: EntityKind, value: string, legacy: b
   switch (kind) {
     case 'vm':
       return numeric !== undefined ? w.vmByInternalId(numeric) : w.vm(value);
+    case 'instance': // any vm_instance row: system VM, router or tenant instance
+      return (numeric !== undefined ? w.vmByInternalId(numeric) : w.vm(value)) ??
+        w.userVms.find((v) => (numeric !== undefined ? v.internalId === numeric : v.id === value));
+    case 'uservm':
+      return w.userVms.find((v) => (numeric !== undefined ? v.internalId === numeric : v.id === value));
+    case 'volume':
+      return w.userVms.find((v) => v.rootVolumeId === value);
     case 'router': {
       const vm = numeric !== undefined ? w.vmByInternalId(numeric) : w.vm(value);
       return vm?.kind === 'router' ? vm : undefined;
@@ -39,7 +48,7 @@ function resolveEntity(core: LabCore, kind: EntityKind, value: string, legacy: b
     case 'project':
       return [...w.projects.values()].find((p) => p.id === value);
     case 'ms':
-      return w.ms.id === value ? w.ms : undefined;
+      return numeric !== undefined ? core.cluster.servers.find((s) => s.record.internalId === numeric) : core.cluster.byId(value);
     case 'domain':
       return w.domains.get(value) ?? (numeric === 1 ? w.rootDomain : undefined);
     case 'account':
@@ -77,13 +86,14 @@ const PAGING: readonly ParamSpec[] = [
   { name: 'pagesize', type: 'integer' },
 ];
 
-export function dispatch(core: LabCore, def: CommandDef, params: ReadonlyMap<string, string>, caller: Caller): JsonObject {
+export function dispatch(core: LabCore, server: ManagementServer, def: CommandDef, params: ReadonlyMap<string, string>, caller: Caller): JsonObject {
   const key = responseKey(def);
   const injected = core.faults.takeApiError(def.name);
   if (injected) throw new ApiError(injected.code, injected.text, CS.CLOUD_RUNTIME);
-  if (def.async && !core.ms.acceptingJobs) {
-    throw new ApiError(503, 'Maintenance or Shutdown has been initiated on this management server. Can not accept new jobs', CS.SERVER_API);
-  }
+  // 4.21+ ApiServer.queueCommand refuses before anything else; earlier releases refuse in submitAsyncJob,
+  // after the parameters were checked (JobEngine.submit asks the server).
+  const refused = def.async && apiFacts(core.world.msVersion).jobRefusal.early ? server.refusal() : undefined;
+  if (refused) throw refused;
   const values = new Map<string, unknown>();
   for (const spec of def.list ? [...def.params, ...PAGING] : def.params) {
     const raw = params.get(spec.name);
@@ -99,7 +109,7 @@ export function dispatch(core: LabCore, def: CommandDef, params: ReadonlyMap<str
   if (def.list) {
     const page = args.int('page');
     const pageSize = args.int('pagesize');
-    const maxPage = Number.parseInt(core.ms.setting('default.page.size') ?? '500', 10) || 500;
+    const maxPage = Number.parseInt(server.setting('default.page.size') ?? '500', 10) || 500;
     if (page === undefined && pageSize !== undefined && pageSize !== -1) {
       throw new ApiError(431, '"page" parameter is required when "pagesize" is specified', CS.SERVER_API);
     }
@@ -112,7 +122,7 @@ export function dispatch(core: LabCore, def: CommandDef, params: ReadonlyMap<str
     start = size === Infinity ? 0 : (p - 1) * size;
     end = start + size;
   }
-  const result = def.handler({ core, caller, command: def }, args);
+  const result = core.jobs.as(server, () => def.handler({ core, server, caller, command: def }, args));
   switch (result.kind) {
     case 'object':
       return { [key]: { [result.name]: result.value } };

@@ -1,5 +1,5 @@
 // Typed API errors and their wire shape: `{"<key>":{"uuidList":[],"errorcode":N,"cserrorcode":M,
-// "errortext":"…"}}`, HTTP status = errorcode (docs/cloudstack-facts.md §1.6). cserrorcode is absent on auth failures.
+// "errortext":"…"}}`, HTTP status = errorcode (ApiServer.getSerializedApiError, ExceptionResponse.java). cserrorcode is absent on auth failures.
 
 import type { JsonObject } from './render/compact.js';
 
@@ -10,6 +10,8 @@ export class ApiError extends Error {
     readonly cserrorcode?: number,
     /** Force the `errorresponse` key (unknown command, 432). */
     readonly useErrorKey = false,
+    /** ExceptionProxyObjects: `uuidList` entries ({uuid, description}). */
+    readonly uuidList: ReadonlyArray<{ readonly uuid: string; readonly description: string }> = [],
   ) {
     super(errortext);
     this.name = 'ApiError';
@@ -35,7 +37,7 @@ export const badUuid = (name: string, value: string): ApiError =>
   paramError(`Invalid parameter ${name} value=${value} due to incorrect long value format, or entity does not exist or due to incorrect parameter annotation for the field in api cmd class.`);
 
 export function errorBody(e: ApiError, key: string): JsonObject {
-  const inner: JsonObject = { uuidList: [], errorcode: e.errorcode };
+  const inner: JsonObject = { uuidList: e.uuidList.map((p) => ({ uuid: p.uuid, description: p.description })), errorcode: e.errorcode };
   if (e.cserrorcode !== undefined) inner.cserrorcode = e.cserrorcode;
   inner.errortext = e.errortext;
   return { [e.useErrorKey ? 'errorresponse' : key]: inner };

@@ -1,6 +1,6 @@
-// The two HTTP fronts of the management server: the 8080 servlet at /client/api (signatures or
+// The two HTTP fronts of each management server: the 8080 servlet at /client/api (signatures or
 // sessions) and the unauthenticated integration port (any path, caller = system). Both end in the same
-// dispatcher; every call is logged with its secrets masked.
+// dispatcher, with the answering server; every call is logged with its secrets masked.
 
 import type http from 'node:http';
 import type { LabCore } from '../core.js';
@@ -12,7 +12,8 @@ import { checkSession, login, logout, SESSION_FAILED, verifySigned } from './aut
 import { collectParams, lowerParams, parseCookies, readBody, writeReply, type Reply } from './http-util.js';
 import type { RequestHandler } from './http-listener.js';
 import type { Caller } from './types.js';
-import { isAtLeast } from '../world/versions.js';
+import type { ManagementServer } from '../ms/management-server.js';
+import { apiFacts } from '../world/profiles.js';
 
 const STATE_SAFE = /^(get|list|query|find)\w+$/;
 
@@ -22,12 +23,14 @@ function internalError(core: LabCore, err: unknown, key: string): Reply {
   return { status: 530, body: errorBody(e, key) };
 }
 
-function logCall(core: LabCore, port: 'api' | 'integration', method: string, raw: ReadonlyArray<readonly [string, string]>, status: number): void {
+function logCall(core: LabCore, server: ManagementServer, port: 'api' | 'integration', method: string,
+  raw: ReadonlyArray<readonly [string, string]>, status: number): void {
   const command = raw.find(([k]) => k === 'command')?.[1] ?? '(none)';
-  core.emit({ kind: 'api', time: core.time.now(), port, method, command, params: maskParams(Object.fromEntries(raw)), status });
+  const multi = core.cluster.servers.length > 1 ? { server: server.name } : {};
+  core.emit({ kind: 'api', time: core.time.now(), port, method, command, params: maskParams(Object.fromEntries(raw)), status, ...multi });
 }
 
-async function handleApi(core: LabCore, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function handleApi(core: LabCore, server: ManagementServer, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://lab.invalid');
   const method = (req.method ?? 'GET').toUpperCase();
   const body = await readBody(req);
@@ -42,15 +45,16 @@ async function handleApi(core: LabCore, req: http.IncomingMessage, res: http.Ser
   const params = lowerParams(raw);
   const cookies = parseCookies(req.headers.cookie);
   const commandName = raw.find(([k]) => k === 'command')?.[1];
-  const def = commandName ? findCommand(commandName) : undefined;
+  const version = core.world.msVersion;
+  const def = commandName ? findCommand(commandName, version) : undefined;
   const key = commandName === 'login' ? 'loginresponse' : commandName === 'logout' ? 'logoutresponse' : def ? responseKey(def) : 'errorresponse';
   let reply: Reply;
   let authenticated = false;
   try {
-    if (commandName === 'login') reply = login(core, method, params);
-    else if (commandName === 'logout') reply = logout(core, cookies);
+    if (commandName === 'login') reply = login(core, server, method, params);
+    else if (commandName === 'logout') reply = logout(server, cookies);
     else {
-      const session = checkSession(core, cookies, params);
+      const session = checkSession(core, server, cookies, params);
       let caller: Caller | undefined;
       if (session.kind === 'fail') throw new ApiError(401, SESSION_FAILED);
       if (session.kind === 'ok') {
@@ -60,34 +64,33 @@ async function handleApi(core: LabCore, req: http.IncomingMessage, res: http.Ser
         }
         caller = session.caller;
       } else {
-        caller = verifySigned(core, raw, def !== undefined);
+        caller = verifySigned(core, server, raw, def !== undefined);
         if (!caller) throw authError();
       }
       authenticated = true;
-      const enforce = (core.ms.setting('enforce.post.requests.and.timestamps') ?? 'false') === 'true';
+      const enforce = (server.setting('enforce.post.requests.and.timestamps') ?? 'false') === 'true';
       if (enforce && method !== 'POST' && !STATE_SAFE.test(def!.name)) {
         const text = def!.name === 'updateConfiguration'
           ? `Changes for configuration ${params.get('name') ?? ''} needs to be sent using POST request`
           : `State changing command ${def!.name} needs to be sent using POST request`;
         throw new ApiError(400, text, CS.SERVER_API);
       }
-      reply = { status: 200, body: dispatch(core, def!, params, caller) };
+      reply = { status: 200, body: dispatch(core, server, def!, params, caller) };
     }
   } catch (e) {
     reply = e instanceof ApiError ? { status: e.errorcode, body: errorBody(e, key) } : internalError(core, e, key);
   }
-  const v = core.world.msVersion;
   writeReply(res, reply, {
     json: params.get('response') === 'json',
-    jsonContentType: core.ms.setting('json.content.type') ?? 'application/json; charset=UTF-8',
+    jsonContentType: server.setting('json.content.type') ?? 'application/json; charset=UTF-8',
     xmlContentType: 'text/xml; charset=UTF-8',
-    version: !authenticated && isAtLeast(v, '4.21') ? undefined : v,
+    version: authenticated || apiFacts(version).xmlVersionForAnonymous ? version : undefined,
     errorTextIn: 'header',
   });
-  logCall(core, 'api', method, raw, reply.status);
+  logCall(core, server, 'api', method, raw, reply.status);
 }
 
-async function handleIntegration(core: LabCore, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function handleIntegration(core: LabCore, server: ManagementServer, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   await readBody(req);
   const url = new URL(req.url ?? '/', 'http://lab.invalid');
   // Only the request URI is parsed here; the first value of a repeated parameter wins (putIfAbsent).
@@ -95,30 +98,32 @@ async function handleIntegration(core: LabCore, req: http.IncomingMessage, res: 
   const responseType = raw.find(([k]) => k === 'response')?.[1];
   const params = lowerParams(raw.filter(([k]) => k !== 'response'));
   const commandName = raw.find(([k]) => k === 'command')?.[1];
-  const def = commandName ? findCommand(commandName) : undefined;
+  const def = commandName ? findCommand(commandName, core.world.msVersion) : undefined;
   const key = def ? responseKey(def) : 'errorresponse';
   let reply: Reply;
   try {
     if (!commandName) throw new ApiError(432, 'Invalid request, no command sent', CS.SERVER_API, true);
     if (!def) throw new ApiError(432, `Unknown API command: ${commandName}`, CS.SERVER_API, true);
-    reply = { status: 200, body: dispatch(core, def, params, core.system.caller) };
+    reply = { status: 200, body: dispatch(core, server, def, params, core.system.caller) };
   } catch (e) {
     reply = e instanceof ApiError ? { status: e.errorcode, body: errorBody(e, key) } : internalError(core, e, key);
   }
   writeReply(res, reply, {
     json: responseType === 'json',
-    jsonContentType: core.ms.setting('json.content.type') ?? 'application/json; charset=UTF-8',
+    jsonContentType: server.setting('json.content.type') ?? 'application/json; charset=UTF-8',
     xmlContentType: 'text/xml',
     version: core.world.msVersion,
     errorTextIn: 'reason',
     extraHeaders: { Server: 'HttpComponents/1.1', Connection: 'close' },
   });
-  logCall(core, 'integration', req.method ?? 'GET', raw, reply.status);
+  logCall(core, server, 'integration', req.method ?? 'GET', raw, reply.status);
 }
 
-function guard(core: LabCore, fn: (core: LabCore, req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>): RequestHandler {
+type Front = (core: LabCore, server: ManagementServer, req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
+
+function guard(core: LabCore, server: ManagementServer, fn: Front): RequestHandler {
   return (req, res) => {
-    fn(core, req, res).catch((err: unknown) => {
+    fn(core, server, req, res).catch((err: unknown) => {
       core.emit({ kind: 'ms', time: core.time.now(), message: `request failed: ${err instanceof Error ? err.message : String(err)}` });
       if (!res.headersSent) {
         res.statusCode = 500;
@@ -128,5 +133,5 @@ function guard(core: LabCore, fn: (core: LabCore, req: http.IncomingMessage, res
   };
 }
 
-export const makeApiHandler = (core: LabCore): RequestHandler => guard(core, handleApi);
-export const makeIntegrationHandler = (core: LabCore): RequestHandler => guard(core, handleIntegration);
+export const makeApiHandler = (core: LabCore, server: ManagementServer): RequestHandler => guard(core, server, handleApi);
+export const makeIntegrationHandler = (core: LabCore, server: ManagementServer): RequestHandler => guard(core, server, handleIntegration);

@@ -1,4 +1,4 @@
-// Login sessions (docs/cloudstack-facts.md §1.4): a JSESSIONID cookie plus a sessionkey that must be presented as
+// Login sessions (ApiServer.loginUser, HttpUtils.validateSessionKey at 4.20.1.0): a JSESSIONID cookie plus a sessionkey that must be presented as
 // cookie and/or parameter depending on api.sessionkey.check.locations. Keys are random, never logged.
 
 import { randomBytes } from 'node:crypto';

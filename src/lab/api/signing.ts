@@ -1,5 +1,5 @@
-// Server-side request-signature checks, written from docs/cloudstack-facts.md (§1.1, §1.2) and independent of the
-// runner's client: Java URLEncoder semantics, case-sensitive sort of raw names, whole string
+// Server-side request-signature checks, written from ApiServer.verifyRequest (4.20.1.0) and independent
+// of the runner's client: Java URLEncoder semantics, case-sensitive sort of raw names, whole string
 // lower-cased, HMAC-SHA1, Base64, constant-time compare; plus `expires` parsing for signature v3.
 
 import { createHmac, timingSafeEqual } from 'node:crypto';

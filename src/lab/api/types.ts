@@ -5,6 +5,7 @@ import type { Account, Domain } from '../world/types.js';
 import type { JsonObject } from './render/compact.js';
 import type { Args } from './args.js';
 import type { LabCore } from '../core.js';
+import type { ManagementServer } from '../ms/management-server.js';
 
 export interface Caller {
   readonly userId: string;
@@ -14,7 +15,8 @@ export interface Caller {
   readonly port: 'api' | 'integration';
 }
 
-export type EntityKind = 'vm' | 'router' | 'network' | 'vpc' | 'zone' | 'host' | 'job' | 'project' | 'ms' | 'domain' | 'account' | 'pod' | 'cluster';
+export type EntityKind = 'vm' | 'router' | 'network' | 'vpc' | 'zone' | 'host' | 'job' | 'project' | 'ms' | 'domain' | 'account' | 'pod' | 'cluster'
+  | 'instance' | 'uservm' | 'volume';
 
 export interface ParamSpec {
   /** Lower-case name (dispatch is case-insensitive). */
@@ -32,6 +34,8 @@ export type CommandResult =
 
 export interface CommandContext {
   readonly core: LabCore;
+  /** The management server answering the call. */
+  readonly server: ManagementServer;
   readonly caller: Caller;
   readonly command: CommandDef;
 }
@@ -39,6 +43,8 @@ export interface CommandContext {
 export interface CommandDef {
   readonly name: string;
   readonly async: boolean;
+  /** Versions this definition serves, when a later release answers the command differently ([from, before)). */
+  readonly versions?: { readonly from?: string; readonly before?: string };
   /** Commands that exist before 3.x accept internal numeric ids for uuid parameters. */
   readonly legacyIds?: boolean;
   /** List commands get page/pagesize handling. */

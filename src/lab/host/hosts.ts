@@ -1,5 +1,6 @@
-// The emulated machines: the management-server host (systemctl, cloudstack-sysvmadm, mysql, curl,
-// systemd-run, the management-server log) and KVM hypervisor hosts (ssh into their system VMs).
+// The emulated machines: the management-server hosts (systemctl, cloudstack-sysvmadm, mysql, curl,
+// systemd-run, the management-server log; one per server, given that host's view of the core) and KVM
+// hypervisor hosts (ssh into their system VMs).
 
 import type { LabCore } from '../core.js';
 import type { HypervisorHost } from '../world/types.js';
@@ -18,8 +19,9 @@ export interface MgmtHostState {
   readonly runs: SysvmadmRun[];
 }
 
+/** `core` is the host's view (ms/host-view.ts): `core.ms` is this host's own management server. */
 export function mgmtHost(core: LabCore, state: MgmtHostState): HostContext {
-  const fs = core.mgmtFs;
+  const fs = core.ms.fs;
   for (const d of ['/root', '/tmp', '/var/tmp', '/var/log/cloudstack/management', '/etc/cloudstack/management', '/usr/bin']) fs.mkdir(d);
   fs.write('/etc/cloudstack-release', `Cloudstack Release ${core.world.msVersion}\n`);
   fs.write('/usr/bin/cloudstack-sysvmadm', '#!/bin/bash\n# emulated by the stackplay lab\n');
@@ -30,7 +32,7 @@ export function mgmtHost(core: LabCore, state: MgmtHostState): HostContext {
     ...BASIC_COMMANDS,
     ['systemctl', systemctlCommand(core, state.timers)],
     ['systemd-run', systemdRunCommand(core, state.timers, (t, code, output) => {
-      core.emit({ kind: 'host', time: core.time.now(), host: core.world.ms.name, command: `[timer ${t.unit}] ${t.argv.join(' ')}${output ? ` (${output.trim().slice(0, 200)})` : ''}`, exitCode: code });
+      core.emit({ kind: 'host', time: core.time.now(), host: core.ms.name, command: `[timer ${t.unit}] ${t.argv.join(' ')}${output ? ` (${output.trim().slice(0, 200)})` : ''}`, exitCode: code });
     })],
     ['cloudstack-sysvmadm', sysvmadmCommand(core, (run) => state.runs.push(run))],
     ['mysql', mysqlCommand(core)],
@@ -39,7 +41,7 @@ export function mgmtHost(core: LabCore, state: MgmtHostState): HostContext {
     ['date', dateCommand(core)],
     ['ssh', sshClientCommand(core, undefined)],
   ]);
-  return { name: core.world.ms.name, fs, commands, home: '/root' };
+  return { name: core.ms.name, fs, commands, home: '/root' };
 }
 
 export function kvmHost(core: LabCore, host: HypervisorHost): HostContext {

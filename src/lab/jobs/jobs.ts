@@ -1,21 +1,19 @@
 // Async jobs: submission returns a job id at once; the job's work runs on lab time and ends in status 1
-// or 2. A management-server stop orphans running jobs (their timers are dropped); the next start marks
-// them failed with 530 and no result, like AsyncJobManagerImpl.cleanupLeftOverJobs.
+// or 2. Each job runs on the management server that accepted it (its msid). A server that stops leaves its
+// jobs pending; its next start fails them (AsyncJobManagerImpl.start → cleanupLeftOverJobs(own msid)).
 
-import { csDate, type LabTime, type TimerHandle } from '../clock.js';
+import type { LabTime, TimerHandle } from '../clock.js';
 import { seededUuid } from '../ids.js';
 import type { Caller } from '../api/types.js';
 import type { JsonObject } from '../api/render/compact.js';
-import { compact } from '../api/render/compact.js';
 import type { World } from '../world/world.js';
-import { isAtLeast } from '../world/versions.js';
 
 export type JobOutcome =
   | { readonly ok: true; readonly result: JsonObject }
   | { readonly ok: false; readonly code: number; readonly text: string };
 
 export interface JobControl {
-  /** Waits lab time; never resolves once the job is orphaned by a management-server stop. */
+  /** Waits lab time; never resolves once the job's server stopped. */
   sleep(labMs: number): Promise<void>;
 }
 
@@ -28,6 +26,12 @@ export interface JobSpec {
   readonly instanceType?: string | undefined;
   readonly instanceId?: string | undefined;
   readonly work: (ctl: JobControl) => Promise<JobOutcome>;
+}
+
+/** The server that takes a job: its msid, and why it would refuse new jobs (a shutdown under way). */
+export interface JobSubmitter {
+  readonly msid: number;
+  refusal(): Error | undefined;
 }
 
 export interface Job {
@@ -43,7 +47,11 @@ export interface Job {
   result?: JsonObject | undefined;
   readonly created: number;
   completed?: number | undefined;
-  /** Set when a management-server stop interrupted the job. */
+  /** async_job.job_init_msid: the server that accepted the job. */
+  readonly initMsid: number;
+  /** async_job.job_executing_msid: cleared when the job completes, kept when a restart cancels it. */
+  executingMsid: number | undefined;
+  /** Set while the job's server is down: its work makes no progress. */
   orphaned: boolean;
 }
 
@@ -52,6 +60,9 @@ export class JobEngine {
   private readonly byInternal = new Map<number, Job>();
   private readonly timers = new Map<string, Set<TimerHandle>>();
   private counter = 0;
+  private submitter: JobSubmitter | undefined;
+  /** Who takes jobs submitted outside an API call (background jobs): set by the cluster. */
+  fallbackSubmitter: () => JobSubmitter | undefined = () => undefined;
 
   constructor(
     private readonly time: LabTime,
@@ -59,12 +70,28 @@ export class JobEngine {
     private readonly onDone: (job: Job) => void,
   ) {}
 
+  /** Runs fn with `server` as the one that accepts the jobs fn submits (API calls are synchronous). */
+  as<T>(server: JobSubmitter, fn: () => T): T {
+    const prev = this.submitter;
+    this.submitter = server;
+    try {
+      return fn();
+    } finally {
+      this.submitter = prev;
+    }
+  }
+
   submit(spec: JobSpec): Job {
+    const by = this.submitter ?? this.fallbackSubmitter();
+    // AsyncJobManagerImpl.submitAsyncJob → checkShutdown(): a draining server takes no job.
+    const refused = by?.refusal();
+    if (refused) throw refused;
     const n = ++this.counter;
+    const msid = by?.msid ?? this.world.ms.msid;
     const job: Job = {
       id: seededUuid(this.world.seed, `job:${n}`), internalId: n, command: spec.command, cmdClass: spec.cmdClass,
       caller: spec.caller, instanceType: spec.instanceType, instanceId: spec.instanceId, status: 0, resultCode: 0,
-      created: this.time.now(), orphaned: false,
+      created: this.time.now(), initMsid: msid, executingMsid: msid, orphaned: false,
     };
     this.jobs.set(job.id, job);
     this.byInternal.set(n, job);
@@ -96,6 +123,8 @@ export class JobEngine {
   private finish(job: Job, outcome: JobOutcome): void {
     if (job.orphaned || job.status !== 0) return;
     job.completed = this.time.now();
+    // completeAsyncJob: the executing msid is cleared, so managementserverid disappears from the job.
+    job.executingMsid = undefined;
     if (outcome.ok) {
       job.status = 1;
       job.resultCode = 0;
@@ -125,10 +154,16 @@ export class JobEngine {
     return this.all().filter((j) => j.status === 0);
   }
 
-  /** Management server going down: running jobs stop making progress. */
-  orphanAll(): Job[] {
+  /** countPendingNonPseudoJobs: pending jobs executing on these servers (all pending jobs without a list). */
+  countPending(msids?: readonly number[]): number {
+    return this.pending().filter((j) => !msids || (j.executingMsid !== undefined && msids.includes(j.executingMsid))).length;
+  }
+
+  /** A server going down: its running jobs stop making progress but stay pending in the database. */
+  orphanOf(msid: number): Job[] {
     const out: Job[] = [];
     for (const job of this.pending()) {
+      if (job.executingMsid !== msid) continue;
       job.orphaned = true;
       for (const h of this.timers.get(job.id) ?? []) this.time.cancel(h);
       this.timers.delete(job.id);
@@ -137,50 +172,26 @@ export class JobEngine {
     return out;
   }
 
-  /** Management server starting: orphaned jobs become failed, code 530, no result. */
-  failOrphans(): Job[] {
+  /**
+   * cleanupLeftOverJobs(msid): every pending job of that server becomes FAILED (2) with result code 530 and
+   * the text "job cancelled because of management server restart or shutdown", which is not a serialised
+   * object, so queryAsyncJobResult shows no jobresult. The executing msid stays set.
+   * Source: framework/jobs/.../AsyncJobManagerImpl.java at 4.20.1.0.
+   */
+  cleanupLeftOverJobs(msid: number): Job[] {
     const out: Job[] = [];
-    for (const job of this.all()) {
-      if (job.orphaned && job.status === 0) {
-        job.status = 2;
-        job.resultCode = 530;
-        job.result = undefined;
-        job.completed = this.time.now();
-        out.push(job);
-        this.onDone(job);
-      }
+    for (const job of this.pending()) {
+      if (job.executingMsid !== msid) continue;
+      job.orphaned = true;
+      for (const h of this.timers.get(job.id) ?? []) this.time.cancel(h);
+      this.timers.delete(job.id);
+      job.status = 2;
+      job.resultCode = 530;
+      job.result = undefined;
+      job.completed = this.time.now();
+      out.push(job);
+      this.onDone(job);
     }
     return out;
-  }
-
-  /** queryAsyncJobResult fields, in the 4.20 order or the 4.21+ order (jobstatus last). */
-  render(job: Job): JsonObject {
-    const v = this.world.msVersion;
-    const v421 = isAtLeast(v, '4.21');
-    const v419 = isAtLeast(v, '4.19');
-    const c = job.caller;
-    const head: Array<[string, JsonObject[string] | undefined]> = [
-      ['accountid', c.account.id],
-      ['account', v419 ? c.account.name : undefined],
-      ['domainid', v419 ? c.domain.id : undefined],
-      ['domainpath', v419 ? c.domain.path : undefined],
-      ['userid', c.userId],
-      ['cmd', job.cmdClass],
-    ];
-    const body: Array<[string, JsonObject[string] | undefined]> = [
-      ['jobprocstatus', 0],
-      ['jobresultcode', job.resultCode],
-      ['jobresulttype', job.result ? 'object' : undefined],
-      ['jobresult', job.result],
-      ['jobinstancetype', job.instanceType],
-      ['jobinstanceid', job.instanceId],
-      ['managementserverid', v419 ? this.world.ms.id : undefined],
-      ['managementservername', v421 ? this.world.ms.name : undefined],
-      ['created', csDate(job.created)],
-      ['completed', job.completed !== undefined ? csDate(job.completed) : undefined],
-      ['jobid', job.id],
-    ];
-    if (v421) return compact([...head, ...body, ['jobstatus', job.status]]);
-    return compact([...head, ['jobstatus', job.status], ...body]);
   }
 }

@@ -8,6 +8,8 @@ import type { ResolvedWorldConfig } from './world-config.js';
 import type { Account, Domain, HypervisorHost, Network, Router, SystemVm, Vpc, Zone } from './types.js';
 import { World } from './world.js';
 import { fullVersion, trimVersion } from './versions.js';
+import { managementServerAddresses, managementServerRecord } from './management-servers.js';
+import { addInstances } from './instances.js';
 
 const BASE_TIME = Date.UTC(2024, 11, 1, 8, 0, 0);
 
@@ -16,6 +18,8 @@ export interface BuildOptions {
   readonly config: ResolvedWorldConfig;
   /** Address shown as the management server's ipaddress. */
   readonly msAddress: string;
+  /** Addresses of mgmt1, mgmt2, … (default: msAddress and the loopback addresses after it). */
+  readonly msAddresses?: readonly string[];
 }
 
 export function buildWorld(opts: BuildOptions): World {
@@ -27,15 +31,17 @@ export function buildWorld(opts: BuildOptions): World {
   const root: Domain = { id: id('domain:ROOT'), internalId: 1, name: 'ROOT', path: 'ROOT' };
   const system: Account = { id: id('account:system'), internalId: 1, name: 'system', domainId: root.id, type: 'system' };
   const admin: Account = { id: id('account:admin'), internalId: 2, name: 'admin', domainId: root.id, type: 'admin' };
+  const msAddresses = managementServerAddresses(opts.msAddress, c.managementServers, opts.msAddresses);
   const world = new World(
     seed,
-    { id: id('ms:1'), name: 'mgmt1', ipAddress: opts.msAddress, version: c.version, created: BASE_TIME },
+    managementServerRecord(seed, 1, msAddresses[0]!, c.version),
     c.oldVersion,
     store,
     root,
     system,
     admin,
   );
+  for (let i = 2; i <= c.managementServers; i++) world.managementServers.push(managementServerRecord(seed, i, msAddresses[i - 1]!, c.version));
   const tenants: Account[] = [];
   for (let i = 1; i <= 3; i++) {
     const a: Account = { id: id(`account:tenant${i}`), internalId: 2 + i, name: `tenant${i}`, domainId: root.id, type: 'user' };
@@ -111,6 +117,7 @@ export function buildWorld(opts: BuildOptions): World {
       b.router(z.id, [net], undefined, prjAccount.id, false, 'UNKNOWN');
     }
   }
+  addInstances(world, c.instancesPerNetwork);
   return world;
 }
 

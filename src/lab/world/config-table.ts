@@ -1,5 +1,5 @@
 // The lab's `configuration` table: the settings the upgrade playbooks read or change, with the fields
-// listConfigurations reports (docs/cloudstack-facts.md §2.5/§2.6). Only DB values live here; what the running
+// listConfigurations reports (ConfigurationResponse, ApiResponseHelper.createConfigurationResponse). Only DB values live here; what the running
 // management server actually uses (e.g. the integration port) is copied at "start" by the lifecycle.
 
 export type ConfigType = 'Number' | 'Boolean' | 'String';
@@ -66,6 +66,10 @@ export const CONFIG_DEFS: readonly ConfigDef[] = [
   def({ name: 'router.template.kvm', category: 'Advanced', group: 'Network', subgroup: 'Virtual Router', defaultValue: 'SystemVM Template (KVM)',
     description: 'Name of the default router template on KVM.', isDynamic: true, component: 'VirtualNetworkApplianceManager', type: 'String',
     javaClass: 'java.lang.String', scopes: ['Global', 'Zone'] }),
+  // ManagementServerMaintenanceManager.java at 4.21.0.0 (the lab lists it in every version)
+  def({ name: 'management.server.maintenance.timeout', category: 'Advanced', group: 'Management Server', subgroup: 'Others', defaultValue: '60',
+    description: 'Timeout (in mins) for the maintenance window for the management server, default: 60 mins.', isDynamic: true,
+    component: 'ManagementServerMaintenanceManager', type: 'Number', javaClass: 'java.lang.Integer' }),
   def({ name: 'security.singlesignon.key', category: 'Hidden', group: 'Miscellaneous', subgroup: 'Others', defaultValue: '',
     description: 'A Single Sign-On key used for logging into the cloud', isDynamic: false, component: 'management-server', type: 'String',
     javaClass: 'java.lang.String' }),

@@ -26,6 +26,13 @@ export interface WorldConfig {
   readonly settings?: Readonly<Record<string, string>>;
   /** Benchmark world: `routers` routers spread over `networks` networks; replaces the per-zone counts. */
   readonly bench?: { readonly routers: number; readonly networks: number };
+  // -- management-server cluster (lab part: servers and API) --
+  /** Management servers sharing the database (mgmt1, mgmt2, …), default 2. */
+  readonly managementServers?: number;
+  /** One more API address that spreads calls over the servers that are up, default false. */
+  readonly loadBalancer?: boolean;
+  /** Tenant instances per guest network (listVirtualMachines), default 1; none in a bench world. */
+  readonly instancesPerNetwork?: number;
 }
 
 export interface ResolvedWorldConfig {
@@ -43,6 +50,9 @@ export interface ResolvedWorldConfig {
   readonly upToDate: readonly string[];
   readonly settings: Readonly<Record<string, string>>;
   readonly bench?: { readonly routers: number; readonly networks: number } | undefined;
+  readonly managementServers: number;
+  readonly loadBalancer: boolean;
+  readonly instancesPerNetwork: number;
 }
 
 export const DEFAULT_WORLD: ResolvedWorldConfig = {
@@ -59,11 +69,14 @@ export const DEFAULT_WORLD: ResolvedWorldConfig = {
   projectNetworks: 1,
   upToDate: [],
   settings: {},
+  managementServers: 2,
+  loadBalancer: false,
+  instancesPerNetwork: 1,
 };
 
 const COUNT_KEYS = ['zones', 'hostsPerZone', 'networks', 'redundantNetworks', 'vpcs', 'vpcTiers', 'redundantVpcs', 'emptyVpcs',
-  'projectNetworks'] as const;
-const KNOWN = new Set<string>([...COUNT_KEYS, 'version', 'oldVersion', 'upToDate', 'settings', 'bench']);
+  'projectNetworks', 'managementServers', 'instancesPerNetwork'] as const;
+const KNOWN = new Set<string>([...COUNT_KEYS, 'version', 'oldVersion', 'upToDate', 'settings', 'bench', 'loadBalancer']);
 const VERSION_RE = /^\d+\.\d+(\.\d+){0,2}$/;
 
 export class LabConfigError extends Error {
@@ -108,6 +121,11 @@ export function resolveWorldConfig(input: unknown, where = 'config'): ResolvedWo
     if (typeof b !== 'object' || b === null || !ok(b.routers) || !ok(b.networks)) problems.push(`${where}.bench: expected { routers: N, networks: M } with positive integers`);
     else out.bench = { routers: b.routers, networks: b.networks };
   }
+  if (o.loadBalancer !== undefined) {
+    if (typeof o.loadBalancer !== 'boolean') problems.push(`${where}.loadBalancer: expected true or false`);
+    else out.loadBalancer = o.loadBalancer;
+  }
+  if ((out.managementServers as number) < 1) problems.push(`${where}.managementServers: at least one management server is needed`);
   if ((out.zones as number) < 1) problems.push(`${where}.zones: at least one zone is needed`);
   if ((out.hostsPerZone as number) < 1) problems.push(`${where}.hostsPerZone: at least one host per zone is needed`);
   if (problems.length) throw new LabConfigError(problems);

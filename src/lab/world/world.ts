@@ -4,10 +4,16 @@
 import { seededHex, seededUuid } from '../ids.js';
 import type { ConfigStore } from './config-table.js';
 import type { Account, Domain, HypervisorHost, Network, Owner, Project, Router, SystemVm, Template, Vm, Vpc, Zone } from './types.js';
+import type { UserVm } from './instances.js';
 import { compareVersions, fullVersion, trimVersion } from './versions.js';
 
+/** A row of the mshost table: one management server of the cluster (mgmt1, mgmt2, …). */
 export interface ManagementServerRecord {
   readonly id: string;
+  /** mshost.id, the DB id (1, 2, …). */
+  readonly internalId: number;
+  /** mshost.msid: the node id jobs and agents are tagged with (derived from a MAC address on a real host). */
+  readonly msid: number;
   readonly name: string;
   readonly ipAddress: string;
   readonly version: string;
@@ -32,6 +38,10 @@ export class World {
   readonly domains = new Map<string, Domain>();
   readonly accounts = new Map<string, Account>();
   readonly projects = new Map<string, Project>();
+  /** Every management server of the cluster, mgmt1 first (`ms` is mgmt1). */
+  readonly managementServers: ManagementServerRecord[] = [];
+  /** Tenant instances (listVirtualMachines); system VMs and routers are not in this list. */
+  readonly userVms: UserVm[] = [];
   private readonly vmIndex = new Map<string, Vm>();
   private readonly vmByInternal = new Map<number, Vm>();
   private readonly netIndex = new Map<string, Network>();
@@ -58,6 +68,7 @@ export class World {
     this.oldTemplate = { id: seededUuid(seed, `template:${oldVersion}`), name: `systemvm-kvm-${trimVersion(oldVersion)}`, version: trimVersion(oldVersion) };
     this.newScriptsVersion = seededHex('cloud-scripts', newV);
     this.oldScriptsVersion = seededHex('cloud-scripts', trimVersion(oldVersion));
+    this.managementServers.push(ms);
     for (const d of [rootDomain]) this.domains.set(d.id, d);
     for (const a of [systemAccount, adminAccount]) this.accounts.set(a.id, a);
   }

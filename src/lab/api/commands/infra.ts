@@ -1,5 +1,6 @@
 // Commands about the deployment itself: capabilities, management servers, zones, hosts and the
-// configuration table (listConfigurations substring match, updateConfiguration type checks, docs/cloudstack-facts.md §2.3/§2.4).
+// configuration table (listConfigurations substring match and keyword search, updateConfiguration type
+// checks; ManagementServerImpl.searchForConfigurations and ConfigurationManagerImpl at 4.20.1.0).
 
 import { ApiError, CS, paramError } from '../errors.js';
 import { listOf, type CommandDef } from '../types.js';
@@ -9,6 +10,7 @@ import {
 import { CONFIG_DEFS, type ConfigDef } from '../../world/config-table.js';
 import type { HypervisorHost, Zone } from '../../world/types.js';
 import type { JsonObject } from '../render/compact.js';
+import type { ManagementServer } from '../../ms/management-server.js';
 
 const listCapabilities: CommandDef = {
   name: 'listCapabilities', async: false, params: [],
@@ -16,14 +18,13 @@ const listCapabilities: CommandDef = {
 };
 
 const listManagementServers: CommandDef = {
-  name: 'listManagementServers', async: false, list: true,
-  params: [{ name: 'id', type: 'uuid', entity: 'ms' }, { name: 'name', type: 'string' }],
+  name: 'listManagementServers', async: false, list: true, legacyIds: true,
+  params: [{ name: 'id', type: 'uuid', entity: 'ms' }, { name: 'name', type: 'string' }, { name: 'peers', type: 'boolean' }],
   handler: (ctx, args) => {
-    const w = ctx.core.world;
+    const id = args.ref<ManagementServer>('id');
     const name = args.str('name');
-    const ms = name !== undefined && name !== w.ms.name ? [] : [w.ms];
-    const facts = { state: 'Up' as const, lastStart: ctx.core.ms.lastStart, lastStop: ctx.core.ms.lastStop, pendingJobs: ctx.core.jobs.pending().length };
-    return listOf('managementserver', ms, () => renderManagementServer(w, facts));
+    const servers = ctx.core.cluster.servers.filter((s) => (!id || s === id) && (name === undefined || s.name === name));
+    return listOf('managementserver', servers, (s: ManagementServer) => renderManagementServer(ctx.core, s, args.bool('peers')));
   },
 };
 
@@ -52,7 +53,9 @@ const listHosts: CommandDef = {
     const name = args.str('name');
     const state = args.str('state')?.toLowerCase();
     const rows: JsonObject[] = [];
-    if (!type || type === 'routing') for (const h of w.hosts) if ((!id || h === id)) rows.push(renderRoutingHost(w, h, true));
+    if (!type || type === 'routing') {
+      for (const h of w.hosts) if (!id || h === id) rows.push(renderRoutingHost(w, h, true, ctx.core.cluster.ownerOf(h.id)));
+    }
     if (!id && (!type || type === 'secondarystoragevm' || type === 'consoleproxy')) {
       for (const vm of w.systemVms) {
         const t = vm.kind === 'ssvm' ? 'secondarystoragevm' : 'consoleproxy';
@@ -80,7 +83,7 @@ const listConfigurations: CommandDef = {
     const zone = args.ref<Zone>('zoneid');
     const rows = CONFIG_DEFS.filter((d) => d.category !== 'Hidden')
       .filter((d) => name === undefined || d.name.toLowerCase().includes(name.toLowerCase()))
-      .filter((d) => keyword === undefined || d.name.toLowerCase().includes(keyword.toLowerCase()))
+      .filter((d) => keyword === undefined || keywordMatches(d, cfg.get(d.name), keyword))
       .filter((d) => category === undefined || d.category.toLowerCase() === category.toLowerCase())
       .filter((d) => args.str('group') === undefined || d.group === args.str('group'))
       .filter((d) => args.str('subgroup') === undefined || d.subgroup === args.str('subgroup'))
@@ -90,6 +93,12 @@ const listConfigurations: CommandDef = {
       zone ? renderConfig(d, cfg.getForZone(d.name, zone.id), 'zone') : renderConfig(d, cfg.get(d.name)));
   },
 };
+
+/** `keyword` is LIKE %keyword% on name, instance (always DEFAULT), component, description, category and value. */
+function keywordMatches(d: ConfigDef, value: string | null, keyword: string): boolean {
+  const k = keyword.toLowerCase();
+  return [d.name, 'DEFAULT', d.component, d.description, d.category, value ?? ''].some((f) => f.toLowerCase().includes(k));
+}
 
 const SCOPE_PARAMS = ['zoneid', 'clusterid', 'storageid', 'accountid', 'domainid', 'imagestoreuuid'] as const;
 

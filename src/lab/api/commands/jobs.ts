@@ -1,9 +1,10 @@
-// Async-job queries: queryAsyncJobResult (fields directly under the response key, docs/cloudstack-facts.md §7.1) and
-// listAsyncJobs (only unfinished jobs, §7.2).
+// Async-job queries: queryAsyncJobResult (fields directly under the response key) and
+// listAsyncJobs (only unfinished jobs), the job object as jobs/job-json.ts renders it per release.
 
 import { ApiError, CS } from '../errors.js';
 import { listOf, type CommandDef } from '../types.js';
 import type { Job } from '../../jobs/jobs.js';
+import { renderJob } from '../../jobs/job-json.js';
 
 const queryAsyncJobResult: CommandDef = {
   name: 'queryAsyncJobResult', async: false, legacyIds: true,
@@ -14,7 +15,7 @@ const queryAsyncJobResult: CommandDef = {
     if (!root && job.caller.account.id !== ctx.caller.account.id) {
       throw new ApiError(531, `Account ${ctx.caller.account.name} does not have permission to view job ${job.id}`, CS.PERMISSION);
     }
-    return { kind: 'raw', body: ctx.core.jobs.render(job) };
+    return { kind: 'raw', body: renderJob(ctx.core.world, job) };
   },
 };
 
@@ -26,7 +27,7 @@ const listAsyncJobs: CommandDef = {
     const account = args.str('account');
     const jobs = ctx.core.jobs.pending().filter((j) =>
       account !== undefined ? j.caller.account.name === account : all || j.caller.account.id === ctx.caller.account.id);
-    return listOf('asyncjobs', jobs, (j: Job) => ctx.core.jobs.render(j));
+    return listOf('asyncjobs', jobs, (j: Job) => renderJob(ctx.core.world, j));
   },
 };
 

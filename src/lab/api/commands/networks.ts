@@ -1,15 +1,11 @@
 // Guest networks and VPCs: listNetworks / listVPCs (same ACL rules as listRouters) and the async
-// restartNetwork / restartVPC with cleanup, makeredundant and livepatch (docs/cloudstack-facts.md §6.4).
+// restartNetwork / restartVPC with cleanup, makeredundant and livepatch (NetworkServiceImpl.restartNetwork,
+// VpcManagerImpl.restartVpc).
 
 import { listOf, type CommandDef } from '../types.js';
 import { renderNetwork, renderVpc } from '../render/render-infra.js';
-import { ownerFilter } from './acl.js';
+import { ACL_PARAMS, ownerFilter } from './acl.js';
 import type { Network, Vpc, Zone } from '../../world/types.js';
-
-const ACL_PARAMS: CommandDef['params'] = [
-  { name: 'account', type: 'string' }, { name: 'domainid', type: 'uuid', entity: 'domain' }, { name: 'isrecursive', type: 'boolean' },
-  { name: 'listall', type: 'boolean' }, { name: 'projectid', type: 'uuid', entity: 'project' }, { name: 'keyword', type: 'string' },
-];
 
 const listNetworks: CommandDef = {
   name: 'listNetworks', async: false, list: true, legacyIds: true,

@@ -1,8 +1,11 @@
-// SSVM/CPVM commands: listSystemVms and the async stop/start/reboot/destroy/patch (docs/cloudstack-facts.md §4, §6.1).
-// Parameter translation accepts any VM id (the entity is VirtualMachine), so a router id passes here and
-// fails inside the job, as on a real server.
+// SSVM/CPVM commands: listSystemVms and the async stop/start/reboot/destroy/patch. Parameter translation
+// accepts any VM id (the entity is VirtualMachine); stop/start/reboot/destroy then refuse a router or
+// instance synchronously, when the event type is computed before the job is queued; patchSystemVm takes it
+// and fails inside the job. Source: StopSystemVmCmd.getEventType and ManagementServerImpl
+// .findSystemVMTypeById at 4.20.1.0 (the same from 4.18.2.5 to 4.22); PatchSystemVMCmd.java.
 
 import { listOf, type CommandContext, type CommandDef, type CommandResult } from '../types.js';
+import { ApiError, CS } from '../errors.js';
 import type { Args } from '../args.js';
 import { renderSystemVm } from '../render/render-vm.js';
 import type { HypervisorHost, SystemVm, Vm, Zone } from '../../world/types.js';
@@ -42,9 +45,15 @@ type VmWork = (ctx: CommandContext, ctl: JobControl, jobId: string, vm: Vm, args
 function asyncVmCommand(name: string, cls: string, work: VmWork, extra: CommandDef['params'] = []): CommandDef {
   return {
     name, async: true, legacyIds: true,
-    params: [{ name: 'id', type: 'uuid', entity: 'vm', required: true }, ...extra],
+    params: [{ name: 'id', type: 'uuid', entity: 'instance', required: true }, ...extra],
     handler: (ctx, args): CommandResult => {
-      const vm = args.ref<Vm>('id')!;
+      const found = args.ref<Vm | { readonly internalId: number; readonly kind?: undefined }>('id')!;
+      if (found.kind !== 'ssvm' && found.kind !== 'cpvm') {
+        // ApiServer.queueCommand asks the command for its event type, which looks the id up among SSVMs/CPVMs.
+        throw new ApiError(431, 'Unable to find a system vm of specified instanceId', CS.INVALID_PARAM, false,
+          [{ uuid: String(found.internalId), description: 'instanceId' }]);
+      }
+      const vm: Vm = found;
       let jobId = '';
       const job = ctx.core.jobs.submit({
         command: name, cmdClass: `${PKG}.${cls}`, caller: ctx.caller, instanceType: 'SystemVm', instanceId: vm.id,

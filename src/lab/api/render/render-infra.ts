@@ -1,12 +1,14 @@
 // Response objects for zones, hosts, guest networks, VPCs, configuration rows, management servers and
-// capabilities. Fields follow docs/cloudstack-facts.md (§2.5, §3) where it names them; the rest are the usual
-// CloudStack fields, kept small.
+// capabilities: the usual CloudStack fields in declaration order, kept small; management servers as each
+// release fills ManagementServerResponse (see renderManagementServer).
 
 import { csDate } from '../../clock.js';
 import { CONFIG_BY_NAME, configDisplayText, type ConfigDef } from '../../world/config-table.js';
 import type { HypervisorHost, Network, SystemVm, Vpc, Zone } from '../../world/types.js';
 import type { World } from '../../world/world.js';
-import { isAtLeast } from '../../world/versions.js';
+import { apiFacts } from '../../world/profiles.js';
+import type { LabCore } from '../../core.js';
+import { stateName, type ManagementServer } from '../../ms/management-server.js';
 import { compact, type JsonObject } from './compact.js';
 
 export function renderZone(z: Zone): JsonObject {
@@ -18,14 +20,16 @@ export function renderZone(z: Zone): JsonObject {
   ]);
 }
 
-export function renderRoutingHost(w: World, h: HypervisorHost, msUp: boolean): JsonObject {
+/** `owner`: the management server the host's agent is connected to (managementserverid is its uuid). */
+export function renderRoutingHost(w: World, h: HypervisorHost, msUp: boolean, owner?: ManagementServer): JsonObject {
   const z = w.zone(h.zoneId)!;
   return compact([
     ['id', h.id], ['name', h.name], ['state', msUp ? 'Up' : 'Disconnected'], ['type', 'Routing'], ['ipaddress', h.ipAddress],
     ['zoneid', z.id], ['zonename', z.name], ['podid', z.podId], ['podname', z.podName], ['version', h.agentVersion],
     ['hypervisor', 'KVM'], ['cpusockets', 2], ['cpunumber', 32], ['cpuspeed', 2400], ['memorytotal', 274877906944],
     ['clusterid', z.clusterId], ['clustername', z.clusterName], ['clustertype', 'CloudManaged'],
-    ['islocalstorageactive', false], ['created', csDate(h.created)], ['managementserverid', w.ms.id],
+    ['islocalstorageactive', false], ['created', csDate(h.created)], ['managementserverid', (owner?.record ?? w.ms).id],
+    ['managementservername', apiFacts(w.msVersion).hostServerName ? (owner?.record ?? w.ms).name : undefined],
     ['resourcestate', 'Enabled'], ['hahost', false], ['arch', 'x86_64'], ['hasannotations', false],
   ]);
 }
@@ -96,21 +100,33 @@ export function configDef(name: string): ConfigDef | undefined {
   return CONFIG_BY_NAME.get(name);
 }
 
-export interface MsFacts {
-  readonly state: 'Up' | 'Down';
-  readonly lastStart: number;
-  readonly lastStop?: number | undefined;
-  readonly pendingJobs: number;
-}
-
-export function renderManagementServer(w: World, f: MsFacts): JsonObject {
-  const v421 = isAtLeast(w.msVersion, '4.21');
+/**
+ * ManagementServerResponse: 4.18–4.20.0 id, name, state, version, javadistribution, javaversion, osdistribution,
+ * lastserverstart, lastserverstop, lastboottime, serviceip (kernelversion is declared but never set);
+ * 4.20.1 adds ipaddress and, with peers=true, the peer list; 4.21 adds lastagents, agents, agentscount and
+ * pendingjobscount. Source: QueryManagerImpl.createManagementServerResponse at 4.18.2.5, 4.20.1.0, 4.21.0.0.
+ */
+export function renderManagementServer(core: LabCore, ms: ManagementServer, listPeers: boolean): JsonObject {
+  const f = apiFacts(core.world.msVersion);
+  const r = ms.record;
+  // OpenJDK 11 up to 4.19, 17 from 4.20 (debian/control at 4.19.0.0 and 4.20.0.0)
+  const java = f.vmFields420 ? '17.0.13' : '11.0.25';
+  const peers = listPeers && f.msIpAddress
+    ? core.cluster.servers.filter((p) => p !== ms).map((p) => compact([
+      ['state', p.state === 'running' ? 'Up' : 'Down'], ['lastupdated', csDate(core.time.now())], ['peerid', p.record.id],
+      ['peername', p.name], ['peermsid', String(p.msid)], ['peerrunid', String(p.lastStart)],
+      ['peerstate', stateName(core, p.hostState)], ['peerserviceip', p.address], ['peerserviceport', '9090'],
+    ]))
+    : undefined;
+  const agents = f.msAgents ? core.cluster.agentsOf(ms) : undefined;
   return compact([
-    ['id', w.ms.id], ['name', w.ms.name], ['state', f.state], ['version', w.msVersion], ['javadistribution', 'Ubuntu'],
-    ['javaversion', '17.0.13'], ['osdistribution', 'Ubuntu 22.04.5 LTS'], ['lastserverstart', csDate(f.lastStart)],
-    ['lastserverstop', f.lastStop !== undefined ? csDate(f.lastStop) : undefined], ['lastboottime', csDate(w.ms.created)],
-    ['kernelversion', '5.15.0-126-generic'], ['serviceip', w.ms.ipAddress], ['ipaddress', w.ms.ipAddress],
-    ['agentscount', v421 ? w.hosts.length : undefined], ['pendingjobscount', v421 ? f.pendingJobs : undefined],
+    ['id', r.id], ['name', r.name], ['state', stateName(core, ms.hostState)], ['version', core.world.msVersion],
+    ['javadistribution', 'Ubuntu'], ['javaversion', java], ['osdistribution', 'Ubuntu 22.04.5 LTS'],
+    ['lastserverstart', ms.lastStart ? csDate(ms.lastStart) : undefined],
+    ['lastserverstop', ms.lastStop !== undefined ? csDate(ms.lastStop) : undefined], ['lastboottime', csDate(r.created)],
+    ['serviceip', r.ipAddress], ['ipaddress', f.msIpAddress ? r.ipAddress : undefined], ['peers', peers],
+    ['lastagents', f.msAgents ? core.cluster.lastAgentsOf(ms) : undefined], ['agents', agents], ['agentscount', agents?.length],
+    ['pendingjobscount', f.msAgents ? core.jobs.countPending([ms.msid]) : undefined],
   ]);
 }
 

@@ -1,5 +1,5 @@
 // Response objects for system VMs (listSystemVms, job results) and virtual routers (listRouters),
-// field order close to CloudStack's SystemVmResponse / DomainRouterResponse (docs/cloudstack-facts.md §4.1, §5.1).
+// fields in the declaration order of SystemVmResponse / DomainRouterResponse.
 
 import { csDate } from '../../clock.js';
 import type { Router, SystemVm } from '../../world/types.js';
