@@ -17,6 +17,7 @@ import { resolveWorldConfig } from './world/world-config.js';
 import type { World } from './world/world.js';
 import { LabHosts, type HostEndpoint } from './host/lab-hosts.js';
 import { StateFiles } from './state-files.js';
+import { startBackgroundJobs } from './jobs/background.js';
 
 export type { LabOptions } from './options.js';
 export type { LabFaults } from './faults.js';
@@ -98,6 +99,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   const files = new StateFiles(core, stateDir, () => hosts.activity(), options.integrationPort ?? 8096);
   try {
     await core.ms.boot(options.apiPort ?? 0);
+    startBackgroundJobs(core);
     if (options.ssh !== false) await hosts.start(options.sshPort ?? 0, options.sshKvmHosts);
     files.writeAll(hosts);
   } catch (err) {
