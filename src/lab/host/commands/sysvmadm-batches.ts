@@ -48,18 +48,28 @@ export async function routers(s: Sysvmadm): Promise<void> {
   }
 }
 
+/**
+ * What every subshell starts with: submit the job (no job id: log it and print "2", as the script's
+ * subshells do) and poll it to its end. Undefined when nothing was submitted.
+ */
+async function submitAndPoll(s: Sysvmadm, command: string, id: string, noun: string, signal: AbortSignal): Promise<{ jobId: string; ok: boolean } | undefined> {
+  const jobId = jobIdOf(await s.curl(`command=${command}&id=${id}&response=json`, signal));
+  if (jobId === '') {
+    s.log(`ERROR: Failed to restart ${noun} with id ${id}; unable to submit the job`);
+    s.io.out('2\n');
+    return undefined;
+  }
+  return { jobId, ok: (await s.pollJob(jobId, signal)) === '1' };
+}
+
 async function rebootRouter(s: Sysvmadm, id: string, signal: AbortSignal): Promise<void> {
   s.log(`INFO: Restarting router with id ${id}`);
-  const jobId = jobIdOf(await s.curl(`command=rebootRouter&id=${id}&response=json`, signal));
-  if (jobId === '') {
-    s.log(`ERROR: Failed to restart domainRouter with id ${id}; unable to submit the job`);
-    s.io.out('2\n');
-    return;
-  }
-  if ((await s.pollJob(jobId, signal)) !== '1') {
+  const r = await submitAndPoll(s, 'rebootRouter', id, 'domainRouter', signal);
+  if (!r) return;
+  if (!r.ok) {
     s.io.out(`ERROR: Failed to restart domainRouter with id ${id} \n\n`);
-    s.log(`ERROR: Failed to restart domainRouter with id ${id}; jobId ${jobId}`);
-  } else s.log(`INFO: Successfully restarted domainRouter with id ${id}; jobId ${jobId}`);
+    s.log(`ERROR: Failed to restart domainRouter with id ${id}; jobId ${r.jobId}`);
+  } else s.log(`INFO: Successfully restarted domainRouter with id ${id}; jobId ${r.jobId}`);
 }
 
 export async function restartNetworks(s: Sysvmadm): Promise<void> {
@@ -70,14 +80,10 @@ export async function restartNetworks(s: Sysvmadm): Promise<void> {
   s.io.out(`\nRestarting ${ids.length} networks${s.o.inzone}... \n`);
   s.log(`Restarting ${ids.length} networks${s.o.inzone}... `);
   await inBatches(s, ids, async (id, signal) => {
-    const jobId = jobIdOf(await s.curl(`command=restartNetwork&id=${id}&response=json`, signal));
-    if (jobId === '') {
-      s.log(`ERROR: Failed to restart network with id ${id}; unable to submit the job`);
-      s.io.out('2\n');
-      return;
-    }
-    if ((await s.pollJob(jobId, signal)) !== '1') s.log(`ERROR: Failed to restart network with id ${id}; jobId ${jobId}`);
-    else s.log(`INFO: Successfully restarted network with id ${id}; jobId ${jobId}`);
+    const r = await submitAndPoll(s, 'restartNetwork', id, 'network', signal);
+    if (!r) return;
+    if (!r.ok) s.log(`ERROR: Failed to restart network with id ${id}; jobId ${r.jobId}`);
+    else s.log(`INFO: Successfully restarted network with id ${id}; jobId ${r.jobId}`);
   });
   if (ids.length === 0) s.log('No networks found \n');
   else {
@@ -96,18 +102,14 @@ export async function restartVpcs(s: Sysvmadm): Promise<void> {
   await inBatches(s, ids, async (id, signal) => {
     s.io.out(`INFO: Restarting vpc with id ${id}\n`);
     s.log(`INFO: Restarting vpc with id ${id}`);
-    const jobId = jobIdOf(await s.curl(`command=restartVPC&id=${id}&response=json`, signal));
-    if (jobId === '') {
-      s.log(`ERROR: Failed to restart vpc with id ${id}; unable to submit the job`);
-      s.io.out('2\n');
-      return;
-    }
-    if ((await s.pollJob(jobId, signal)) !== '1') {
+    const r = await submitAndPoll(s, 'restartVPC', id, 'vpc', signal);
+    if (!r) return;
+    if (!r.ok) {
       s.io.out(`ERROR: Failed to restart vpc with id ${id} \n\n`);
-      s.log(`ERROR: Failed to restart vpc with id ${id}; jobId ${jobId}`);
+      s.log(`ERROR: Failed to restart vpc with id ${id}; jobId ${r.jobId}`);
     } else {
       s.io.out(`INFO: Successfully restarted vpc with id ${id} \n\n`);
-      s.log(`INFO: Successfully restarted vpc with id ${id}; jobId ${jobId}`);
+      s.log(`INFO: Successfully restarted vpc with id ${id}; jobId ${r.jobId}`);
     }
   });
   if (ids.length === 0) s.log('No vpcs found \n');
