@@ -1,8 +1,6 @@
-// A system VM or virtual router seen from inside: /etc/cloudstack-release (template version), the
-// scripts signature, and /var/cache/cloud/enabled_svcs and disabled_svcs as the VM's setup scripts write
-// them at boot (systemvm/debian/opt/cloud/bin/setup/{common,secstorage,consoleproxy}.sh at 4.18.2.5 and
-// 4.20.1.0), with systemctl and ps for those services. Reached only from the KVM host it runs on, over
-// its link-local address and port 3922.
+// A system VM or router seen from inside: /etc/cloudstack-release, the scripts signature, enabled_svcs and
+// disabled_svcs as its setup scripts write them at boot (systemvm/debian/opt/cloud/bin/setup/*.sh, 4.18.2.5
+// and 4.20.1.0), systemctl and ps for those services. Reached from its KVM host on the link-local address.
 
 import type { LabCore } from '../core.js';
 import type { Router, SystemVm, Vm } from '../world/types.js';

@@ -1,8 +1,6 @@
 // Tenant jobs that come and go on a production cloud (world.background_jobs): deployVirtualMachine,
-// createSnapshot, attachVolume… submitted by the tenant accounts while the management server takes
-// jobs, each ending by itself after a drawn duration (a deployment fails now and then). They show in
-// `listAsyncJobs listall=true` and die with a management-server restart like any job. Seeded: the same
-// world submits the same jobs, in the same order, at the same lab times.
+// createSnapshot, … by the tenant accounts while the management server takes jobs, each ending by itself;
+// listed by listAsyncJobs listall=true, failed by a restart like any job, seeded like the rest of the world.
 
 import { seededUuid } from '../ids.js';
 import type { LabCore } from '../core.js';

@@ -1,7 +1,6 @@
-// World presets and the realism keys of a lab world: `production` (the default: a small production site,
-// two zones, 23 routers, one Stopped, an IPv6 network, user jobs that come and go, durations with a long
-// tail) and `classic` (the lab's first world: one zone, six routers, an idle cloud, exact durations).
-// Per-zone counts take one number for every zone or a list with one per zone (the last repeats).
+// World presets and the realism keys: `production` (the default: a small production site with user jobs and
+// stragglers) and `classic` (the lab's first world: one zone, six routers, idle, exact durations). Per-zone
+// counts take one number for every zone or a list with one per zone (the last repeats).
 
 export type PerZone = number | readonly number[];
 export type PresetName = 'classic' | 'production';

@@ -1,7 +1,6 @@
-// The parallel part of cloudstack-sysvmadm: routers (-r), networks (-n) and VPCs (-v), each item in a
-// background subshell of its own, started in batches of `maxthreads` (-t). A full batch is waited out by
-// polling every 10 s; a last, partial batch is never waited out before PR #12355 (4.20.3): the script
-// then sleeps forever (apache/cloudstack#12067). Output and log lines as in setup/bindir/cloud-sysvmadm.in.
+// The batched part of cloudstack-sysvmadm: routers (-r), networks (-n) and VPCs (-v), a background subshell
+// each, in batches of -t polled every 10 s; before PR #12355 (4.20.3) a last, partial batch is never waited
+// out (apache/cloudstack#12067). Output and log lines as in setup/bindir/cloud-sysvmadm.in.
 
 import { jobIdOf } from './sysvmadm-opts.js';
 import type { Sysvmadm } from './sysvmadm.js';

@@ -1,8 +1,6 @@
-// cloudstack-sysvmadm as the world's release ships it (its profile, world/versions.ts): the port (8096, or
-// the DB value checked first), the id column, the job-status field it scrapes from the JSON, the usage
-// text, SSVMs and CPVMs stopped and started one by one, routers/networks/VPCs in batches of -t
-// (sysvmadm-batches.ts), polls every 5 s of lab time, and exit 0 whatever happened. Its flaws are
-// reproduced on purpose: failures only in text, swallowed errors, the partial-batch hang (#12067).
+// cloudstack-sysvmadm as the world's release ships it (its profile, world/versions.ts): port, id column,
+// the job-status field it scrapes, usage text; SSVMs then CPVMs one by one, the batched part in
+// sysvmadm-batches.ts; exit 0 whatever happened, its flaws reproduced on purpose.
 
 import { Vfs } from '../vfs.js';
 import type { CommandImpl, CommandIO, RunContext } from '../shell/types.js';

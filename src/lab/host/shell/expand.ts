@@ -1,7 +1,6 @@
-// Word expansion in the lab hosts' shell, in sh's order: tilde, parameters and command substitution,
-// then field splitting of the unquoted results on IFS (quoted parts never split; "$@" keeps its
-// arguments apart). There is no pathname expansion: a pattern stays literal, as bash leaves one that
-// matches nothing. Case patterns are matched here too.
+// Word expansion in the lab hosts' shell, in sh's order: tilde, parameters, command substitution, then
+// splitting of unquoted results on IFS ("$@" keeps its arguments apart). No pathname expansion: a pattern
+// stays literal, as bash leaves one that matches nothing. Case patterns are matched here too.
 
 import type { Script, Word } from './parse.js';
 import type { ShellState } from './types.js';

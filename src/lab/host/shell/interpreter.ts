@@ -1,7 +1,6 @@
-// Runs parsed scripts against an emulated host: lists, && || !, pipes (buffered), background jobs with
-// their own pids, compound commands, functions, expansion and redirections into the host's virtual
-// files. Commands are looked up in the host's table; anything else is "command not found" with the list
-// of what this host emulates. No real processes, ever: a "process" is an entry in the host's table.
+// Runs parsed scripts against an emulated host: lists, pipes (buffered), background jobs with pids of
+// their own, compound commands, functions, expansion and redirections into the host's virtual files.
+// Commands come from the host's table; anything else is "command not found" with the list it has.
 
 import { ExitShell, Killed, LoopControl, ReturnFromFunction, runControl, CONTROL_BUILTINS, type Shell } from './control.js';
 import { runCompound } from './compound.js';

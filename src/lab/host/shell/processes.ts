@@ -1,7 +1,6 @@
-// The process table of one emulated host: every exec's shell, background job and external command gets
-// a pid, a parent, a process group and a session the way sshd and a non-interactive bash arrange them, so
-// `$$`, `$!`, `ps`, `kill` and `pgrep` behave as scripts expect. Killing a process aborts its signal;
-// the interpreter and the long-running commands (sleep, sysvmadm) stop on it. No real processes, ever.
+// The process table of one emulated host, arranged as sshd and a non-interactive bash arrange theirs (pids,
+// groups, sessions), so $$, $!, ps, kill and pgrep behave as scripts expect. A kill aborts the process's
+// signal; the interpreter and long-running commands stop on it. No real processes, ever.
 
 import type { HostContext } from './types.js';
 
