@@ -21,6 +21,7 @@ import { LabHosts, type HostEndpoint } from './host/lab-hosts.js';
 import { StateFiles } from './state-files.js';
 import { LoadBalancer } from './ms/load-balancer.js';
 import type { ManagementServer } from './ms/management-server.js';
+import { startBackgroundJobs } from './jobs/background.js';
 
 export type { LabOptions } from './options.js';
 export type { LabFaults } from './faults.js';
@@ -152,6 +153,7 @@ export async function startLab(options: LabOptions = {}): Promise<Lab> {
   };
   try {
     for (const ms of core.cluster.servers) await ms.boot(options.apiPort ?? 0);
+    startBackgroundJobs(core);
     await lb?.listener.listen(addresses[addresses.length - 1]!, options.apiPort ?? 0);
     if (options.ssh !== false) await hosts.start(options.sshPort ?? 0, options.sshKvmHosts);
     files.writeAll(hosts, lb ? `http://${addresses[addresses.length - 1]!}:${lb.listener.port}/client/api` : undefined);

@@ -105,7 +105,7 @@ export async function newCase(speed: number): Promise<CaseEnv> {
   const dir = mkdtempSync(join(os.tmpdir(), 'stackplay-crash-'));
   const port = await freshPort();
   seedKeys(join(dir, 'lab'));
-  const lab = await startLab({ address: ADDRESS, speed, stateDir: join(dir, 'lab'), integrationPort: port });
+  const lab = await startLab({ address: ADDRESS, speed, stateDir: join(dir, 'lab'), integrationPort: port, config: { preset: 'classic' } });
   // HOME and SSH_AUTH_SOCK: the runner must use the lab's key and known_hosts, not the user's.
   const env = { ...process.env, NO_COLOR: '1', HOME: dir, SSH_AUTH_SOCK: '' };
   return { lab, dir, journal: join(dir, 'runs'), port, env, runArgs: ['-e', `integration_port=${port}`] };

@@ -17,7 +17,7 @@ describe('resume: in-flight CloudStack jobs are reattached, not resubmitted', fu
   before(async () => {
     dir = mkdtempSync(join(os.tmpdir(), 'stackplay-resume-jobs-'));
     // slow enough that the stop job is still running when the runner is killed
-    lab = await startLab({ address: '127.0.0.71', speed: 4, stateDir: join(dir, 'lab') });
+    lab = await startLab({ address: '127.0.0.71', speed: 4, stateDir: join(dir, 'lab'), config: { preset: 'classic' } });
   });
   after(async () => {
     await lab?.stop();

@@ -28,7 +28,7 @@ describe('cloudstack/client against the lab', function () {
   let lab: Lab;
 
   async function boot(o: LabOptions = {}): Promise<Lab> {
-    lab = await startLab({ ssh: false, speed: 1000, restartDelayMs: 5_000, adminPassword: 'Lab-admin-pw-7731', ...o });
+    lab = await startLab({ ssh: false, speed: 1000, restartDelayMs: 5_000, adminPassword: 'Lab-admin-pw-7731', ...o, config: { preset: 'classic', ...o.config } });
     return lab;
   }
 

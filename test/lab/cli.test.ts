@@ -24,7 +24,7 @@ describe('lab CLI entry points', () => {
     const ac = new AbortController();
     let lab: Lab | undefined;
     const cfg = path.join(dir, 'lab.yml');
-    fs.writeFileSync(cfg, 'world: { zones: 1, networks: 1, redundantNetworks: 0, vpcs: 0, projectNetworks: 0 }\nspeed: 500\n');
+    fs.writeFileSync(cfg, 'world: { preset: classic, zones: 1, networks: 1, redundantNetworks: 0, vpcs: 0, projectNetworks: 0 }\nspeed: 500\n');
     const done = runLab({ config: cfg, apiPort: 0, sshPort: 0, stateDir: dir, signal: ac.signal, onReady: (l) => (lab = l) }, (l) => lines.push(l));
     while (!lab) await new Promise((r) => setTimeout(r, 5));
     expect(lines.join('\n')).to.include(`API          ${lab.apiUrl}`);

@@ -118,7 +118,8 @@ const labs: Lab[] = [];
 
 /** Starts a lab that the suite's afterEach hook (stopLabs) stops. SSH is off unless asked for. */
 export async function testLab(o: LabOptions = {}): Promise<Lab> {
-  const lab = await startLab({ ssh: false, speed: 1000, restartDelayMs: 5_000, ...o });
+  // today's bundled playbooks and these tests assume the classic world (one zone, six routers, idle)
+  const lab = await startLab({ ssh: false, speed: 1000, restartDelayMs: 5_000, ...o, config: { preset: 'classic', ...o.config } });
   labs.push(lab);
   return lab;
 }

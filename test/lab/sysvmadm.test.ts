@@ -88,17 +88,21 @@ describe('lab cloudstack-sysvmadm', () => {
     expect(log).to.include(`ERROR: Failed to stop console proxy vm with id ${cpvm}\n`);
   });
 
-  it('a wrong DB password fails the MySQL step like mysql does, then reports the port as not enabled', async () => {
+  it('a wrong DB password: `[: -le: unary operator expected`, empty sections, one ERROR 1045 per query, exit 0 (4.20.1)', async () => {
     const lab = await testLab();
     await openPort(lab);
-    const r = await lab.exec('mgmt1', 'cloudstack-sysvmadm -d localhost -u cloud -p wrong -a');
+    const r = await lab.exec('mgmt1', 'cloudstack-sysvmadm -d localhost -u cloud -p wrong -s -r -n');
+    const denied = "ERROR 1045 (28000): Access denied for user 'cloud'@'localhost' (using password: YES)\n";
     expect(r).to.deep.equal({
       code: 0,
-      stdout: 'Integration port is not enabled!\n',
-      stderr: "ERROR 1045 (28000): Access denied for user 'cloud'@'localhost' (using password: YES)\n",
+      stdout: '\nStopping and starting 0 secondary storage vm(s)...\nNo running secondary storage vms found \n\n' +
+        '\nStopping and starting 0 console proxy vm(s)...\nNo running console proxy vms found \n\n' +
+        '\nStopping and starting 0 running routing vm(s)... \n\nRestarting 0 networks... \n',
+      stderr: denied + '/usr/bin/cloudstack-sysvmadm: line 107: [: -le: unary operator expected\n' + denied.repeat(4),
     });
-    expect((await lab.exec('mgmt1', 'cloudstack-sysvmadm -a')).stderr).to.equal(
-      "ERROR 1045 (28000): Access denied for user 'root'@'localhost' (using password: NO)\n");
+    expect(lab.state().jobs).to.have.length(0);
+    expect((await lab.exec('mgmt1', 'cloudstack-sysvmadm -a')).stderr).to.match(
+      /^ERROR 1045 \(28000\): Access denied for user 'root'@'localhost' \(using password: NO\)\n\/usr\/bin\/cloudstack-sysvmadm: line 107: /);
   });
 
   it('-h and no action print the usage on stderr and exit 0; illegal options are reported by getopts', async () => {
@@ -107,9 +111,10 @@ describe('lab cloudstack-sysvmadm', () => {
     const h = await lab.exec('mgmt1', `cloudstack-sysvmadm -u cloud -p ${lab.dbPassword} -h`);
     expect(h.code).to.equal(0);
     expect(h.stdout).to.equal('');
-    expect(h.stderr).to.match(/^\nThe tool for stopping\/starting running system vms and domain routers\. It requires integration API port to be enabled\. \n\nUsage: cloudstack-sysvmadm: /);
+    expect(h.stderr).to.match(/^\n {2}The tool for stopping\/starting running system vms and domain routers\. It requires integration API port to be enabled\.\n\n {2}Usage: cloudstack-sysvmadm: \[-d\] /);
+    expect(h.stderr).to.include('   -u - user name to access cloud DB, defaulted to "root" if not specified\n');
     const x = await lab.exec('mgmt1', `cloudstack-sysvmadm -u cloud -p ${lab.dbPassword} -x`);
-    expect(x.stderr).to.match(/^\/usr\/bin\/cloudstack-sysvmadm: illegal option -- x\n\nThe tool/);
+    expect(x.stderr).to.match(/^\/usr\/bin\/cloudstack-sysvmadm: illegal option -- x\n\n {2}The tool/);
   });
 
   it('-n restarts networks by numeric id and -v VPCs by uuid; -z with -v fails its SQL', async () => {

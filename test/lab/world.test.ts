@@ -18,8 +18,8 @@ describe('lab world', () => {
     expect(a.routers[0]!.id).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
-  it('default layout: per zone one SSVM, one CPVM, isolated, redundant, VPC and project routers on old templates', () => {
-    const w = build({ zones: 2 });
+  it('classic layout: per zone one SSVM, one CPVM, isolated, redundant, VPC and project routers on old templates', () => {
+    const w = build({ preset: 'classic', zones: 2 });
     expect(w.systemVms.map((v) => v.kind)).to.deep.equal(['ssvm', 'cpvm', 'ssvm', 'cpvm']);
     expect(w.routers).to.have.length(12);
     expect(w.routers.filter((r) => r.isRedundant).map((r) => r.redundantState)).to.deep.equal(['PRIMARY', 'BACKUP', 'PRIMARY', 'BACKUP']);
@@ -32,7 +32,7 @@ describe('lab world', () => {
   });
 
   it('requiresupgrade clears on a live patch (softwareversion) or a new template', () => {
-    const w = build({ upToDate: ['r-4-VM'] });
+    const w = build({ preset: 'classic', upToDate: ['r-4-VM'] });
     const [r3, r4] = [w.vmByName('r-3-VM')!, w.vmByName('r-4-VM')!];
     expect(w.requiresUpgrade(r4 as never)).to.equal(false);
     expect(w.requiresUpgrade(r3 as never)).to.equal(true);

@@ -66,7 +66,8 @@ export class LabPlaybooks {
   private constructor(readonly lab: Lab) {}
 
   static async start(address: string, opts: LabOptions = {}): Promise<LabPlaybooks> {
-    const lab = await startLab({ address, speed: 1000, sshKvmHosts: 2, ...opts });
+    // the bundled playbooks are held to the classic world until they handle the production-like default
+    const lab = await startLab({ address, speed: 1000, sshKvmHosts: 2, ...opts, config: { preset: 'classic', ...opts.config } });
     const h = new LabPlaybooks(lab);
     await h.agentsUp();
     return h;

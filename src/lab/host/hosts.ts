@@ -5,6 +5,7 @@
 import type { LabCore } from '../core.js';
 import type { HypervisorHost } from '../world/types.js';
 import { BASIC_COMMANDS } from './shell/builtins.js';
+import { ProcessTable, type SystemProcess } from './shell/processes.js';
 import type { CommandImpl, HostContext } from './shell/types.js';
 import { curlCommand } from './commands/curl.js';
 import { dateCommand, sleepCommand } from './commands/lab-time.js';
@@ -20,6 +21,18 @@ export interface MgmtHostState {
 }
 
 /** `core` is the host's view (ms/host-view.ts): `core.ms` is this host's own management server. */
+const SSHD: SystemProcess = { pid: 612, ppid: 1, args: ['sshd:', '/usr/sbin/sshd', '-D', '[listener]', '0', 'of', '10-100', 'startups'] };
+const INIT: SystemProcess = { pid: 1, ppid: 0, args: ['/sbin/init'] };
+
+/** The management host's daemons: the management server's java (pid 4242, as systemctl status says) while it runs. */
+function mgmtProcesses(core: LabCore): SystemProcess[] {
+  const ms = core.ms as LabCore['ms'] | undefined;
+  const java: SystemProcess[] = ms && ms.state !== 'stopped'
+    ? [{ pid: 4242, ppid: 1, args: ['/usr/bin/java', '-Djava.security.properties=/etc/cloudstack/management/java.security.ciphers', '-Xmx2G', '-classpath', '/usr/share/cloudstack-management/lib/*', 'org.apache.cloudstack.ServerDaemon'] }]
+    : [];
+  return [INIT, { pid: 388, ppid: 1, args: ['/usr/sbin/mariadbd'] }, SSHD, ...java];
+}
+
 export function mgmtHost(core: LabCore, state: MgmtHostState): HostContext {
   const fs = core.ms.fs;
   for (const d of ['/root', '/tmp', '/var/tmp', '/var/log/cloudstack/management', '/etc/cloudstack/management', '/usr/bin']) fs.mkdir(d);
@@ -41,7 +54,7 @@ export function mgmtHost(core: LabCore, state: MgmtHostState): HostContext {
     ['date', dateCommand(core)],
     ['ssh', sshClientCommand(core, undefined)],
   ]);
-  return { name: core.ms.name, fs, commands, home: '/root' };
+  return { name: core.ms.name, fs, commands, home: '/root', procs: new ProcessTable(() => core.time.now(), () => mgmtProcesses(core)) };
 }
 
 export function kvmHost(core: LabCore, host: HypervisorHost): HostContext {
@@ -66,5 +79,7 @@ export function kvmHost(core: LabCore, host: HypervisorHost): HostContext {
   const commands = new Map<string, CommandImpl>([
     ...BASIC_COMMANDS, ['ssh', sshClientCommand(core, host)], ['systemctl', systemctl], ['sleep', sleepCommand(core)], ['date', dateCommand(core)],
   ]);
-  return { name: host.name, fs, commands, home: '/root' };
+  const agent: SystemProcess = { pid: 1187, ppid: 1, args: ['/usr/bin/java', '-Xms256m', '-Xmx2048m', '-cp', '/usr/share/cloudstack-agent/lib/*', 'com.cloud.agent.AgentShell'] };
+  const daemons = [INIT, { pid: 702, ppid: 1, args: ['/usr/sbin/libvirtd'] }, SSHD, agent];
+  return { name: host.name, fs, commands, home: '/root', procs: new ProcessTable(() => core.time.now(), () => daemons) };
 }

@@ -1,4 +1,5 @@
-// What async jobs do to system VMs and routers: the state transitions of docs/cloudstack-facts.md §4.2/§5.2/§6 with
+// What async jobs do to system VMs and routers: the state transitions of CloudStack's stop/start/reboot/
+// destroy/patch of system VMs and routers (VirtualMachineManagerImpl, ManagementServerImpl at 4.20.1.0) with
 // their failure texts. Each operation runs inside a job (JobControl.sleep = lab time) and returns the
 // job outcome; faults decide where a job fails.
 
@@ -6,14 +7,21 @@ import type { LabCore } from '../core.js';
 import type { JobControl, JobOutcome } from '../jobs/jobs.js';
 import { renderRouter, renderSystemVm } from '../api/render/render-vm.js';
 import type { Router, SystemVm, Vm } from '../world/types.js';
+import { DurationDraws, type Durations } from '../jobs/durations.js';
+import { traitsOf } from '../world/traits.js';
 
 const fail = (code: number, text: string): JobOutcome => ({ ok: false, code, text });
 
 export class VmOps {
-  constructor(private readonly core: LabCore) {}
+  private readonly draws: DurationDraws;
 
-  private get d() {
-    return this.core.durations;
+  constructor(private readonly core: LabCore) {
+    this.draws = new DurationDraws(core.world.seed, traitsOf(core.world).durationsSpread);
+  }
+
+  /** This operation's duration on this VM: the nominal one, or a draw around it (world.durations_spread). */
+  private d(kind: keyof Durations, vm: Vm): number {
+    return this.draws.draw(this.core.durations[kind], `${kind}:${vm.internalId}`);
   }
 
   private fault(command: string, vm: { readonly name: string; readonly id: string }, text: string): JobOutcome | undefined {
@@ -32,14 +40,14 @@ export class VmOps {
   /** Agent of a freshly (re)started or patched SSVM/CPVM: Connecting/Disconnected, then Up. */
   private reconnect(vm: SystemVm, from: 'Connecting' | 'Disconnected'): void {
     vm.agentState = from;
-    this.core.time.after(this.d.agentConnect, () => {
+    this.core.time.after(this.d('agentConnect', vm), () => {
       if (vm.state === 'Running' && vm.agentState === from) vm.agentState = 'Up';
     });
   }
 
   private async stopPhase(ctl: JobControl, vm: Vm): Promise<void> {
     vm.state = 'Stopping';
-    await ctl.sleep(this.d.stop);
+    await ctl.sleep(this.d('stop', vm));
     vm.state = 'Stopped';
     if (vm.kind !== 'router') vm.agentState = 'Disconnected';
   }
@@ -48,7 +56,7 @@ export class VmOps {
     vm.state = 'Starting';
     vm.hostId = vm.lastHostId;
     if (vm.kind !== 'router') vm.agentState = 'Connecting';
-    await ctl.sleep(this.d.start);
+    await ctl.sleep(this.d('start', vm));
     this.core.world.bootFromNewTemplate(vm);
     vm.state = 'Running';
     if (vm.kind !== 'router') this.reconnect(vm, 'Connecting');
@@ -71,7 +79,7 @@ export class VmOps {
       if (vm.state !== 'Running') return fail(530, 'Fail to stop system vm');
       const f = this.fault('stopSystemVm', vm, 'Fail to stop system vm');
       if (f) {
-        await ctl.sleep(this.d.stop);
+        await ctl.sleep(this.d('stop', vm));
         return f;
       }
       await this.stopPhase(ctl, vm);
@@ -87,7 +95,7 @@ export class VmOps {
       const f = this.fault('startSystemVm', vm, 'Fail to start system vm');
       if (f) {
         vm.state = 'Starting';
-        await ctl.sleep(this.d.start);
+        await ctl.sleep(this.d('start', vm));
         vm.state = 'Stopped';
         return f;
       }
@@ -102,7 +110,7 @@ export class VmOps {
       if (vm.state !== 'Running') return fail(530, 'Fail to reboot system vm');
       const f = this.fault('rebootSystemVm', vm, 'Fail to reboot system vm');
       if (f) {
-        await ctl.sleep(this.d.stop);
+        await ctl.sleep(this.d('stop', vm));
         return f;
       }
       if (forced) {
@@ -111,7 +119,7 @@ export class VmOps {
         await this.startPhase(ctl, vm);
       } else {
         vm.agentState = 'Disconnected';
-        await ctl.sleep(this.d.stop + this.d.start);
+        await ctl.sleep(this.d('stop', vm) + this.d('start', vm));
         this.reconnect(vm, 'Connecting');
       }
       return this.sysResult(vm);
@@ -124,7 +132,7 @@ export class VmOps {
       const f = this.fault('destroySystemVm', vm, 'Fail to destroy system vm');
       if (f) return f;
       vm.state = 'Stopping';
-      await ctl.sleep(this.d.destroy);
+      await ctl.sleep(this.d('destroy', vm));
       vm.state = 'Destroyed';
       vm.agentState = 'Disconnected';
       const result = this.sysResult(vm);
@@ -135,7 +143,7 @@ export class VmOps {
       const fresh = w.factory!.systemVm(zone, vm.kind, true);
       fresh.state = 'Starting';
       fresh.agentState = 'Connecting';
-      this.core.time.after(this.d.start, () => {
+      this.core.time.after(this.d('start', fresh), () => {
         fresh.state = 'Running';
         this.reconnect(fresh, 'Connecting');
       });
@@ -155,12 +163,12 @@ export class VmOps {
       }
       const w = this.core.world;
       if (!forced && vm.scriptsVersion === w.newScriptsVersion) {
-        await ctl.sleep(this.d.patch / 5);
+        await ctl.sleep(this.d('patch', vm) / 5);
         return { ok: true, result: { success: true, details: `No change in the scripts checksum, not patching systemVM ${vm.name}` } };
       }
       const f = this.fault('patchSystemVm', vm, `Failed to patch systemVM ${vm.name} due to Failed to scp files to system VM due to, Remote scp terminated with error (scp: /tmp//agent.zip: No space left on device)`);
       vm.agentState = 'Disconnected';
-      await ctl.sleep(this.d.patch);
+      await ctl.sleep(this.d('patch', vm));
       if (f) {
         vm.agentState = 'Up';
         return f;
@@ -180,7 +188,7 @@ export class VmOps {
       await this.stopPhase(ctl, r);
       if (f) {
         // The start half failed: the router is left stopped.
-        await ctl.sleep(this.d.start);
+        await ctl.sleep(this.d('start', r));
         return f;
       }
       await this.startPhase(ctl, r);
@@ -193,7 +201,7 @@ export class VmOps {
       if (r.state === 'Stopped') return this.routerResult(r);
       const f = this.fault('stopRouter', r, 'Failed to stop router');
       if (f || r.state !== 'Running') {
-        await ctl.sleep(this.d.stop);
+        await ctl.sleep(this.d('stop', r));
         return f ?? fail(530, 'Failed to stop router');
       }
       await this.stopPhase(ctl, r);
@@ -206,7 +214,7 @@ export class VmOps {
       if (r.state === 'Running') return this.routerResult(r);
       const f = this.fault('startRouter', r, 'Failed to start router');
       if (f || r.state !== 'Stopped') {
-        await ctl.sleep(this.d.start);
+        await ctl.sleep(this.d('start', r));
         return f ?? fail(530, 'Failed to start router');
       }
       await this.startPhase(ctl, r);

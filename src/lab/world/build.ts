@@ -5,6 +5,8 @@
 import { seededUuid } from '../ids.js';
 import { ConfigStore } from './config-table.js';
 import type { ResolvedWorldConfig } from './world-config.js';
+import { perZone } from './presets.js';
+import { setTraits } from './traits.js';
 import type { Account, Domain, HypervisorHost, Network, Router, SystemVm, Vpc, Zone } from './types.js';
 import { World } from './world.js';
 import { fullVersion, trimVersion } from './versions.js';
@@ -51,6 +53,7 @@ export function buildWorld(opts: BuildOptions): World {
   const prjAccount: Account = { id: id('account:project1'), internalId: 6, name: 'PrjAcct-project1-1', domainId: root.id, type: 'project' };
   world.addAccount(prjAccount);
   world.addProject({ id: id('project:project1'), name: 'project1', accountId: prjAccount.id });
+  setTraits(world, { preset: c.preset, backgroundJobs: c.background_jobs, durationsSpread: c.durations_spread });
   const upToDate = new Set(c.upToDate);
   const b = new Builder(world, seed, upToDate);
   world.factory = b;
@@ -81,12 +84,13 @@ export function buildWorld(opts: BuildOptions): World {
   }
   for (const z of world.zones) {
     const zn = z.index + 1;
-    for (let n = 0; n < c.networks; n++) {
+    for (let n = 0; n < perZone(c.networks, z.index); n++) {
       const owner = n === 0 ? admin.id : tenants[(n - 1) % tenants.length]!.id;
       const net = b.network(z, `net-z${zn}-${n + 1}`, owner, undefined);
+      if (n < perZone(c.ipv6Networks, z.index)) net.ipv6 = true;
       b.router(z.id, [net], undefined, owner, false, 'UNKNOWN');
     }
-    for (let n = 0; n < c.redundantNetworks; n++) {
+    for (let n = 0; n < perZone(c.redundantNetworks, z.index); n++) {
       const owner = tenants[(n + 1) % tenants.length]!.id;
       const net = b.network(z, `rnet-z${zn}-${n + 1}`, owner, undefined);
       net.redundant = true;
@@ -94,9 +98,9 @@ export function buildWorld(opts: BuildOptions): World {
       b.router(z.id, [net], undefined, owner, true, 'BACKUP');
     }
     const vpcSpecs: Array<{ name: string; tiers: number; redundant: boolean }> = [];
-    for (let n = 0; n < c.vpcs; n++) vpcSpecs.push({ name: `vpc-z${zn}-${n + 1}`, tiers: c.vpcTiers, redundant: false });
-    for (let n = 0; n < c.redundantVpcs; n++) vpcSpecs.push({ name: `rvpc-z${zn}-${n + 1}`, tiers: c.vpcTiers, redundant: true });
-    for (let n = 0; n < c.emptyVpcs; n++) vpcSpecs.push({ name: `evpc-z${zn}-${n + 1}`, tiers: 0, redundant: false });
+    for (let n = 0; n < perZone(c.vpcs, z.index); n++) vpcSpecs.push({ name: `vpc-z${zn}-${n + 1}`, tiers: c.vpcTiers, redundant: false });
+    for (let n = 0; n < perZone(c.redundantVpcs, z.index); n++) vpcSpecs.push({ name: `rvpc-z${zn}-${n + 1}`, tiers: c.vpcTiers, redundant: true });
+    for (let n = 0; n < perZone(c.emptyVpcs, z.index); n++) vpcSpecs.push({ name: `evpc-z${zn}-${n + 1}`, tiers: 0, redundant: false });
     for (const spec of vpcSpecs) {
       const owner = tenants[0]!.id;
       const vpc = b.vpc(z, spec.name, owner, spec.redundant);
@@ -112,13 +116,24 @@ export function buildWorld(opts: BuildOptions): World {
         vpc.routerIds.push(r.id);
       }
     }
-    for (let n = 0; n < c.projectNetworks; n++) {
+    for (let n = 0; n < perZone(c.projectNetworks, z.index); n++) {
       const net = b.network(z, `prj-net-z${zn}-${n + 1}`, prjAccount.id, undefined);
       b.router(z.id, [net], undefined, prjAccount.id, false, 'UNKNOWN');
     }
   }
   addInstances(world, c.instancesPerNetwork);
+  stopVms(world, c.stopped);
   return world;
+}
+
+/** VMs that are already down when the lab starts (a site is never all green). */
+function stopVms(world: World, names: readonly string[]): void {
+  for (const name of names) {
+    const vm = world.vmByName(name);
+    if (!vm) continue;
+    vm.state = 'Stopped';
+    if (vm.kind !== 'router') vm.agentState = 'Disconnected';
+  }
 }
 
 /** Keeps the counters (internal ids, addresses) that make the build deterministic. */

@@ -120,6 +120,8 @@ export interface Network {
   readonly gateway: string;
   state: 'Implemented' | 'Setup' | 'Allocated' | 'Shutdown';
   redundant: boolean;
+  /** Dual stack: the guest network has an IPv6 prefix, so its isolated routers run radvd. */
+  ipv6?: boolean | undefined;
   routerIds: string[];
   readonly created: number;
 }

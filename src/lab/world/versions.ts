@@ -1,5 +1,6 @@
-// Version arithmetic used by the world: CloudStack compares dotted versions numerically and trims
-// router template versions to x.y.z (CloudStackVersion.trimRouterVersion).
+// Version arithmetic used by the world (CloudStack compares dotted versions numerically and trims
+// router template versions to x.y.z, CloudStackVersion.trimRouterVersion), and what each release's
+// cloudstack-sysvmadm does (its profile).
 
 export function compareVersions(a: string, b: string): number {
   const pa = a.split('.').map((x) => Number.parseInt(x, 10) || 0);
@@ -24,7 +25,50 @@ export function fullVersion(v: string): string {
   return p.slice(0, 4).join('.');
 }
 
-/** True for the 4.21+ JSON field order of async-job responses. */
+/** True when `version` is `min` or later. */
 export function isAtLeast(version: string, min: string): boolean {
   return compareVersions(version, min) >= 0;
+}
+
+/**
+ * What `cloudstack-sysvmadm` does in a release (setup/bindir/cloud-sysvmadm.in at the tag named in
+ * `source`). The job JSON it scrapes is the API's; the profile says only how the script reads it.
+ */
+export interface SysvmadmProfile {
+  /** The versions it covers, as docs/lab.md names them. */
+  readonly name: string;
+  readonly source: string;
+  /** Before apache/cloudstack#9200: line 21 sources /etc/rc.d/init.d/functions (missing on Debian/Ubuntu, #9000). */
+  readonly sourcesInitFunctions: boolean;
+  /** fixed: http://$ms:8096 always; db: the value of integration.api.port, checked before anything else. */
+  readonly port: 'fixed' | 'db';
+  /** The comma-separated field of the stripped job JSON read as jobstatus ($4 before #9200, $7 after). */
+  readonly statusField: 4 | 7;
+  /** The column read for SSVM/CPVM/router and VPC ids: numeric `id` before #9200, `uuid` after. */
+  readonly idColumn: 'id' | 'uuid';
+  /** The usage heading gained "It requires integration API port to be enabled." in #9200. */
+  readonly usageNote: boolean;
+  /** A last, partial batch of -t is never waited out (apache/cloudstack#12067; fixed by PR #12355). */
+  readonly partialBatchHang: boolean;
+}
+
+const PRE_9200 = { sourcesInitFunctions: true, port: 'fixed', statusField: 4, idColumn: 'id', usageNote: false, partialBatchHang: true } as const;
+const POST_9200 = { sourcesInitFunctions: false, port: 'db', statusField: 7, idColumn: 'uuid', usageNote: true, partialBatchHang: true } as const;
+
+/** Oldest first: the profile of a version is the last one whose `from` it reaches. */
+const SYSVMADM_PROFILES: ReadonlyArray<{ readonly from: string; readonly profile: SysvmadmProfile }> = [
+  { from: '0', profile: { name: '4.18.x', source: 'setup/bindir/cloud-sysvmadm.in at 4.18.2.5', ...PRE_9200 } },
+  { from: '4.19.0', profile: { name: '4.19.0.x', source: 'setup/bindir/cloud-sysvmadm.in at 4.19.0.0', ...PRE_9200 } },
+  { from: '4.19.1', profile: { name: '4.19.1.x', source: 'setup/bindir/cloud-sysvmadm.in at 4.19.1.0', ...PRE_9200 } },
+  { from: '4.19.2', profile: { name: '4.19.2+', source: 'setup/bindir/cloud-sysvmadm.in at 4.19.2.0 (apache/cloudstack#9200)', ...POST_9200 } },
+  { from: '4.20.0', profile: { name: '4.20.0–4.20.2', source: 'setup/bindir/cloud-sysvmadm.in at 4.20.0.0 and 4.20.1.0', ...POST_9200 } },
+  { from: '4.20.3', profile: { name: '4.20.3+', source: 'apache/cloudstack PR #12355 (4.20.3.0), fixing #12067', ...POST_9200, partialBatchHang: false } },
+  { from: '4.21.0', profile: { name: '4.21', source: 'setup/bindir/cloud-sysvmadm.in at 4.21.0.0 (as 4.20.1.0)', ...POST_9200 } },
+  { from: '4.22.0', profile: { name: '4.22', source: '4.22.0.0, assumed to carry PR #12355 (its script could not be read)', ...POST_9200, partialBatchHang: false } },
+];
+
+export function sysvmadmProfile(version: string): SysvmadmProfile {
+  let p = SYSVMADM_PROFILES[0]!.profile;
+  for (const e of SYSVMADM_PROFILES) if (isAtLeast(version, e.from)) p = e.profile;
+  return p;
 }

@@ -1,7 +1,11 @@
 // Shape and validation of the world part of a lab YAML file (and of LabOptions.config). Every problem
 // is collected and reported at once, with the offending key named.
 
+import { perZoneProblem, PRESET_NAMES, PRESETS, realismProblems, type PerZone, type PresetName, type PresetValues } from './presets.js';
+
 export interface WorldConfig {
+  /** Base layout and behaviour, default `production` (see presets.ts); the keys below override it. */
+  readonly preset?: PresetName;
   /** Management-server version, default 4.20.1.0. `4.21.0.0` switches job JSON to the 4.21 order. */
   readonly version?: string;
   /** Template version of the VMs that exist before the upgrade, default 4.19.0. */
@@ -9,17 +13,25 @@ export interface WorldConfig {
   readonly zones?: number;
   readonly hostsPerZone?: number;
   /** Isolated, non-redundant networks per zone (the first one is owned by the admin account). */
-  readonly networks?: number;
+  readonly networks?: PerZone;
   /** Isolated networks with a PRIMARY/BACKUP router pair, per zone. */
-  readonly redundantNetworks?: number;
-  readonly vpcs?: number;
+  readonly redundantNetworks?: PerZone;
+  readonly vpcs?: PerZone;
   readonly vpcTiers?: number;
   /** VPCs with a redundant router pair, per zone (in addition to `vpcs`). */
-  readonly redundantVpcs?: number;
+  readonly redundantVpcs?: PerZone;
   /** VPCs without tiers (restartVPC livepatch does not patch their router), per zone. */
-  readonly emptyVpcs?: number;
+  readonly emptyVpcs?: PerZone;
   /** Isolated networks owned by a project, per zone. */
-  readonly projectNetworks?: number;
+  readonly projectNetworks?: PerZone;
+  /** Isolated networks with IPv6 (the first ones of each zone), per zone. */
+  readonly ipv6Networks?: PerZone;
+  /** Names of VMs that are Stopped when the lab starts (e.g. r-20-VM). */
+  readonly stopped?: readonly string[];
+  /** About this many tenant jobs in flight at any time (0 = an idle cloud). */
+  readonly background_jobs?: number;
+  /** Spread of operation durations around their nominal value (0 = exact; 0.25 = production). */
+  readonly durations_spread?: number;
   /** Names of VMs already on the new template (e.g. s-1-VM). */
   readonly upToDate?: readonly string[];
   /** Initial DB values of configuration settings. */
@@ -35,18 +47,10 @@ export interface WorldConfig {
   readonly instancesPerNetwork?: number;
 }
 
-export interface ResolvedWorldConfig {
+export interface ResolvedWorldConfig extends PresetValues {
+  readonly preset: PresetName;
   readonly version: string;
   readonly oldVersion: string;
-  readonly zones: number;
-  readonly hostsPerZone: number;
-  readonly networks: number;
-  readonly redundantNetworks: number;
-  readonly vpcs: number;
-  readonly vpcTiers: number;
-  readonly redundantVpcs: number;
-  readonly emptyVpcs: number;
-  readonly projectNetworks: number;
   readonly upToDate: readonly string[];
   readonly settings: Readonly<Record<string, string>>;
   readonly bench?: { readonly routers: number; readonly networks: number } | undefined;
@@ -55,28 +59,22 @@ export interface ResolvedWorldConfig {
   readonly instancesPerNetwork: number;
 }
 
-export const DEFAULT_WORLD: ResolvedWorldConfig = {
-  version: '4.20.1.0',
-  oldVersion: '4.19.0',
-  zones: 1,
-  hostsPerZone: 2,
-  networks: 2,
-  redundantNetworks: 1,
-  vpcs: 1,
-  vpcTiers: 2,
-  redundantVpcs: 0,
-  emptyVpcs: 0,
-  projectNetworks: 1,
-  upToDate: [],
-  settings: {},
-  managementServers: 2,
-  loadBalancer: false,
-  instancesPerNetwork: 1,
-};
+const DEFAULT_PRESET: PresetName = 'production';
 
-const COUNT_KEYS = ['zones', 'hostsPerZone', 'networks', 'redundantNetworks', 'vpcs', 'vpcTiers', 'redundantVpcs', 'emptyVpcs',
-  'projectNetworks', 'managementServers', 'instancesPerNetwork'] as const;
-const KNOWN = new Set<string>([...COUNT_KEYS, 'version', 'oldVersion', 'upToDate', 'settings', 'bench', 'loadBalancer']);
+function presetDefaults(preset: PresetName): ResolvedWorldConfig {
+  return {
+    preset, version: '4.20.1.0', oldVersion: '4.19.0', ...PRESETS[preset], upToDate: [], settings: {},
+    // the cluster does not depend on the preset: the classic world is the first world with two servers
+    managementServers: 2, loadBalancer: false, instancesPerNetwork: 1,
+  };
+}
+
+export const DEFAULT_WORLD: ResolvedWorldConfig = presetDefaults(DEFAULT_PRESET);
+
+const COUNT_KEYS = ['zones', 'hostsPerZone', 'vpcTiers', 'managementServers', 'instancesPerNetwork'] as const;
+const PER_ZONE_KEYS = ['networks', 'redundantNetworks', 'vpcs', 'redundantVpcs', 'emptyVpcs', 'projectNetworks', 'ipv6Networks'] as const;
+const KNOWN = new Set<string>([...COUNT_KEYS, ...PER_ZONE_KEYS, 'preset', 'version', 'oldVersion', 'upToDate', 'settings', 'bench', 'stopped',
+  'background_jobs', 'durations_spread', 'loadBalancer']);
 const VERSION_RE = /^\d+\.\d+(\.\d+){0,2}$/;
 
 export class LabConfigError extends Error {
@@ -93,7 +91,18 @@ export function resolveWorldConfig(input: unknown, where = 'config'): ResolvedWo
   if (typeof input !== 'object' || Array.isArray(input)) throw new LabConfigError([`${where}: expected a mapping`]);
   const o = input as Record<string, unknown>;
   for (const k of Object.keys(o)) if (!KNOWN.has(k)) problems.push(`${where}.${k}: unknown key (known: ${[...KNOWN].join(', ')})`);
-  const out: Record<string, unknown> = { ...DEFAULT_WORLD };
+  problems.push(...realismProblems(o, where));
+  // a benchmark world starts from the idle, exact classic preset unless told otherwise
+  const preset = PRESET_NAMES.includes(o.preset as PresetName) ? (o.preset as PresetName) : o.bench !== undefined ? 'classic' : DEFAULT_PRESET;
+  const out: Record<string, unknown> = { ...presetDefaults(preset) };
+  for (const k of PER_ZONE_KEYS) {
+    const v = o[k];
+    if (v === undefined) continue;
+    const bad = perZoneProblem(v);
+    if (bad) problems.push(`${where}.${k}: ${bad}`);
+    else out[k] = v;
+  }
+  for (const k of ['stopped', 'background_jobs', 'durations_spread'] as const) if (o[k] !== undefined) out[k] = o[k];
   for (const k of COUNT_KEYS) {
     const v = o[k];
     if (v === undefined) continue;

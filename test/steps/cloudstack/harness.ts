@@ -87,7 +87,7 @@ export class CsHarness {
   constructor(readonly lab: Lab) {}
 
   static async start(address: string, opts: LabOptions = {}): Promise<CsHarness> {
-    const lab = await startLab({ address, speed: 1000, sshKvmHosts: 0, ...opts });
+    const lab = await startLab({ address, speed: 1000, sshKvmHosts: 0, ...opts, config: { preset: 'classic', ...opts.config } });
     const h = new CsHarness(lab);
     await h.agentsUp();
     return h;

@@ -77,7 +77,7 @@ describe('SSH steps against the lab management server', function () {
     expect(r.logged('show')['rc']).to.equal(0);
   });
 
-  it('on interrupt says it cannot stop a lab command (the lab records no process id) and where its log is', async () => {
+  it('on interrupt stops the lab command through its pid file, as over OpenSSH', async () => {
     const lab = await testLab({ ssh: true, speed: 50 });
     await openIntegrationPort(lab);
     const ac = new AbortController();
@@ -90,7 +90,8 @@ describe('SSH steps against the lab management server', function () {
       },
     });
     expect(r.end('sysvmadm').status).to.equal('failed');
-    expect(r.end('sysvmadm').msg).to.equal('interrupted; the remote command could not be stopped (no process id in /root/i.log.pid); its log is /root/i.log');
+    expect(r.end('sysvmadm').msg).to.match(/^interrupted; stopped the remote command \(pid \d+\)$/);
+    expect((await lab.exec('mgmt1', 'pgrep -f cloudstack-sysvmadm')).code).to.equal(1);
   });
 
   it('service restarts the emulated cloudstack-management unit and wait_for sees the integration port', async () => {

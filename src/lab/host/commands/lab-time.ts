@@ -31,8 +31,24 @@ export function parseTimeSpan(s: string): number | undefined {
   return consumed === compact.length && consumed > 0 ? total : undefined;
 }
 
+/** Waits lab time; a kill of the waiting process (its signal) ends the wait early and drops the timer. */
+export function labSleep(core: LabCore, labMs: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const onAbort = (): void => {
+      core.time.cancel(h);
+      resolve();
+    };
+    const h = core.time.after(labMs, () => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 export function sleepCommand(core: LabCore): CommandImpl {
-  return async (argv, io) => {
+  return async (argv, io, ctx) => {
     let total = 0;
     for (const a of argv.slice(1)) {
       const m = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(a);
@@ -46,7 +62,7 @@ export function sleepCommand(core: LabCore): CommandImpl {
       io.err('sleep: missing operand\n');
       return 1;
     }
-    await core.time.sleep(total);
+    await labSleep(core, total, ctx.signal);
     return 0;
   };
 }

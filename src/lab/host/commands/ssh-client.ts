@@ -1,6 +1,6 @@
-// `ssh` on a KVM host, for reaching system VMs the way operators do (docs/cloudstack-facts.md §10):
-// `ssh -p 3922 -i /root/.ssh/id_rsa.cloud <link-local-ip> '<cmd>'`. Only VMs that run on this host are
-// reachable; a stopped VM refuses the connection; exit 255 on every connection failure, like OpenSSH.
+// `ssh` on a KVM host, for reaching system VMs the way operators do (CloudStack docs, adminguide/systemvm.rst,
+// "Accessing System VMs"): `ssh -p 3922 -i /root/.ssh/id_rsa.cloud <link-local-ip> '<cmd>'`. Only VMs that run
+// on this host are reachable; a stopped VM refuses the connection; exit 255 on every failure, like OpenSSH.
 
 import type { LabCore } from '../../core.js';
 import type { HypervisorHost } from '../../world/types.js';

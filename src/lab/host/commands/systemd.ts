@@ -5,7 +5,7 @@
 import { csDate, type TimerHandle } from '../../clock.js';
 import type { LabCore } from '../../core.js';
 import type { CommandImpl, CommandIO, RunContext } from '../shell/types.js';
-import { newShell } from '../shell/interpreter.js';
+import { Interpreter, newShell, procsOf } from '../shell/interpreter.js';
 import { parseTimeSpan } from './lab-time.js';
 
 export interface LabTimer {
@@ -148,7 +148,10 @@ export function systemdRunCommand(core: LabCore, timers: Map<string, LabTimer>, 
       const sink = (s: string): void => void (output += s);
       const sh = newShell(ctx.host);
       sh.cwd = '/';
-      void ctx.runArgv(cmd, { stdin: '', out: sink, err: sink }, sh).then((code) => {
+      // a unit is a session of its own, started by systemd (pid 1), not by the shell that ran systemd-run
+      const unit = new Interpreter(ctx.host, sh);
+      void unit.execArgv(cmd, { stdin: '', out: sink, err: sink }, sh).then((code) => {
+        procsOf(ctx.host).exit(unit.proc);
         t.exitCode = code;
         onRun(t, code, output);
       });

@@ -1,32 +1,37 @@
 // Option parsing and text scraping of cloudstack-sysvmadm, kept apart from its run logic: bash getopts
-// semantics for 'sarhnvd:m:u:p:t:l:z:i:j:', the usage text, and the sed/awk pipelines it applies to
-// every API response.
+// semantics for 'sarhnvd:m:u:p:t:l:z:i:j:', the usage text (setup/bindir/cloud-sysvmadm.in, 4.18+), and
+// the sed/awk pipelines it applies to every API response.
 
 import type { CommandIO } from '../shell/types.js';
 
-export const USAGE = (name: string): string =>
-  `\nThe tool for stopping/starting running system vms and domain routers. It requires integration API port to be enabled. \n\nUsage: ${name}: [-d] [-u] [-p] [-m] [-s] [-r] [-a] [-t] [-n] [-z] [-i] [-j] [-v]\n\n` +
-  ' -d - cloud DB server ip address, defaulted to localhost if not specified \n' +
-  ' -u - user name to access cloud DB, defaulted to "root" if not specified \n' +
-  ' -p - cloud DB user password, defaulted to no password if not specified \n\n' +
-  ' -m - the ip address of management server, defaulted to localhost if not specified\n\n' +
-  ' -s - stop then start all running SSVMs and Console Proxies \n' +
-  ' -r - stop then start all running Virtual Routers\n' +
-  ' -a - stop then start all running SSVMs, Console Proxies, and Virtual Routers \n' +
-  ' -n - restart all Guest networks \n' +
-  ' -t - number of parallel threads used for stopping Domain Routers. Default is 10.\n' +
-  ' -l - log file location. Default is cloud.log under current directory.\n' +
-  ' -z - do restart only for the instances in the specific zone. If not specified, restart will apply to instances in all zones\n' +
-  ' -v - do restart all VPCs in the entire system\n' +
-  ' -i - do restart on instances with specific IDs. Comma-separated instance IDs to be provided. Works ony when restarting SSVMs, CPVMs or VRs\n' +
-  ' -j - do restart on instances from the specified database table. If not specified, restart will apply on instances present in cloud.vm_instance database table. Works ony when restarting SSVMs, CPVMs or VRs\n\n';
+/** The usage text as the script's printf writes it to stderr (`-h`, or no action given). */
+export const usage = (name: string, note: boolean): string =>
+  `\n  The tool for stopping/starting running system vms and domain routers${note ? '. It requires integration API port to be enabled.' : ''}\n\n` +
+  `  Usage: ${name}: [-d] [-u] [-p] [-m] [-s] [-r] [-a] [-n] [-t] [-l] [-z] [-v] [-i] [-j]\n\n` +
+  '   -d - cloud DB server ip address, defaulted to localhost if not specified\n' +
+  '   -u - user name to access cloud DB, defaulted to "root" if not specified\n' +
+  '   -p - cloud DB user password, defaulted to no password if not specified\n' +
+  '   -m - the ip address of management server, defaulted to localhost if not specified\n' +
+  '   -s - stop then start all running SSVMs and Console Proxies\n' +
+  '   -r - stop then start all running Virtual Routers\n' +
+  '   -a - stop then start all running SSVMs, Console Proxies, and Virtual Routers\n' +
+  '   -n - restart all Guest networks\n' +
+  '   -t - number of parallel threads used for stopping Domain Routers. Default is 10\n' +
+  '   -l - log file location. Default is cloud.log under current directory\n' +
+  '   -z - do restart only for the instances in the specific zone. If not specified, restart will apply to instances in all zones\n' +
+  '   -v - do restart all VPCs in the entire system\n' +
+  '   -i - do restart on instances with specific IDs. Comma-separated instance IDs to be provided. Works only when restarting SSVMs, CPVMs or VRs\n' +
+  '   -j - do restart on instances from the specified database table. If not specified, restart will apply on instances present in cloud.vm_instance database table. Works only when restarting SSVMs, CPVMs or VRs\n\n';
 
 /** `sed 's/"//g; s/ //g; s/{//g; s/}//g'` as the script pipes every response through it. */
 export const strip = (body: string): string => body.replace(/["{} ]/g, '');
 /** `awk -F: '{print $3}'` on the first line. */
 export const jobIdOf = (body: string): string => strip(body).split('\n')[0]!.split(':')[2] ?? '';
-/** `awk -F, '{print $7}' | awk -F: '{print $2}'`. */
-export const statusOf = (body: string): string => (strip(body).split('\n')[0]!.split(',')[6] ?? '').split(':')[1] ?? '';
+/**
+ * `awk -F, '{print $N}' | awk -F: '{print $2}'`: the job status as the script reads it, by position ($4
+ * before apache/cloudstack#9200, $7 after), whatever field the API happens to put there.
+ */
+export const statusOf = (body: string, field: 4 | 7): string => (strip(body).split('\n')[0]!.split(',')[field - 1] ?? '').split(':')[1] ?? '';
 
 export interface Opts {
   system: boolean; router: boolean; all: boolean; network: boolean; vpc: boolean; help: boolean;

@@ -1,9 +1,12 @@
 // Shell basics every lab host has: cd, echo, printf, true/false, test/[, env, export, sudo, sh/bash -c,
-// nohup, hostname, pwd, plus the file commands. Messages follow GNU coreutils and bash so scripts that
+// nohup, hostname, pwd, plus the file, text and process commands and read/kill. Messages follow GNU coreutils and bash so scripts that
 // match on them behave the same.
 
 import { Vfs } from '../vfs.js';
 import { FILE_COMMANDS } from './file-commands.js';
+import { JOB_BUILTINS } from './job-builtins.js';
+import { PROCESS_COMMANDS } from './proc-commands.js';
+import { TEXT_COMMANDS } from './text-commands.js';
 import type { CommandImpl, RunContext } from './types.js';
 
 const path = (ctx: RunContext, p: string): string => Vfs.normalize(p, ctx.sh.cwd);
@@ -128,7 +131,7 @@ const env: CommandImpl = async (argv, io, ctx) => {
     for (const [k, v] of vars) io.out(`${k}=${v}\n`);
     return 0;
   }
-  return ctx.runArgv(argv.slice(i), io, { cwd: ctx.sh.cwd, env: vars, lastStatus: ctx.sh.lastStatus });
+  return ctx.execArgv(argv.slice(i), io, { ...ctx.sh, env: vars });
 };
 
 const exportCmd: CommandImpl = async (argv, _io, ctx) => {
@@ -136,41 +139,50 @@ const exportCmd: CommandImpl = async (argv, _io, ctx) => {
   return 0;
 };
 
-/** sudo [-n] [-E] [-H] [-u root] CMD… — the lab user is root already. */
+/**
+ * sudo [-n] [-S] [-E] [-H] [-u USER] [-p PROMPT] [--] CMD… — the lab's user is root already, so sudo never
+ * asks for a password (`sudo -n true` succeeds) and runs CMD in place, as the target of its exec.
+ */
 const sudo: CommandImpl = async (argv, io, ctx) => {
+  const withValue = new Set(['-u', '-g', '-p', '-C', '-D', '-h', '-r', '-t', '-U', '-T']);
   let i = 1;
-  while (i < argv.length && argv[i]!.startsWith('-')) {
-    if (argv[i] === '-u') i++;
-    i++;
+  for (; i < argv.length && argv[i]!.startsWith('-'); i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (withValue.has(a)) i++;
+    else if (/^--(user|group|prompt|close-from|chdir|host|role|type|other-user|command-timeout)=/.test(a)) continue;
   }
   if (i >= argv.length) {
-    io.err('usage: sudo command\n');
+    io.err('usage: sudo -h | -K | -k | -V\nusage: sudo [-BknS] [-u user] [command [arg ...]]\n');
     return 1;
   }
-  return ctx.runArgv(argv.slice(i), io, ctx.sh);
+  return ctx.execArgv(argv.slice(i), io, ctx.sh);
 };
 
-/** sh -c 'script' / bash -c 'script' (options like -e, -l are accepted and ignored). */
+/** sh -c 'script' [name [args…]] / bash -c …, and `sh FILE [args…]` (options like -e, -l are accepted and ignored). */
 const shell: CommandImpl = async (argv, io, ctx) => {
-  const c = argv.indexOf('-c');
-  const lc = argv.findIndex((a) => /^-[a-z]*c$/.test(a));
-  const at = c >= 0 ? c : lc;
+  const at = argv.findIndex((a, k) => k > 0 && /^-[a-z]*c$/.test(a));
   const file = argv[1];
+  const state = (zero: string, args: readonly string[]) => ({
+    cwd: ctx.sh.cwd, env: new Map([...ctx.sh.env, ['0', zero]]), lastStatus: ctx.sh.lastStatus, args: [...args], functions: new Map(),
+  });
   if (at < 0 && file !== undefined && !file.startsWith('-')) {
-    // `sh FILE`: a script from the host's files, $0 its path (the dead-man timer runs one); no $1…
+    // `sh FILE`: a script from the host's files, $0 its path (the dead-man timer runs one)
     const script = ctx.host.fs.read(Vfs.normalize(file, ctx.sh.cwd));
     if (script === undefined) {
       io.err(`${argv[0]}: 0: cannot open ${file}: No such file\n`);
       return 2;
     }
-    return ctx.runScript(script, io, { cwd: ctx.sh.cwd, env: new Map([...ctx.sh.env, ['0', file]]), lastStatus: ctx.sh.lastStatus });
+    return ctx.runScript(script, io, state(file, argv.slice(2)));
   }
   if (at < 0 || argv[at + 1] === undefined) {
     io.err(`lab: ${argv[0]}: only \`${argv[0]} -c 'commands'\` and \`${argv[0]} FILE\` are emulated (no interactive shells)\n`);
     return 2;
   }
-  const sub = { cwd: ctx.sh.cwd, env: new Map([...ctx.sh.env, ['0', argv[at + 2] ?? argv[0]!]]), lastStatus: ctx.sh.lastStatus };
-  return ctx.runScript(argv[at + 1]!, io, sub);
+  return ctx.runScript(argv[at + 1]!, io, state(argv[at + 2] ?? argv[0]!, argv.slice(at + 3)));
 };
 
 // The lab's files have no permissions: umask only checks its argument.
@@ -183,17 +195,19 @@ const umask: CommandImpl = async (argv, io) => {
   return 0;
 };
 
+/** nohup CMD…: CMD in place, immune to hang-ups. */
 const nohup: CommandImpl = async (argv, io, ctx) => {
   if (argv.length < 2) {
     io.err("nohup: missing operand\nTry 'nohup --help' for more information.\n");
     return 125;
   }
-  return ctx.runArgv(argv.slice(1), io, ctx.sh);
+  ctx.proc.ignoreHup = true;
+  return ctx.execArgv(argv.slice(1), io, ctx.sh);
 };
 
 export const BASIC_COMMANDS: ReadonlyArray<readonly [string, CommandImpl]> = [
   ['echo', echo], ['printf', printf], ['true', async () => 0], ['false', async () => 1], [':', async () => 0],
-  ...FILE_COMMANDS, ['test', test], ['[', test], ['cd', cd], ['env', env], ['export', exportCmd], ['sudo', sudo], ['sh', shell], ['bash', shell],
+  ...FILE_COMMANDS, ...TEXT_COMMANDS, ...PROCESS_COMMANDS, ...JOB_BUILTINS, ['test', test], ['[', test], ['cd', cd], ['env', env], ['export', exportCmd], ['sudo', sudo], ['sh', shell], ['bash', shell],
   ['nohup', nohup], ['umask', umask], ['hostname', async (_a, io, ctx) => (io.out(ctx.host.name + '\n'), 0)],
   ['pwd', async (_a, io, ctx) => (io.out(ctx.sh.cwd + '\n'), 0)],
 ];

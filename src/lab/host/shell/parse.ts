@@ -1,282 +1,298 @@
-// Parser for the small shell language the lab hosts understand: words with single/double quotes and
-// $VAR expansion, redirections, pipes, && || ; and background &. No subshells, globbing or command
-// substitution: those are reported as syntax errors instead of being half-emulated.
+// Parser for the lab hosts' shell: lists, && || !, pipes, background &, redirections, and the compound
+// commands scripts and stackplay's own command lines use (if/elif/else, for, while/until, case, { },
+// ( ), functions). Command substitutions are parsed as scripts of their own.
 
-export type WordPart = { readonly kind: 'lit'; readonly text: string } | { readonly kind: 'var'; readonly name: string };
-export type Word = readonly WordPart[];
+import type { AndOr, Command, Compound, CompoundBody, ListItem, Pipeline, Redirect, Script, SimpleCommand, Word } from './ast.js';
+import { lex, ShellSyntaxError, type RawPart, type Token } from './lex.js';
 
-export type Redirect =
-  | { readonly fd: 1 | 2; readonly op: '>' | '>>'; readonly target: Word }
-  | { readonly fd: 1 | 2; readonly op: 'dup'; readonly to: 1 | 2 }
-  | { readonly fd: 0; readonly op: '<'; readonly target: Word };
-
-export interface SimpleCommand {
-  readonly assigns: ReadonlyArray<{ readonly name: string; readonly value: Word }>;
-  readonly words: readonly Word[];
-  readonly redirects: readonly Redirect[];
-}
-
-export type Pipeline = readonly SimpleCommand[];
-export interface AndOr {
-  readonly first: Pipeline;
-  readonly rest: ReadonlyArray<{ readonly op: '&&' | '||'; readonly pipeline: Pipeline }>;
-}
-export interface ListItem {
-  readonly andOr: AndOr;
-  readonly background: boolean;
-}
-export type Script = readonly ListItem[];
-
-export class ShellSyntaxError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ShellSyntaxError';
-  }
-}
-
-type Token =
-  | { readonly t: 'word'; readonly word: Word }
-  | { readonly t: 'op'; readonly op: string }
-  | { readonly t: 'redir'; readonly fd: number | undefined; readonly op: string };
-
-const VAR_RE = /^[A-Za-z_][A-Za-z0-9_]*/;
-
-function lex(src: string): Token[] {
-  const out: Token[] = [];
-  let i = 0;
-  const n = src.length;
-  while (i < n) {
-    const c = src[i]!;
-    if (c === ' ' || c === '\t') {
-      i++;
-      continue;
-    }
-    if (c === '\n') {
-      out.push({ t: 'op', op: ';' });
-      i++;
-      continue;
-    }
-    if (c === '#') {
-      while (i < n && src[i] !== '\n') i++;
-      continue;
-    }
-    const two = src.slice(i, i + 2);
-    if (two === '&&' || two === '||') {
-      out.push({ t: 'op', op: two });
-      i += 2;
-      continue;
-    }
-    if (two === '&>') {
-      const app = src[i + 2] === '>';
-      out.push({ t: 'redir', fd: undefined, op: app ? '&>>' : '&>' });
-      i += app ? 3 : 2;
-      continue;
-    }
-    if (c === ';' || c === '&' || c === '|') {
-      out.push({ t: 'op', op: c });
-      i++;
-      continue;
-    }
-    if (c === '(' || c === ')') throw new ShellSyntaxError('subshells ( … ) are not supported by the lab shell');
-    if (c === '>' || c === '<' || (/[0-9]/.test(c) && /^[0-9][<>]/.test(src.slice(i, i + 2)))) {
-      let fd: number | undefined;
-      if (/[0-9]/.test(c)) {
-        fd = Number(c);
-        i++;
-      }
-      let op = src[i]!;
-      i++;
-      if (op === '>' && src[i] === '>') {
-        op = '>>';
-        i++;
-      } else if (src[i] === '&') {
-        op += '&';
-        i++;
-      }
-      out.push({ t: 'redir', fd, op });
-      continue;
-    }
-    const parts: WordPart[] = [];
-    const lit = (s: string): void => {
-      const last = parts[parts.length - 1];
-      if (last?.kind === 'lit') parts[parts.length - 1] = { kind: 'lit', text: last.text + s };
-      else parts.push({ kind: 'lit', text: s });
-    };
-    const dollar = (): void => {
-      // at src[i] === '$'
-      const rest = src.slice(i + 1);
-      if (rest.startsWith('(')) throw new ShellSyntaxError('command substitution $( … ) is not supported by the lab shell');
-      if (rest.startsWith('{')) {
-        const end = rest.indexOf('}');
-        const name = end > 0 ? rest.slice(1, end) : '';
-        if (!/^([A-Za-z_][A-Za-z0-9_]*|\?)$/.test(name)) throw new ShellSyntaxError(`unsupported parameter expansion \${${name}}`);
-        parts.push({ kind: 'var', name });
-        i += end + 2;
-        return;
-      }
-      if (/^[0-9]/.test(rest)) {
-        parts.push({ kind: 'var', name: rest[0]! });
-        i += 2;
-        return;
-      }
-      if (rest.startsWith('?')) {
-        parts.push({ kind: 'var', name: '?' });
-        i += 2;
-        return;
-      }
-      const m = VAR_RE.exec(rest);
-      if (m) {
-        parts.push({ kind: 'var', name: m[0] });
-        i += 1 + m[0].length;
-        return;
-      }
-      lit('$');
-      i++;
-    };
-    while (i < n) {
-      const ch = src[i]!;
-      if (' \t\n;&|<>()'.includes(ch)) break;
-      if (ch === '`') throw new ShellSyntaxError('command substitution ` … ` is not supported by the lab shell');
-      if (ch === "'") {
-        const end = src.indexOf("'", i + 1);
-        if (end < 0) throw new ShellSyntaxError("unexpected EOF while looking for matching `''");
-        lit(src.slice(i + 1, end));
-        if (end === i + 1) lit('');
-        i = end + 1;
-        continue;
-      }
-      if (ch === '"') {
-        i++;
-        let closed = false;
-        lit('');
-        while (i < n) {
-          const d = src[i]!;
-          if (d === '"') {
-            closed = true;
-            i++;
-            break;
-          }
-          if (d === '\\' && i + 1 < n && '$`"\\\n'.includes(src[i + 1]!)) {
-            lit(src[i + 1]!);
-            i += 2;
-            continue;
-          }
-          if (d === '`') throw new ShellSyntaxError('command substitution ` … ` is not supported by the lab shell');
-          if (d === '$') {
-            dollar();
-            continue;
-          }
-          lit(d);
-          i++;
-        }
-        if (!closed) throw new ShellSyntaxError('unexpected EOF while looking for matching `"\'');
-        continue;
-      }
-      if (ch === '\\') {
-        if (i + 1 < n) lit(src[i + 1] === '\n' ? '' : src[i + 1]!);
-        i += 2;
-        continue;
-      }
-      if (ch === '$') {
-        dollar();
-        continue;
-      }
-      lit(ch);
-      i++;
-    }
-    out.push({ t: 'word', word: parts });
-  }
-  return out;
-}
+export { ShellSyntaxError } from './lex.js';
+export type * from './ast.js';
 
 const ASSIGN_RE = /^[A-Za-z_][A-Za-z0-9_]*=/;
+const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const RESERVED = new Set(['if', 'then', 'elif', 'else', 'fi', 'for', 'in', 'do', 'done', 'while', 'until', 'case', 'esac', '{', '}', '!', 'function']);
 
 export function parseScript(src: string): Script {
-  const toks = lex(src);
-  let p = 0;
-  const peek = (): Token | undefined => toks[p];
-  const items: ListItem[] = [];
+  return new Parser(lex(src)).program();
+}
 
-  const simple = (): SimpleCommand => {
+/** The text of a word when it is one unquoted literal (how reserved words and names are recognised). */
+function plain(tok: Token | undefined): string | undefined {
+  if (tok?.t !== 'word' || tok.parts.length !== 1) return undefined;
+  const p = tok.parts[0]!;
+  return p.kind === 'lit' && !p.quoted ? p.text : undefined;
+}
+
+function toWord(parts: readonly RawPart[]): Word {
+  return parts.map((p) => (p.kind === 'cmd' ? { kind: 'cmd', script: parseScript(p.source), quoted: p.quoted } : p));
+}
+
+class Parser {
+  private p = 0;
+
+  constructor(private readonly toks: readonly Token[]) {}
+
+  private peek(k = 0): Token | undefined {
+    return this.toks[this.p + k];
+  }
+
+  private isOp(op: string, k = 0): boolean {
+    const t = this.peek(k);
+    return t?.t === 'op' && t.op === op;
+  }
+
+  private unexpected(): ShellSyntaxError {
+    const t = this.peek();
+    const what = !t ? 'newline' : t.t === 'op' ? (t.op === 'nl' ? 'newline' : t.op) : t.t === 'redir' ? t.op : (plain(t) ?? 'word');
+    return new ShellSyntaxError(`syntax error near unexpected token \`${what}'`);
+  }
+
+  private linebreak(): void {
+    while (this.isOp('nl')) this.p++;
+  }
+
+  private expectWord(word: string): void {
+    this.linebreak();
+    if (plain(this.peek()) !== word) throw this.unexpected();
+    this.p++;
+  }
+
+  program(): Script {
+    const s = this.list(new Set(), false);
+    if (this.p < this.toks.length) throw this.unexpected();
+    return s;
+  }
+
+  /** and-or lists separated by ; & or newlines, up to a reserved word in `ends` (or `)`/`;;`). */
+  private list(ends: ReadonlySet<string>, needOne = true): Script {
+    const items: ListItem[] = [];
+    for (;;) {
+      while (this.isOp(';') && items.length > 0) this.p++;
+      this.linebreak();
+      const t = this.peek();
+      if (!t || this.isOp(')') || this.isOp(';;') || ends.has(plain(t) ?? '\0')) break;
+      const andOr = this.andOr();
+      let background = false;
+      if (this.isOp('&')) {
+        background = true;
+        this.p++;
+      } else if (this.isOp(';') || this.isOp('nl')) this.p++;
+      else if (this.peek() && !this.isOp(')') && !this.isOp(';;') && !ends.has(plain(this.peek()) ?? '\0')) throw this.unexpected();
+      items.push({ andOr, background });
+    }
+    if (needOne && items.length === 0) throw this.unexpected();
+    return items;
+  }
+
+  private andOr(): AndOr {
+    const first = this.pipeline();
+    const rest: Array<{ op: '&&' | '||'; pipeline: Pipeline }> = [];
+    while (this.isOp('&&') || this.isOp('||')) {
+      const op = (this.peek() as { op: '&&' | '||' }).op;
+      this.p++;
+      this.linebreak();
+      rest.push({ op, pipeline: this.pipeline() });
+    }
+    return { first, rest };
+  }
+
+  private pipeline(): Pipeline {
+    let negate = false;
+    if (plain(this.peek()) === '!') {
+      negate = true;
+      this.p++;
+    }
+    const commands = [this.command()];
+    while (this.isOp('|')) {
+      this.p++;
+      this.linebreak();
+      commands.push(this.command());
+    }
+    return { negate, commands };
+  }
+
+  private command(): Command {
+    const t = this.peek();
+    const w = plain(t);
+    if (this.isOp('(')) return this.withRedirects({ kind: 'group', subshell: true, body: this.subshell() });
+    if (w === 'function' || (w !== undefined && NAME_RE.test(w) && !RESERVED.has(w) && this.isOp('(', 1) && this.isOp(')', 2))) {
+      this.p += w === 'function' ? 1 : 3;
+      const name = w === 'function' ? plain(this.peek()) : w;
+      if (name === undefined || !NAME_RE.test(name)) throw this.unexpected();
+      if (w === 'function') {
+        this.p++;
+        if (this.isOp('(') && this.isOp(')', 1)) this.p += 2;
+      }
+      this.linebreak();
+      const body = this.command();
+      if (body.kind === 'simple' || body.kind === 'function') throw new ShellSyntaxError(`syntax error: the body of function ${name} must be a compound command`);
+      return { kind: 'function', name, body };
+    }
+    switch (w) {
+      case 'if': return this.withRedirects(this.ifClause());
+      case 'for': return this.withRedirects(this.forClause());
+      case 'while': case 'until': return this.withRedirects(this.whileClause(w === 'until'));
+      case 'case': return this.withRedirects(this.caseClause());
+      case '{': {
+        this.p++;
+        const body = this.list(new Set(['}']));
+        this.expectWord('}');
+        return this.withRedirects({ kind: 'group', subshell: false, body });
+      }
+      case 'then': case 'elif': case 'else': case 'fi': case 'do': case 'done': case 'esac': case '}': case 'in':
+        throw this.unexpected();
+    }
+    return this.simple();
+  }
+
+  private subshell(): Script {
+    this.p++;
+    const body = this.list(new Set());
+    this.linebreak();
+    if (!this.isOp(')')) throw this.unexpected();
+    this.p++;
+    return body;
+  }
+
+  private ifClause(): CompoundBody {
+    this.p++;
+    const clauses: Array<{ cond: Script; body: Script }> = [];
+    let otherwise: Script | undefined;
+    for (;;) {
+      const cond = this.list(new Set(['then']));
+      this.expectWord('then');
+      clauses.push({ cond, body: this.list(new Set(['elif', 'else', 'fi'])) });
+      const next = plain(this.peek());
+      this.p++;
+      if (next === 'elif') continue;
+      if (next === 'else') {
+        otherwise = this.list(new Set(['fi']));
+        this.expectWord('fi');
+      } else if (next !== 'fi') {
+        this.p--;
+        throw this.unexpected();
+      }
+      return { kind: 'if', clauses, otherwise };
+    }
+  }
+
+  private doGroup(): Script {
+    this.expectWord('do');
+    const body = this.list(new Set(['done']));
+    this.expectWord('done');
+    return body;
+  }
+
+  private forClause(): CompoundBody {
+    this.p++;
+    const name = plain(this.peek());
+    if (name === undefined || !NAME_RE.test(name)) throw this.unexpected();
+    this.p++;
+    this.linebreak();
+    let items: Word[] | undefined;
+    if (plain(this.peek()) === 'in') {
+      this.p++;
+      items = [];
+      for (let t = this.peek(); t?.t === 'word'; t = this.peek()) {
+        items.push(toWord(t.parts));
+        this.p++;
+      }
+    }
+    if (this.isOp(';') || this.isOp('nl')) this.p++;
+    return { kind: 'for', name, items, body: this.doGroup() };
+  }
+
+  private whileClause(until: boolean): CompoundBody {
+    this.p++;
+    const cond = this.list(new Set(['do']));
+    return { kind: 'while', until, cond, body: this.doGroup() };
+  }
+
+  private caseClause(): CompoundBody {
+    this.p++;
+    const t = this.peek();
+    if (t?.t !== 'word') throw this.unexpected();
+    this.p++;
+    const word = toWord(t.parts);
+    this.expectWord('in');
+    const arms: Array<{ patterns: Word[]; body: Script }> = [];
+    for (;;) {
+      this.linebreak();
+      if (plain(this.peek()) === 'esac') break;
+      if (this.isOp('(')) this.p++;
+      const patterns: Word[] = [];
+      for (;;) {
+        const pt = this.peek();
+        if (pt?.t !== 'word') throw this.unexpected();
+        patterns.push(toWord(pt.parts));
+        this.p++;
+        if (!this.isOp('|')) break;
+        this.p++;
+      }
+      if (!this.isOp(')')) throw this.unexpected();
+      this.p++;
+      const body = this.list(new Set(['esac']), false);
+      arms.push({ patterns, body });
+      if (this.isOp(';;')) this.p++;
+      else break;
+    }
+    this.expectWord('esac');
+    return { kind: 'case', word, arms };
+  }
+
+  private withRedirects(body: CompoundBody): Compound {
+    const redirects: Redirect[] = [];
+    while (this.peek()?.t === 'redir') redirects.push(this.redirect());
+    return { ...body, redirects };
+  }
+
+  private redirect(): Redirect {
+    const t = this.peek() as Extract<Token, { t: 'redir' }>;
+    this.p++;
+    if (t.op.endsWith('&') && t.op !== '&>') {
+      const target = plain(this.peek());
+      if (target !== '1' && target !== '2') throw new ShellSyntaxError(`unsupported redirection ${t.op}${target ?? ''}`);
+      this.p++;
+      return { fd: t.fd === 2 ? 2 : 1, op: 'dup', to: target === '1' ? 1 : 2 };
+    }
+    const target = this.peek();
+    if (target?.t !== 'word') throw new ShellSyntaxError(`syntax error near unexpected token \`${t.op}'`);
+    this.p++;
+    const word = toWord(target.parts);
+    if (t.op === '<') return { fd: 0, op: '<', target: word };
+    const fd = t.fd ?? 1;
+    if (fd !== 1 && fd !== 2) throw new ShellSyntaxError(`unsupported file descriptor ${fd}`);
+    return { fd, op: t.op === '>>' ? '>>' : '>', target: word };
+  }
+
+  private simple(): SimpleCommand {
     const assigns: Array<{ name: string; value: Word }> = [];
     const words: Word[] = [];
     const redirects: Redirect[] = [];
     for (;;) {
-      const t = peek();
+      const t = this.peek();
       if (!t || t.t === 'op') break;
-      p++;
       if (t.t === 'redir') {
-        if (t.op.endsWith('&') && t.op !== '&>') {
-          const target = peek();
-          const txt = target?.t === 'word' && target.word.length === 1 && target.word[0]!.kind === 'lit' ? target.word[0]!.text : '';
-          if (txt !== '1' && txt !== '2') throw new ShellSyntaxError(`unsupported redirection ${t.op}${txt}`);
-          p++;
-          redirects.push({ fd: t.fd === 2 ? 2 : 1, op: 'dup', to: txt === '1' ? 1 : 2 });
-          continue;
-        }
-        const target = peek();
-        if (!target || target.t !== 'word') throw new ShellSyntaxError(`syntax error near unexpected token \`${t.op}'`);
-        p++;
-        if (t.op === '<') redirects.push({ fd: 0, op: '<', target: target.word });
-        else if (t.op === '&>' || t.op === '&>>') {
-          redirects.push({ fd: 1, op: t.op === '&>' ? '>' : '>>', target: target.word });
-          redirects.push({ fd: 2, op: 'dup', to: 1 });
-        } else {
-          const fd = t.fd ?? 1;
-          if (fd !== 1 && fd !== 2) throw new ShellSyntaxError(`unsupported file descriptor ${fd}`);
-          redirects.push({ fd, op: t.op === '>>' ? '>>' : '>', target: target.word });
-        }
+        if (t.op === '&>' || t.op === '&>>') {
+          this.p++;
+          const target = this.peek();
+          if (target?.t !== 'word') throw new ShellSyntaxError(`syntax error near unexpected token \`${t.op}'`);
+          this.p++;
+          redirects.push({ fd: 1, op: t.op === '&>' ? '>' : '>>', target: toWord(target.parts) }, { fd: 2, op: 'dup', to: 1 });
+        } else redirects.push(this.redirect());
         continue;
       }
-      const first = t.word[0];
-      if (words.length === 0 && first?.kind === 'lit' && ASSIGN_RE.test(first.text)) {
+      this.p++;
+      const first = t.parts[0];
+      if (words.length === 0 && first?.kind === 'lit' && !first.quoted && ASSIGN_RE.test(first.text)) {
         const eq = first.text.indexOf('=');
-        const value: WordPart[] = [{ kind: 'lit', text: first.text.slice(eq + 1) }, ...t.word.slice(1)];
-        assigns.push({ name: first.text.slice(0, eq), value });
+        const rest: RawPart[] = [{ kind: 'lit', text: first.text.slice(eq + 1), quoted: false }, ...t.parts.slice(1)];
+        assigns.push({ name: first.text.slice(0, eq), value: toWord(rest) });
         continue;
       }
-      words.push(t.word);
+      words.push(toWord(t.parts));
     }
-    if (!words.length && !assigns.length && !redirects.length) {
-      const t = peek();
-      throw new ShellSyntaxError(`syntax error near unexpected token \`${t && t.t === 'op' ? t.op : 'newline'}'`);
-    }
-    return { assigns, words, redirects };
-  };
-
-  const pipeline = (): Pipeline => {
-    const cmds = [simple()];
-    while (peek()?.t === 'op' && (peek() as { op: string }).op === '|') {
-      p++;
-      cmds.push(simple());
-    }
-    return cmds;
-  };
-
-  while (p < toks.length) {
-    const t = peek();
-    if (t?.t === 'op' && t.op === ';') {
-      p++;
-      continue;
-    }
-    const first = pipeline();
-    const rest: Array<{ op: '&&' | '||'; pipeline: Pipeline }> = [];
-    for (;;) {
-      const o = peek();
-      if (o?.t === 'op' && (o.op === '&&' || o.op === '||')) {
-        p++;
-        while (peek()?.t === 'op' && (peek() as { op: string }).op === ';') throw new ShellSyntaxError(`syntax error near unexpected token \`;'`);
-        rest.push({ op: o.op, pipeline: pipeline() });
-      } else break;
-    }
-    let background = false;
-    const sep = peek();
-    if (sep?.t === 'op') {
-      if (sep.op === '&') background = true;
-      else if (sep.op !== ';') throw new ShellSyntaxError(`syntax error near unexpected token \`${sep.op}'`);
-      p++;
-    }
-    items.push({ andOr: { first, rest }, background });
+    if (!words.length && !assigns.length && !redirects.length) throw this.unexpected();
+    return { kind: 'simple', assigns, words, redirects };
   }
-  return items;
 }
