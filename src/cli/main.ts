@@ -4,7 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EXIT, flushStdout, makeIo, reportError, UsageError, type Io } from './output.js';
+import { EXIT, flushStdout, makeIo, reportError, stdoutClosed, UsageError, type Io } from './output.js';
 import { loadInput, PACKAGE_ROOT } from './load-input.js';
 import { SecretRegistry } from '../secrets/masker.js';
 import { defaultJournalDir } from '../journal/journal.js';
@@ -236,8 +236,10 @@ function countSteps(steps: readonly import('../loader/ast.js').Step[]): number {
 function flush(): Promise<void> {
   flushStdout();
   return new Promise((resolve) => {
-    if (process.stdout.writableLength === 0) return resolve();
+    // a closed stdout never drains: what it still held is lost anyway
+    if (process.stdout.writableLength === 0 || stdoutClosed()) return resolve();
     process.stdout.once('drain', () => resolve());
+    process.stdout.once('error', () => resolve());
   });
 }
 
