@@ -33,6 +33,8 @@ export type JournalRecord =
   | { readonly t: 'register'; readonly host: string; readonly name: string; readonly value: unknown }
   | { readonly t: 'deadman'; readonly id: string; readonly host: string; readonly unit: string }
   | { readonly t: 'job'; readonly key: string; readonly jobid: string; readonly command: string }
+  /** The operator forced the runner out (a third Ctrl-C) with undo obligations still open. */
+  | { readonly t: 'forced'; readonly signal: string; readonly open: number }
   /** Written last when a session closes the journal: undo obligations still open at that point. */
   | { readonly t: 'closed'; readonly open: number };
 

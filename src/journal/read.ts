@@ -30,7 +30,7 @@ export interface RunSummaryInfo {
 }
 
 /** Record kinds a quick scan (the open-obligation check before every run) needs. */
-const QUICK = ['{"t":"run"', '{"t":"obligation"', '{"t":"discharged"', '{"t":"deadman"'];
+const QUICK = ['{"t":"run"', '{"t":"obligation"', '{"t":"discharged"', '{"t":"deadman"', '{"t":"forced"'];
 
 export function readRun(path: string, quick = false): RunSummaryInfo {
   const records: JournalRecord[] = [];
@@ -62,6 +62,7 @@ export function readRun(path: string, quick = false): RunSummaryInfo {
       if (o) obligations.set(r.id, { ...o, deadman: [...(o.deadman ?? []), { host: r.host, unit: r.unit }] });
     } else if (r.t === 'discharged' && r.ok) obligations.delete(r.id);
     else if (r.t === 'register') registered.set(r.host, { ...(registered.get(r.host) ?? {}), [r.name]: r.value });
+    else if (r.t === 'forced') status = 'forced exit';
     else if (r.t === 'event' && r.e.type === 'run-end') {
       status = r.e.status;
       durationMs = r.e.durationMs;

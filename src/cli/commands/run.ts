@@ -12,7 +12,8 @@ import { jsonRenderer } from '../../renderers/json.js';
 import { plainRenderer } from '../../renderers/plain.js';
 import { DefaultRunServices } from '../../runtime/services.js';
 import { stepRegistry } from '../../steps/registry.js';
-import { EXIT, UsageError, type Io } from '../output.js';
+import { EXIT, flushStdout, UsageError, type Io } from '../output.js';
+import { Interrupts } from '../interrupt.js';
 import type { LoadedInput } from '../load-input.js';
 import { cloudstackFactory } from '../../runtime/cloudstack-factory.js';
 
@@ -108,49 +109,52 @@ export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, ru
     },
     ...(flags.resume ? { priorJobs: flags.resume.jobs } : {}),
   });
-  const interrupt = new AbortController();
-  let signals = 0;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    signals += 1;
-    if (signals === 1) {
-      io.err(`\n${io.errStyle.yellow(`${sig}: stopping after the running step; reverting open changes (undo/always)…`)}\n`);
-      interrupt.abort();
-    } else {
-      io.err(`${io.errStyle.yellow(`${sig} again: still reverting — stackplay will not abandon open undo steps. Use 'kill -9' only if you accept running 'stackplay recover' later.`)}\n`);
-    }
-  };
-  // a dropped SSH session to the operator's jump box (SIGHUP) must revert like Ctrl-C
-  const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const sig of SIGNALS) process.on(sig, onSignal);
+  const output = flags.output ?? 'auto';
+  const tty = process.stdout.isTTY === true && process.env.CI !== 'true' && process.env.TERM !== 'dumb';
+  const mode = output === 'auto' ? (tty ? 'tasklist' : 'plain') : output;
+  // under the task list, stderr is held back until the list ends: notices are drawn in the list instead
+  let notice = (text: string): void => io.err(`${io.errStyle.yellow(text)}\n`);
+  let abandon = (): void => undefined;
+  const interrupts = new Interrupts({
+    runId,
+    notice: (text) => notice(text),
+    force: (sig, open) => {
+      abandon();
+      journal?.write({ t: 'forced', signal: sig, open });
+      journal?.close();
+      io.err(`${io.errStyle.red(`${sig}: forced exit.`)} ${open > 0
+        ? `${open} undo obligation(s) were left open; run 'stackplay recover ${runId}' to revert them (the journal is ${journal?.path ?? 'not written'}).`
+        : 'No undo obligation was open.'}\n`);
+      flushStdout();
+      process.exit(EXIT.interrupted);
+    },
+  });
+  interrupts.install();
   try {
-    const output = flags.output ?? 'auto';
-    const tty = process.stdout.isTTY === true && process.env.CI !== 'true' && process.env.TERM !== 'dumb';
-    const mode = output === 'auto' ? (tty ? 'tasklist' : 'plain') : output;
-
     // unknown or changed host keys fail here, for every host at once, before anything runs
     await services.preflight(hostsNeedingSsh(input.playbook.plays, input.inventory, flags.limit));
 
-    let sink: (e: RunEvent) => void;
+    let render: (e: RunEvent) => void;
     let done: Promise<void> = Promise.resolve();
-    if (mode === 'json') sink = jsonRenderer(io.out);
-    else if (mode === 'plain') sink = plainRenderer(io.out, io.style);
+    if (mode === 'json') render = jsonRenderer(io.out);
+    else if (mode === 'plain') render = plainRenderer(io.out, io.style);
     else {
       const { taskListRenderer } = await import('../../renderers/tasklist.js');
       const r = await taskListRenderer(input.playbook, io.style, io.out);
-      sink = r.sink;
+      render = r.sink;
       done = r.done;
+      notice = r.notice;
+      abandon = r.abandon;
     }
-    if (journal) {
-      const render = sink;
-      const j = journal;
-      sink = (e) => {
-        j.sink(e);
-        render(e);
-      };
-    }
+    const j = journal;
+    const sink = (e: RunEvent): void => {
+      j?.sink(e);
+      interrupts.observe(e);
+      render(e);
+    };
     const summary = await runPlaybook({
       runId, playbook: input.playbook, inventory: input.inventory, steps: stepRegistry, extraVars: input.extraVars,
-      dryRun: flags.dryRun ?? false, forks: flags.forks ?? 10, secrets: input.secrets, services, sink, interrupt: interrupt.signal,
+      dryRun: flags.dryRun ?? false, forks: flags.forks ?? 10, secrets: input.secrets, services, sink, interrupt: interrupts.controller.signal,
       ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
       ...(flags.tags ? { tags: flags.tags } : {}),
       ...(flags.skipTags ? { skipTags: flags.skipTags } : {}),
@@ -164,7 +168,7 @@ export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, ru
     // whatever failed above (a host key, a refusal), no connection may keep the process alive
     await services.close().catch(() => undefined);
     journal?.close();
-    for (const sig of SIGNALS) process.off(sig, onSignal);
+    interrupts.uninstall();
   }
 }
 

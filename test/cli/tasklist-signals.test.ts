@@ -1,0 +1,99 @@
+// Signals under the live task list, in a real pseudo-terminal: Ctrl-C typed into the terminal (and
+// SIGTERM, SIGHUP) stops the run, shows the revert and exits 130 — listr2's own SIGINT handler used to
+// exit 127 at once, skipping every undo. A second Ctrl-C says what is still being reverted; a third
+// leaves at once and the journal lets `stackplay recover` finish the revert.
+
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, REPO_ROOT } from '../support/paths.js';
+import { requireTool } from '../support/require-tool.js';
+import { inPty, lastScreen, plainText, SCRIPT, type PtyRun } from './pty.js';
+
+/** Waits until the terminal shows `text` (a hang guard, not a timing assertion). */
+async function screenShows(run: PtyRun, text: string | RegExp, limitMs = 30_000): Promise<void> {
+  const end = Date.now() + limitMs;
+  const seen = (): boolean => (typeof text === 'string' ? plainText(run.raw()).includes(text) : text.test(plainText(run.raw())));
+  while (!seen()) {
+    if (Date.now() > end) throw new Error(`the terminal never showed ${String(text)}:\n${plainText(run.raw()).slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe('task list: signals in a pseudo-terminal', function () {
+  this.timeout(90_000);
+  let dir: string;
+  let door: string;
+  let journal: string;
+  before(function () {
+    requireTool(this, existsSync(SCRIPT), 'script(1) from bsdutils');
+  });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'stackplay-tty-signals-'));
+    door = join(dir, 'door');
+    journal = join(dir, 'runs');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A playbook that opens a door (undo closes it, after `undoWait` holds), then works for a minute. */
+  function playbook(undoWait = 'true'): string {
+    const pb = join(dir, 'pb.yml');
+    writeFileSync(pb, [
+      'name: door', 'plays:', '  - name: Work with a door', '    hosts: localhost', '    steps:',
+      '      - name: open the door', `        local: "echo open > ${door}"`,
+      '        undo:', '          name: close the door', `          local: "${undoWait}; echo closed > ${door}"`,
+      '      - {name: long work, pause: 60s}', '      - {name: never, log: x}',
+    ].join('\n'));
+    return pb;
+  }
+  const start = (pb: string): PtyRun => inPty([process.execPath, BIN, 'run', pb, '--journal-dir', journal], { cwd: REPO_ROOT, dir });
+
+  // Ctrl-C typed into the terminal goes to the foreground process group, as for an operator; SIGTERM
+  // (a service manager) and SIGHUP (the operator's SSH session dropped) are sent to the runner itself.
+  for (const sig of ['Ctrl-C', 'SIGTERM', 'SIGHUP'] as const) {
+    it(`${sig} under the task list: the revert is shown, the undo runs, exit 130`, async () => {
+      const run = start(playbook());
+      await screenShows(run, 'pausing 1m00s');
+      if (sig === 'Ctrl-C') run.ctrlC();
+      else process.kill(run.pid(), sig);
+      const { status } = await run.exited;
+      const screen = lastScreen(run.raw());
+      expect(status, screen).to.equal(130);
+      expect(readFileSync(door, 'utf8').trim()).to.equal('closed');
+      expect(screen).to.include('undo (reverting changes)');
+      expect(screen).to.match(/✔ close the door/);
+      expect(screen).to.include('Run interrupted');
+    });
+  }
+
+  it('a second Ctrl-C names what is still reverted and how to leave; a third leaves, and recover finishes the revert', async () => {
+    const release = join(dir, 'release');
+    const run = start(playbook(`while [ ! -e ${release} ]; do sleep 0.1; done`));
+    await screenShows(run, 'pausing 1m00s');
+    run.ctrlC();
+    await screenShows(run, 'localhost: close the door');
+    run.ctrlC();
+    await screenShows(run, /SIGINT again: reverting: 'close the door' \(undo\) on localhost; 1 undo obligation\s+still\s+open/);
+    // the list wraps long lines at the terminal's width, anywhere: compare without white space
+    const text = plainText(run.raw()).replace(/\s+/g, '');
+    const runId = readdirSync(journal)[0]!.replace(/\.jsonl$/, '');
+    expect(text).to.include(`pressCtrl-C(orsendSIGINT)oncemore`);
+    expect(text).to.include(`'stackplayrecover${runId}'runsthemlater`);
+    run.ctrlC();
+    const { status } = await run.exited;
+    const after = plainText(run.raw());
+    expect(status, after.slice(-1500)).to.equal(130);
+    expect(after).to.include('SIGINT: forced exit.');
+    expect(after.replace(/\s+/g, '')).to.include(`run'stackplayrecover${runId}'`);
+    expect(readFileSync(door, 'utf8').trim(), 'the door is still open').to.equal('open');
+
+    const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args, '--journal-dir', journal], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(cli('runs').stdout).to.match(/forced exit\s+\S+\s+-\s+1/);
+    writeFileSync(release, '');
+    const rec = cli('recover', runId);
+    expect(rec.status, rec.stdout + rec.stderr).to.equal(0);
+    expect(readFileSync(door, 'utf8').trim()).to.equal('closed');
+  });
+});
