@@ -46,7 +46,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .option('--start-at-step <name>', 'start at the step with this name')
     .addOption(new Option('-o, --output <mode>', 'output').choices(['auto', 'tasklist', 'plain', 'json']).default('auto'))
     .option('--accept-new-host-keys', 'record unknown host keys (changed keys still fail)')
-    .option('--journal-dir <dir>', 'where run journals go', defaultJournalDir())
+    .option('--journal-dir <dir>', 'where run journals go (default: $STACKPLAY_JOURNAL_DIR, else $XDG_STATE_HOME/stackplay/runs, else ~/.local/state/stackplay/runs)', defaultJournalDir())
     .option('--force', 'start even if an earlier run on this inventory left undo steps open (recorded)')
     .option('--lab', 'start an embedded CloudStack lab for this run and use its inventory (a rehearsal)')
     .option('--lab-speed <n>', 'lab speed factor (simulated durations are divided by it)', int, 200)
@@ -158,6 +158,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       const { resumeStateOf } = await import('./commands/journal-commands.js');
       const r = findRun(o.journalDir, run);
       if (!r || !r.header) throw new UsageError(run ? `no run '${run}' in ${o.journalDir}` : `no runs in ${o.journalDir}`);
+      if (r.header.dryRun === true) throw new UsageError(`run ${r.runId} was a dry run: start it again (stackplay run ${r.header.playbook} …) rather than resuming it`);
       if (r.status === 'ok') {
         io.out(`run ${r.runId} finished successfully; nothing to resume\n`);
         return;

@@ -14,6 +14,7 @@ import { DefaultRunServices } from '../../runtime/services.js';
 import { stepRegistry } from '../../steps/registry.js';
 import { EXIT, flushStdout, UsageError, type Io } from '../output.js';
 import { Interrupts } from '../interrupt.js';
+import { runTargets } from '../run-targets.js';
 import type { LoadedInput } from '../load-input.js';
 import { cloudstackFactory } from '../../runtime/cloudstack-factory.js';
 
@@ -26,7 +27,7 @@ export interface RunFlags {
   readonly startAtStep?: string;
   readonly output?: 'auto' | 'tasklist' | 'plain' | 'json';
   readonly acceptNewHostKeys?: boolean;
-  /** Journal (every run but a dry run): where, and the inputs recorded in its header. */
+  /** Journal (dry runs too, marked so): where, and the inputs recorded in its header. */
   readonly journalDir?: string;
   readonly force?: boolean;
   readonly playbookRef?: string;
@@ -80,18 +81,21 @@ export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, ru
   }
   // checks that can refuse the run come first, before any connection is opened
   let journal: import('../../journal/journal.js').Journal | undefined;
-  if (!flags.dryRun && flags.journalDir !== undefined) {
+  if (flags.journalDir !== undefined) {
     const { Journal } = await import('../../journal/journal.js');
     const { checkNoOpenRuns } = await import('./journal-commands.js');
-    if (!flags.force) checkNoOpenRuns(flags.journalDir, flags.inventoryPath ?? null, flags.resume ? runId : undefined);
+    const targets = runTargets(input.playbook.plays, input.inventory, flags.limit);
+    // a dry run changes nothing: it is journaled (its plan) but neither refused nor counted by the guard
+    if (!flags.force && !flags.dryRun) checkNoOpenRuns(flags.journalDir, targets, flags.inventoryPath ?? null, flags.resume ? runId : undefined);
     try {
       journal = new Journal(flags.journalDir, runId, input.secrets);
     } catch (err) {
-      throw new UsageError(`cannot write the run journal in ${flags.journalDir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (use --journal-dir)`);
+      throw new UsageError(`cannot write the run journal in ${flags.journalDir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (use --journal-dir or STACKPLAY_JOURNAL_DIR)`);
     }
     if (!flags.resume) journal.header({
       runId, playbook: flags.playbookRef ?? input.playbook.file, inventory: flags.inventoryPath ? resolve(flags.inventoryPath) : null,
       extraArgs: maskExtraArgs(flags.extraArgs ?? []), cwd: process.cwd(), started: new Date().toISOString(), ...(flags.force ? { forced: true } : {}),
+      ...(flags.dryRun ? { dryRun: true } : {}), targets,
       options: {
         ...(flags.limit !== undefined ? { limit: flags.limit } : {}), ...(flags.tags ? { tags: flags.tags } : {}),
         ...(flags.skipTags ? { skipTags: flags.skipTags } : {}), ...(flags.startAtStep !== undefined ? { startAtStep: flags.startAtStep } : {}),
@@ -159,7 +163,8 @@ export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, ru
       ...(flags.tags ? { tags: flags.tags } : {}),
       ...(flags.skipTags ? { skipTags: flags.skipTags } : {}),
       ...(flags.startAtStep !== undefined ? { startAt: flags.startAtStep } : {}),
-      ...(journal ? { journal } : {}),
+      // a dry run's obligations are predictions: only real runs journal them (for recover and resume)
+      ...(journal && !flags.dryRun ? { journal } : {}),
       ...(flags.resume ? { resume: flags.resume } : {}),
     });
     await done;
