@@ -33,6 +33,16 @@ export class Interrupts {
     for (const sig of SIGNALS) process.off(sig, this.onSignal);
   }
 
+  /**
+   * The run is over (its journal closed): a signal from now on only hurries the exit along, with the
+   * run's own code — without a handler, Node's default would end the process as killed (143 for SIGTERM)
+   * while it closes its last connections.
+   */
+  finished(exit: () => void): void {
+    this.uninstall();
+    for (const sig of SIGNALS) process.once(sig, exit);
+  }
+
   /** Follows the run's events: what runs where, and which undo obligations are still open. */
   observe(e: RunEvent): void {
     switch (e.type) {

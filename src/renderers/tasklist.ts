@@ -44,12 +44,15 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
   class CoalescedRenderer extends DefaultRenderer {
     private frame: NodeJS.Timeout | undefined;
     private ended = false;
-    constructor(...args: ConstructorParameters<typeof DefaultRenderer>) {
-      super(...args);
+    /** render() loads its modules first: until then there is nothing to draw with (or to end). */
+    private ready = false;
+    override async render(): Promise<void> {
+      await super.render();
+      this.ready = true;
       live = this;
     }
     override update(): void {
-      if (this.ended || this.frame) return;
+      if (!this.ready || this.ended || this.frame) return;
       this.frame = setTimeout(() => {
         this.frame = undefined;
         if (!this.ended) super.update();
@@ -63,7 +66,7 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
       if (this.ended) return;
       this.ended = true;
       if (this.frame) clearTimeout(this.frame);
-      super.end();
+      if (this.ready) super.end();
     }
   }
   const { views, plays: playViews } = buildViews(playbook);

@@ -35,7 +35,18 @@ describe('task list: signals in a pseudo-terminal', function () {
     door = join(dir, 'door');
     journal = join(dir, 'runs');
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  // a test that failed half-way must not leave its runner behind (waiting for a file that never comes)
+  const started: PtyRun[] = [];
+  afterEach(() => {
+    for (const run of started.splice(0)) {
+      try {
+        process.kill(run.pid(), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   /** A playbook that opens a door (undo closes it, after `undoWait` holds), then works for a minute. */
   function playbook(undoWait = 'true'): string {
@@ -48,7 +59,11 @@ describe('task list: signals in a pseudo-terminal', function () {
     ].join('\n'));
     return pb;
   }
-  const start = (pb: string): PtyRun => inPty([process.execPath, BIN, 'run', pb, '--journal-dir', journal], { cwd: REPO_ROOT, dir });
+  const start = (pb: string): PtyRun => {
+    const run = inPty([process.execPath, BIN, 'run', pb, '--journal-dir', journal], { cwd: REPO_ROOT, dir });
+    started.push(run);
+    return run;
+  };
 
   // Ctrl-C typed into the terminal goes to the foreground process group, as for an operator; SIGTERM
   // (a service manager) and SIGHUP (the operator's SSH session dropped) are sent to the runner itself.
@@ -70,7 +85,8 @@ describe('task list: signals in a pseudo-terminal', function () {
 
   it('a second Ctrl-C names what is still reverted and how to leave; a third leaves, and recover finishes the revert', async () => {
     const release = join(dir, 'release');
-    const run = start(playbook(`while [ ! -e ${release} ]; do sleep 0.1; done`));
+    // (the loop also ends when the test's directory is gone: the forced exit leaves it running)
+    const run = start(playbook(`while [ ! -e ${release} ] && [ -d ${dir} ]; do sleep 0.1; done`));
     await screenShows(run, 'pausing 1m00s');
     run.ctrlC();
     await screenShows(run, 'localhost: close the door');

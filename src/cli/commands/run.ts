@@ -134,6 +134,7 @@ export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, ru
     },
   });
   interrupts.install();
+  let exitCode: number | undefined;
   try {
     // unknown or changed host keys fail here, for every host at once, before anything runs
     await services.preflight(hostsNeedingSsh(input.playbook.plays, input.inventory, flags.limit));
@@ -168,12 +169,20 @@ export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, ru
       ...(flags.resume ? { resume: flags.resume } : {}),
     });
     await done;
+    exitCode = summary.exitCode;
     return summary.exitCode;
   } finally {
     // whatever failed above (a host key, a refusal), no connection may keep the process alive
     await services.close().catch(() => undefined);
     journal?.close();
-    interrupts.uninstall();
+    if (exitCode === undefined) interrupts.uninstall();
+    else {
+      const code = exitCode;
+      interrupts.finished(() => {
+        flushStdout();
+        process.exit(code);
+      });
+    }
   }
 }
 
