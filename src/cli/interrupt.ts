@@ -6,6 +6,12 @@
 import type { RunEvent } from '../engine/events.js';
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+/**
+ * Under `npm exec`/`npx` with a script shell that execs stackplay (bash), one Ctrl-C arrives twice:
+ * from the terminal, and forwarded by npm a moment later. The same signal again within this window is
+ * that echo, not the operator's second Ctrl-C (counting fewer is the safe side: leaving needs another).
+ */
+const ECHO_MS = 500;
 
 export interface InterruptHooks {
   readonly runId: string;
@@ -18,6 +24,7 @@ export interface InterruptHooks {
 export class Interrupts {
   readonly controller = new AbortController();
   private count = 0;
+  private last: { readonly sig: NodeJS.Signals; readonly at: number } | undefined;
   /** The step each host is running now (undo and always steps included). */
   private readonly running = new Map<string, { stepId: string; name: string; phase: string }>();
   private readonly openUndo = new Set<string>();
@@ -64,6 +71,10 @@ export class Interrupts {
   }
 
   private received(sig: NodeJS.Signals): void {
+    const now = Date.now();
+    const echo = this.last !== undefined && this.last.sig === sig && now - this.last.at < ECHO_MS;
+    this.last = { sig, at: now };
+    if (echo) return;
     this.count += 1;
     if (this.count === 1) {
       this.hooks.notice(`${sig}: stopping after the running step; reverting open changes (undo/always)…`);

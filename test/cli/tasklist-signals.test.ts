@@ -83,13 +83,28 @@ describe('task list: signals in a pseudo-terminal', function () {
     });
   }
 
-  it('a second Ctrl-C names what is still reverted and how to leave; a third leaves, and recover finishes the revert', async () => {
+  it('one Ctrl-C delivered twice at once (npm exec forwarding the terminal\'s to its child) counts once', async () => {
+    const run = start(playbook());
+    await screenShows(run, 'pausing 1m00s');
+    const pid = run.pid();
+    process.kill(pid, 'SIGINT');
+    process.kill(pid, 'SIGINT');
+    const { status } = await run.exited;
+    const text = plainText(run.raw());
+    expect(status, text).to.equal(130);
+    expect(text).to.not.include('SIGINT again');
+    expect(readFileSync(door, 'utf8').trim()).to.equal('closed');
+  });
+
+  it('a second Ctrl-C names what is still reverted and how to leave; a third signal leaves, and recover finishes the revert', async () => {
     const release = join(dir, 'release');
     // (the loop also ends when the test's directory is gone: the forced exit leaves it running)
     const run = start(playbook(`while [ ! -e ${release} ] && [ -d ${dir} ]; do sleep 0.1; done`));
     await screenShows(run, 'pausing 1m00s');
     run.ctrlC();
-    await screenShows(run, 'localhost: close the door');
+    // the undo's own time on the list (shown from 1s on): the next Ctrl-C cannot be an echo of this one
+    await screenShows(run, /localhost: close the door/);
+    await screenShows(run, /undo \(revert changes\) \d/);
     run.ctrlC();
     await screenShows(run, /SIGINT again: reverting: 'close the door' \(undo\) on localhost; 1 undo obligation\s+still\s+open/);
     // the list wraps long lines at the terminal's width, anywhere: compare without white space
@@ -97,11 +112,12 @@ describe('task list: signals in a pseudo-terminal', function () {
     const runId = readdirSync(journal)[0]!.replace(/\.jsonl$/, '');
     expect(text).to.include(`pressCtrl-C(orsendSIGINT)oncemore`);
     expect(text).to.include(`'stackplayrecover${runId}'runsthemlater`);
-    run.ctrlC();
+    // the third as SIGTERM: a third Ctrl-C this soon after the second would count as its echo (see interrupt.ts)
+    process.kill(run.pid(), 'SIGTERM');
     const { status } = await run.exited;
     const after = plainText(run.raw());
     expect(status, after.slice(-1500)).to.equal(130);
-    expect(after).to.include('SIGINT: forced exit.');
+    expect(after).to.include('SIGTERM: forced exit.');
     expect(after.replace(/\s+/g, '')).to.include(`run'stackplayrecover${runId}'`);
     expect(readFileSync(door, 'utf8').trim(), 'the door is still open').to.equal('open');
 
