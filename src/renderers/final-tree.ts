@@ -46,6 +46,8 @@ export function formatFinalTree(playbook: Playbook, r: RunRecord, s: Styler): st
 
   const counts = (rec: StepRecord): string => {
     const hosts = [...rec.hosts.values()];
+    // "[skipped]" says it all
+    if (hosts.every((h) => h.status === 'skipped')) return '';
     if (hosts.length === 1 && hosts[0]!.status === 'changed') return s.dim(r.dryRun ? ' [would change]' : ' [changed]');
     if (hosts.length <= 1) return '';
     const n = new Map<string, number>();

@@ -36,7 +36,11 @@ export class StepView {
     readonly children: StepView[] = [],
   ) {}
 
+  /** True once this step, or a step inside it, has started on some host. */
+  begun = false;
+
   markStarted(): void {
+    this.begun = true;
     this.resolveStarted();
   }
 

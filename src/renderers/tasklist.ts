@@ -203,7 +203,8 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
       case 'phase':
         // no new step starts after an interrupt: the list must not wait for them before it shows the revert
         // (rescue and always steps still run, and handlers' and undo's views stay)
-        if (e.phase === 'interrupted') for (const v of views.values()) if (v.started === 0 && !/\.[ra]\.|handlers$/.test(v.id)) v.finish();
+        // (a block whose steps began is left alone: finishing it would finish the step running in it)
+        if (e.phase === 'interrupted') for (const v of views.values()) if (!v.begun && !/\.[ra]\.|handlers$/.test(v.id)) v.finish();
         return;
       case 'step-start': {
         const v = viewFor(e.stepId, e.phase);

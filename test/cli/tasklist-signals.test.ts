@@ -83,6 +83,27 @@ describe('task list: signals in a pseudo-terminal', function () {
     });
   }
 
+  it('the live list during the revert: a block is not drawn done and green while the step interrupted in it is still stopping', async () => {
+    const pb = join(dir, 'pb.yml');
+    writeFileSync(pb, [
+      'name: door', 'plays:', '  - name: Work with a door', '    hosts: localhost', '    steps:', '      - name: In a block', '        block:',
+      '          - name: open the door', `            local: "echo open > ${door}"`,
+      `            undo: {name: close the door, local: "sleep 1; echo closed > ${door}"}`,
+      // a step that takes a moment to stop, as a remote command does
+      '          - name: long work', `            local: "trap 'sleep 1; exit 1' TERM; echo working; sleep 60 & wait"`,
+      '          - {name: never, log: x}',
+    ].join('\n'));
+    const run = start(pb);
+    await screenShows(run, 'localhost: working');
+    run.ctrlC();
+    await screenShows(run, 'localhost: close the door');
+    // the frames drawn while reverting (the last screen is not drawn yet)
+    const live = plainText(run.raw()).slice(plainText(run.raw()).indexOf('^C'));
+    expect(live, 'the block drawn as done and green while its step was still stopping').to.not.include('✔ In a block');
+    expect(live).to.match(/✖ long work \[failed\][^\n]*\n\s+› localhost: aborted/);
+    expect((await run.exited).status).to.equal(130);
+  });
+
   it('one Ctrl-C delivered twice at once (npm exec forwarding the terminal\'s to its child) counts once', async () => {
     const run = start(playbook());
     await screenShows(run, 'pausing 1m00s');
