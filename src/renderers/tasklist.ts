@@ -11,6 +11,7 @@ import { formatRecap } from './recap.js';
 import { RunRecord } from './run-record.js';
 import type { Styler } from './style.js';
 import { formatSummary } from './summary.js';
+import { coalescedRenderer, type LiveList } from './tasklist-drawing.js';
 import { buildViews, failureText, hasUndo, HEARTBEAT_MS, liveTitle, saneColumns, type ListrTaskLike, type StepView } from './tasklist-views.js';
 
 export { saneColumns } from './tasklist-views.js';
@@ -25,7 +26,6 @@ export interface TaskListRenderer {
   abandon(): void;
 }
 
-const FRAME_MS = 100;
 /** Options for every list, nested ones included: listr2 would otherwise add a SIGINT handler per list. */
 const LIST_OPTIONS = { concurrent: false, exitOnError: false, registerSignalListeners: false } as const;
 
@@ -33,42 +33,8 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
   const { Listr, DefaultRenderer } = await import('listr2');
   saneColumns(process.stdout);
   const notices: string[] = [];
-  let live: { update(): void; end(): void } | undefined;
-  /**
-   * listr2 redraws the whole list (wrapping every line, twice) on every title or output change, and on
-   * a 100 ms spinner besides: at 1,000 routers that was seconds of CPU. Here the spinner is off (lazy;
-   * running steps show their elapsed time instead, once a second) and changes arriving together make
-   * one frame, at most every FRAME_MS. Notices are drawn under the list: while it is drawn, listr2
-   * holds back everything written to stdout and stderr until it ends.
-   */
-  class CoalescedRenderer extends DefaultRenderer {
-    private frame: NodeJS.Timeout | undefined;
-    private ended = false;
-    /** render() loads its modules first: until then there is nothing to draw with (or to end). */
-    private ready = false;
-    override async render(): Promise<void> {
-      await super.render();
-      this.ready = true;
-      live = this;
-    }
-    override update(): void {
-      if (!this.ready || this.ended || this.frame) return;
-      this.frame = setTimeout(() => {
-        this.frame = undefined;
-        if (!this.ended) super.update();
-      }, FRAME_MS);
-    }
-    override create(options?: Parameters<InstanceType<typeof DefaultRenderer>['create']>[0]): string {
-      const frame = super.create(options);
-      return notices.length === 0 ? frame : `${frame}\n\n${notices.map((n) => s.yellow(n)).join('\n')}`;
-    }
-    override end(): void {
-      if (this.ended) return;
-      this.ended = true;
-      if (this.frame) clearTimeout(this.frame);
-      if (this.ready) super.end();
-    }
-  }
+  let live: LiveList | undefined;
+  const CoalescedRenderer = coalescedRenderer(DefaultRenderer, notices, s, (l) => (live = l));
   const { views, plays: playViews } = buildViews(playbook);
   const record = new RunRecord();
   let dryRun = false;

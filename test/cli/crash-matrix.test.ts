@@ -7,8 +7,8 @@
 import { expect } from 'chai';
 import Mocha from 'mocha';
 import {
-  type CaseEnv, type CliResult, type RunEvent, type Signal,
-  cli, closeCase, isMainStart, journalText, newCase, pool, runAndKill, runAndKillWhen, runPlaybook, waitUntil,
+  type CaseEnv, type CliResult, type RunEvent, type Settled, type Signal,
+  cli, closeCase, isMainStart, journalText, newCase, pool, runAndKill, runAndKillWhen, runPlaybook, settle, unwrap, waitUntil,
 } from './crash-support.js';
 import type { Mode } from './crash-modes.js';
 import { lastScreen } from './pty.js';
@@ -32,14 +32,6 @@ interface Outcome {
   readonly journal: string;
   readonly secrets: readonly string[];
   readonly sysvmadmRuns: number;
-}
-
-type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
-const settle = <T>(p: Promise<T>): Promise<Settled<T>> => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
-async function unwrap<T>(p: Promise<Settled<T>>): Promise<T> {
-  const s = await p;
-  if (!s.ok) throw s.error;
-  return s.value;
 }
 
 async function outcome(c: CaseEnv, run: Outcome['run'], after?: CliResult): Promise<Outcome> {

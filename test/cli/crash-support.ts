@@ -228,6 +228,15 @@ export async function waitUntil(check: () => boolean, what: string, limitMs = 60
   }
 }
 
+/** A case's outcome or its error, so one failed case fails only its own test. */
+export type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+export const settle = <T>(p: Promise<T>): Promise<Settled<T>> => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+export async function unwrap<T>(p: Promise<Settled<T>>): Promise<T> {
+  const s = await p;
+  if (!s.ok) throw s.error;
+  return s.value;
+}
+
 /**
  * Runs `jobs` with at most `width` at a time and returns one promise per job, in order, started
  * eagerly: tests await their own case while the others keep going.
