@@ -149,14 +149,14 @@ export async function main(argv: readonly string[]): Promise<void> {
 
   program
     .command('resume')
-    .description('continue an interrupted run from its first unfinished step (default: the last run)')
+    .description('continue an interrupted run from its first unfinished step (default: the last run that was not a dry run)')
     .argument('[run]', 'run id (or a prefix)')
     .option('--journal-dir <dir>', 'journal directory', defaultJournalDir())
     .addOption(new Option('-o, --output <mode>', 'output').choices(['auto', 'tasklist', 'plain', 'json']).default('auto'))
     .action(async (run: string | undefined, o: { journalDir: string; output: 'auto' }) => {
       const { findRun } = await import('../journal/read.js');
       const { resumeStateOf } = await import('./commands/journal-commands.js');
-      const r = findRun(o.journalDir, run);
+      const r = findRun(o.journalDir, run, true);
       if (!r || !r.header) throw new UsageError(run ? `no run '${run}' in ${o.journalDir}` : `no runs in ${o.journalDir}`);
       if (r.header.dryRun === true) throw new UsageError(`run ${r.runId} was a dry run: start it again (stackplay run ${r.header.playbook} …) rather than resuming it`);
       if (r.status === 'ok') {
@@ -178,7 +178,7 @@ export async function main(argv: readonly string[]): Promise<void> {
 
   program
     .command('recover')
-    .description('discharge the open undo obligations of an interrupted run (default: the last run)')
+    .description('discharge the open undo obligations of an interrupted run (default: the last run that was not a dry run)')
     .argument('[run]', 'run id (or a prefix)')
     .option('--journal-dir <dir>', 'journal directory', defaultJournalDir())
     .action(async (run: string | undefined, o: { journalDir: string }) => {

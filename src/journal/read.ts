@@ -108,8 +108,12 @@ export function listRuns(dir: string, quick = false, include: (path: string) => 
     .map((p) => readRun(p, quick));
 }
 
-export function findRun(dir: string, id: string | undefined): RunSummaryInfo | undefined {
+/**
+ * A run by id or id prefix; without one, the last run — for `recover` and `resume` (`realOnly`) the last
+ * run that was not a dry run, so a dry run made after a crash does not hide the run left to recover.
+ */
+export function findRun(dir: string, id: string | undefined, realOnly = false): RunSummaryInfo | undefined {
   const runs = listRuns(dir);
-  if (id === undefined) return runs.at(-1);
+  if (id === undefined) return realOnly ? runs.filter((r) => r.header?.dryRun !== true).at(-1) : runs.at(-1);
   return runs.find((r) => r.runId === id || r.runId.startsWith(id));
 }

@@ -5,7 +5,7 @@
 
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { BIN } from '../support/paths.js';
@@ -65,7 +65,7 @@ describe('cli: the open-undo guard and dry runs in the journal', function () {
     expect(other.status, other.stderr).to.equal(0);
   });
 
-  it('a dry run is not refused, is listed as a dry run, and show prints its plan; recover leaves it alone', async () => {
+  it('a dry run is not refused, is listed as a dry run, and show prints its plan; recover leaves it alone and finds the real run', async () => {
     await killedWithUndoOpen();
     const inv = inventory(join(dir, 'b', 'copy.yml'), 'manager', '127.0.0.42');
     const dry = cli(join(dir, 'b'), ['run', playbook(join(dir, 'b', 'pb.yml'), 'log: done'), '-i', inv, '--dry-run']);
@@ -80,8 +80,10 @@ describe('cli: the open-undo guard and dry runs in the journal', function () {
     expect(show.stdout).to.match(/would\s+manager\s+open the door: would run on the runner: echo open > /);
     expect(show.stdout).to.include('RECAP (dry run: nothing was changed)');
     expect(cli(dir, ['recover', dryId]).stdout).to.include('was a dry run');
-    // the killed run is still the one to recover
-    const rec = cli(dir, ['recover', runs[1]!.split(/\s+/)[0]!]);
+    // the killed run is still the one to recover, also when no run is named (the last run is the dry run)
+    const rec = cli(dir, ['recover']);
     expect(rec.status, rec.stderr).to.equal(0);
+    expect(rec.stdout).to.include(`RECOVER run ${runs[1]!.split(/\s+/)[0]!}`);
+    expect(readFileSync(join(dir, 'door'), 'utf8').trim()).to.equal('closed');
   });
 });

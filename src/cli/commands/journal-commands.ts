@@ -65,7 +65,7 @@ export function checkNoOpenRuns(dir: string, targets: readonly string[], invento
 }
 
 export async function recoverCommand(io: Io, dir: string, id: string | undefined, sources: Map<string, string>): Promise<number> {
-  const r = findRun(dir, id);
+  const r = findRun(dir, id, true);
   if (!r) throw new UsageError(id ? `no run '${id}' in ${dir}` : `no runs in ${dir}`);
   if (r.header?.dryRun === true) {
     io.out(`run ${r.runId} was a dry run: it changed nothing, so there is nothing to recover\n`);
