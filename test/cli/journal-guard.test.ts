@@ -65,6 +65,20 @@ describe('cli: the open-undo guard and dry runs in the journal', function () {
     expect(other.status, other.stderr).to.equal(0);
   });
 
+  it('a journal an older version left in ./.stackplay/runs (no targets recorded) still refuses the same inventory there, and says where it is', () => {
+    const work = join(dir, 'a');
+    const inv = inventory(join(work, 'site.yml'), 'mgmt1', '127.0.0.42');
+    mkdirSync(join(work, '.stackplay', 'runs'), { recursive: true });
+    writeFileSync(join(work, '.stackplay', 'runs', '20260101-000000-beef.jsonl'), [
+      { t: 'run', runId: '20260101-000000-beef', playbook: 'pb.yml', inventory: inv, extraArgs: [], cwd: work, started: '2026-01-01T00:00:00.000Z' },
+      { t: 'obligation', id: 'u1', stepId: '1.1', step: 'open the door', host: 'mgmt1', undo: ['close the door'] },
+    ].map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const refused = cli(work, ['run', playbook(join(work, 'pb.yml'), 'log: done'), '-i', inv]);
+    expect(refused.status, refused.stdout).to.equal(2);
+    expect(refused.stderr).to.include("left 1 undo step(s) open on what this run touches (the same inventory file)");
+    expect(refused.stderr).to.include(`Run 'stackplay recover 20260101-000000-beef --journal-dir ${join(work, '.stackplay', 'runs')}' first`);
+  });
+
   it('a dry run is not refused, is listed as a dry run, and show prints its plan; recover leaves it alone and finds the real run', async () => {
     await killedWithUndoOpen();
     const inv = inventory(join(dir, 'b', 'copy.yml'), 'manager', '127.0.0.42');
