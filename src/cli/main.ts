@@ -4,7 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EXIT, flushStdout, makeIo, reportError, UsageError, type Io } from './output.js';
+import { EXIT, flushStdout, makeIo, reportError, stdoutClosed, UsageError, type Io } from './output.js';
 import { loadInput, PACKAGE_ROOT } from './load-input.js';
 import { SecretRegistry } from '../secrets/masker.js';
 import { defaultJournalDir } from '../journal/journal.js';
@@ -46,7 +46,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .option('--start-at-step <name>', 'start at the step with this name')
     .addOption(new Option('-o, --output <mode>', 'output').choices(['auto', 'tasklist', 'plain', 'json']).default('auto'))
     .option('--accept-new-host-keys', 'record unknown host keys (changed keys still fail)')
-    .option('--journal-dir <dir>', 'where run journals go', defaultJournalDir())
+    .option('--journal-dir <dir>', 'where run journals go (default: $STACKPLAY_JOURNAL_DIR, else $XDG_STATE_HOME/stackplay/runs, else ~/.local/state/stackplay/runs)', defaultJournalDir())
     .option('--force', 'start even if an earlier run on this inventory left undo steps open (recorded)')
     .option('--lab', 'start an embedded CloudStack lab for this run and use its inventory (a rehearsal)')
     .option('--lab-speed <n>', 'lab speed factor (simulated durations are divided by it)', int, 200)
@@ -153,15 +153,16 @@ export async function main(argv: readonly string[]): Promise<void> {
 
   program
     .command('resume')
-    .description('continue an interrupted run from its first unfinished step (default: the last run)')
+    .description('continue an interrupted run from its first unfinished step (default: the last run that was not a dry run)')
     .argument('[run]', 'run id (or a prefix)')
     .option('--journal-dir <dir>', 'journal directory', defaultJournalDir())
     .addOption(new Option('-o, --output <mode>', 'output').choices(['auto', 'tasklist', 'plain', 'json']).default('auto'))
     .action(async (run: string | undefined, o: { journalDir: string; output: 'auto' }) => {
       const { findRun } = await import('../journal/read.js');
       const { resumeStateOf } = await import('./commands/journal-commands.js');
-      const r = findRun(o.journalDir, run);
+      const r = findRun(o.journalDir, run, true);
       if (!r || !r.header) throw new UsageError(run ? `no run '${run}' in ${o.journalDir}` : `no runs in ${o.journalDir}`);
+      if (r.header.dryRun === true) throw new UsageError(`run ${r.runId} was a dry run: start it again (stackplay run ${r.header.playbook} …) rather than resuming it`);
       if (r.status === 'ok') {
         io.out(`run ${r.runId} finished successfully; nothing to resume\n`);
         return;
@@ -181,7 +182,7 @@ export async function main(argv: readonly string[]): Promise<void> {
 
   program
     .command('recover')
-    .description('discharge the open undo obligations of an interrupted run (default: the last run)')
+    .description('discharge the open undo obligations of an interrupted run (default: the last run that was not a dry run)')
     .argument('[run]', 'run id (or a prefix)')
     .option('--journal-dir <dir>', 'journal directory', defaultJournalDir())
     .action(async (run: string | undefined, o: { journalDir: string }) => {
@@ -240,8 +241,10 @@ function countSteps(steps: readonly import('../loader/ast.js').Step[]): number {
 function flush(): Promise<void> {
   flushStdout();
   return new Promise((resolve) => {
-    if (process.stdout.writableLength === 0) return resolve();
+    // a closed stdout never drains: what it still held is lost anyway
+    if (process.stdout.writableLength === 0 || stdoutClosed()) return resolve();
     process.stdout.once('drain', () => resolve());
+    process.stdout.once('error', () => resolve());
   });
 }
 

@@ -24,7 +24,36 @@ export interface Io {
 
 export async function makeIo(): Promise<Io> {
   const [style, errStyle] = await Promise.all([styler(colourWanted(process.stdout)), styler(colourWanted(process.stderr))]);
-  return { out: bufferedStdout, err: (t) => { flushStdout(); process.stderr.write(t); }, style, errStyle };
+  watchClosed(process.stdout);
+  watchClosed(process.stderr);
+  return {
+    out: bufferedStdout,
+    err: (t) => {
+      flushStdout();
+      if (!closed.has(process.stderr)) process.stderr.write(t);
+    },
+    style, errStyle,
+  };
+}
+
+/**
+ * A reader that went away (`stackplay run … | head`, a closed terminal) makes the next write fail with
+ * EPIPE or EIO, which Node raises as an 'error' event: unhandled, it ended the process with a stack in
+ * the middle of a run, undo steps and all. From then on that stream's output is dropped; the run goes on
+ * and exits with its own code.
+ */
+const closed = new Set<NodeJS.WriteStream>();
+const watched = new Set<NodeJS.WriteStream>();
+
+function watchClosed(stream: NodeJS.WriteStream): void {
+  if (watched.has(stream)) return;
+  watched.add(stream);
+  stream.on('error', () => closed.add(stream));
+}
+
+/** True once stdout's reader is gone: nothing more will be shown there. */
+export function stdoutClosed(): boolean {
+  return closed.has(process.stdout) || process.stdout.destroyed;
 }
 
 // Thousands of events a second: stdout is written in one piece per tick, not per line.
@@ -44,7 +73,7 @@ export function flushStdout(): void {
   if (pendingOut.length === 0) return;
   const text = pendingOut.join('');
   pendingOut = [];
-  process.stdout.write(text);
+  if (!stdoutClosed()) process.stdout.write(text);
 }
 
 /** Prints any error the user should see, masked, without a stack unless --debug. Returns the exit code. */

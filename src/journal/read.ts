@@ -30,7 +30,7 @@ export interface RunSummaryInfo {
 }
 
 /** Record kinds a quick scan (the open-obligation check before every run) needs. */
-const QUICK = ['{"t":"run"', '{"t":"obligation"', '{"t":"discharged"', '{"t":"deadman"'];
+const QUICK = ['{"t":"run"', '{"t":"obligation"', '{"t":"discharged"', '{"t":"deadman"', '{"t":"forced"'];
 
 export function readRun(path: string, quick = false): RunSummaryInfo {
   const records: JournalRecord[] = [];
@@ -62,6 +62,7 @@ export function readRun(path: string, quick = false): RunSummaryInfo {
       if (o) obligations.set(r.id, { ...o, deadman: [...(o.deadman ?? []), { host: r.host, unit: r.unit }] });
     } else if (r.t === 'discharged' && r.ok) obligations.delete(r.id);
     else if (r.t === 'register') registered.set(r.host, { ...(registered.get(r.host) ?? {}), [r.name]: r.value });
+    else if (r.t === 'forced') status = 'forced exit';
     else if (r.t === 'event' && r.e.type === 'run-end') {
       status = r.e.status;
       durationMs = r.e.durationMs;
@@ -107,8 +108,12 @@ export function listRuns(dir: string, quick = false, include: (path: string) => 
     .map((p) => readRun(p, quick));
 }
 
-export function findRun(dir: string, id: string | undefined): RunSummaryInfo | undefined {
+/**
+ * A run by id or id prefix; without one, the last run — for `recover` and `resume` (`realOnly`) the last
+ * run that was not a dry run, so a dry run made after a crash does not hide the run left to recover.
+ */
+export function findRun(dir: string, id: string | undefined, realOnly = false): RunSummaryInfo | undefined {
   const runs = listRuns(dir);
-  if (id === undefined) return runs.at(-1);
+  if (id === undefined) return realOnly ? runs.filter((r) => r.header?.dryRun !== true).at(-1) : runs.at(-1);
   return runs.find((r) => r.runId === id || r.runId.startsWith(id));
 }

@@ -1,10 +1,12 @@
 // Plain lines for CI and pipes: one line per step result, output lines indented under their host,
-// warnings and the reverting phase called out, and the recap at the end.
+// warnings and the reverting phase called out, then the closing summary (failures, warnings) and the recap.
 
 import type { RunEvent } from '../engine/events.js';
 import { formatDuration } from '../loader/durations.js';
 import { formatRecap } from './recap.js';
+import { RunRecord } from './run-record.js';
 import type { Styler } from './style.js';
+import { formatSummary } from './summary.js';
 
 export function plainRenderer(write: (text: string) => void, s: Styler, opts: { verbose?: boolean } = {}): (e: RunEvent) => void {
   let dryRun = false;
@@ -12,7 +14,9 @@ export function plainRenderer(write: (text: string) => void, s: Styler, opts: { 
     ok: s.green('ok     '), changed: s.yellow('changed'), failed: s.red('failed '), skipped: s.dim('skipped'),
     unreachable: s.magenta('unreach'), unknown: s.cyan('unknown'),
   } as const;
+  const record = new RunRecord();
   return (e) => {
+    record.add(e);
     switch (e.type) {
       case 'run-start':
         dryRun = e.dryRun;
@@ -50,9 +54,11 @@ export function plainRenderer(write: (text: string) => void, s: Styler, opts: { 
       case 'undo-done':
         if (!e.ok) write(`  ${s.red('UNDO FAILED')} ${e.host}: ${e.msg ?? ''}\n`);
         return;
-      case 'run-end':
-        write(`\n${formatRecap(e.recap, e.status, e.durationMs, dryRun, s)}\n`);
+      case 'run-end': {
+        const summary = formatSummary(record, s);
+        write(`\n${summary.length > 0 ? `${summary.join('\n')}\n\n` : ''}${formatRecap(e.recap, e.status, e.durationMs, dryRun, s)}\n`);
         return;
+      }
       default:
         return;
     }

@@ -22,11 +22,12 @@ import { waitStep } from './cloudstack/wait.js';
 import { factsStep } from './cloudstack/facts.js';
 import { systemVmsStep } from './cloudstack/systemvms.js';
 import { routersStep } from './cloudstack/routers.js';
+import { selectionStep } from './cloudstack/selection-step.js';
 
 const ALL: ReadonlyArray<StepDefinition<never>> = [
   assertStep, setStep, logStep, failStep, pauseStep, localStep, flushHandlersStep, shellStep,
   copyStep, templateStep, serviceStep, waitForStep, followStep,
-  httpStep, cloudstackStep, settingStep, waitStep, factsStep, systemVmsStep, routersStep,
+  httpStep, cloudstackStep, settingStep, waitStep, factsStep, systemVmsStep, routersStep, selectionStep,
 ] as unknown as ReadonlyArray<StepDefinition<never>>;
 
 export const stepRegistry: ReadonlyMap<string, StepDefinition<never>> = new Map(ALL.map((s) => [s.name, s]));

@@ -68,6 +68,27 @@ describe('cli', () => {
     expect(r.out).to.include('failed');
   });
 
+  it('--output json: a run-summary object before run-end lists every failure with its host and message', () => {
+    const r = cli(['run', join(FIXTURES, 'valid/fails.yml'), '-o', 'json']);
+    expect(r.code, r.err).to.equal(1);
+    const events = r.out.trim().split('\n').map((l) => JSON.parse(l) as { type: string; failures?: Array<Record<string, unknown>>; warnings?: unknown[] });
+    expect(events.at(-1)!.type).to.equal('run-end');
+    const summary = events.at(-2)!;
+    expect(summary.type).to.equal('run-summary');
+    expect(summary.failures).to.have.length.above(0);
+    for (const f of summary.failures!) {
+      expect(f).to.include.keys('host', 'step', 'message', 'units');
+      expect(f['handled']).to.equal(null);
+    }
+    expect(summary.warnings).to.deep.equal([]);
+  });
+
+  it('plain output: a closing summary above the recap names each failure with its host', () => {
+    const r = cli(['run', join(FIXTURES, 'valid/fails.yml'), '-o', 'plain']);
+    expect(r.code).to.equal(1);
+    expect(r.out).to.match(/\nFAILED \(\d+ failures?\)\n\s+✖ localhost\s+\S[^\n]*\n[\s\S]*\nRECAP\n/);
+  });
+
   it('steps lists the step types generated from their definitions', () => {
     const r = cli(['steps']);
     expect(r.code).to.equal(0);

@@ -1,20 +1,25 @@
 // Crash-safety acceptance of the bundled systemvm-restart playbook (issue 7): the runner is stopped by
-// SIGINT, SIGTERM or SIGKILL at every step boundary of a real run against the lab, and whatever happens
-// the integration port ends closed with its old database value; resume does not redo finished work, and
-// the dead-man timer closes the port when nobody comes back.
+// SIGINT, SIGTERM or SIGKILL at every step boundary of a real run against the lab, in every output mode
+// (JSON, plain, and the task list in a real 120×40 pseudo-terminal, where SIGINT is a typed Ctrl-C), and
+// whatever happens the integration port ends closed with its old database value; resume does not redo
+// finished work, and the dead-man timer closes the port when nobody comes back.
 
 import { expect } from 'chai';
 import Mocha from 'mocha';
 import {
-  type CaseEnv, type CliResult, type RunEvent, type Signal,
-  cli, closeCase, isMainStart, journalText, newCase, pool, runAndKill, runAndKillWhen, runPlaybook, waitUntil,
+  type CaseEnv, type CliResult, type RunEvent, type Settled, type Signal,
+  cli, closeCase, isMainStart, journalText, newCase, pool, runAndKill, runAndKillWhen, runPlaybook, settle, unwrap, waitUntil,
 } from './crash-support.js';
+import type { Mode } from './crash-modes.js';
+import { lastScreen } from './pty.js';
 
 // Fast enough that a whole run takes seconds (a management-server restart is 30 s of lab time).
 const SPEED = 1000;
 // Side by side cases mostly wait on the runner's polls; four overlap well on two cores.
 const WIDTH = 4;
 const SIGNALS: readonly Signal[] = ['SIGINT', 'SIGTERM', 'SIGKILL'];
+// CRASH_MODES=tasklist (or json,plain) runs part of the matrix while working on one output mode
+const MODES: readonly Mode[] = (process.env['CRASH_MODES']?.split(',') as Mode[] | undefined) ?? ['json', 'plain', 'tasklist'];
 
 interface Boundary { readonly stepId: string; readonly name: string }
 
@@ -29,14 +34,6 @@ interface Outcome {
   readonly sysvmadmRuns: number;
 }
 
-type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
-const settle = <T>(p: Promise<T>): Promise<Settled<T>> => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
-async function unwrap<T>(p: Promise<Settled<T>>): Promise<T> {
-  const s = await p;
-  if (!s.ok) throw s.error;
-  return s.value;
-}
-
 async function outcome(c: CaseEnv, run: Outcome['run'], after?: CliResult): Promise<Outcome> {
   const st = c.lab.state();
   return {
@@ -46,10 +43,10 @@ async function outcome(c: CaseEnv, run: Outcome['run'], after?: CliResult): Prom
 }
 
 /** Kill at the k-th boundary; SIGKILL is followed by `stackplay recover`. */
-async function crashCase(k: number, signal: Signal): Promise<Outcome> {
+async function crashCase(k: number, signal: Signal, mode: Mode): Promise<Outcome> {
   const c = await newCase(SPEED);
   try {
-    const run = await runAndKill(c, k, signal);
+    const run = await runAndKill(c, k, signal, mode);
     const rec = signal === 'SIGKILL' ? await cli(['recover', '--journal-dir', c.journal], c) : undefined;
     return await outcome(c, run, rec);
   } finally {
@@ -111,9 +108,9 @@ describe('crash matrix: systemvm-restart at every step boundary (SIGINT, SIGTERM
     const jobs: Array<() => Promise<Outcome>> = [];
     const tests: Array<(p: Promise<Settled<Outcome>>) => Mocha.Test> = [];
     boundaries.forEach((b, i) => {
-      for (const signal of SIGNALS) {
-        jobs.push(() => crashCase(i + 1, signal));
-        tests.push((p) => new Mocha.Test(`${signal} at boundary ${i + 1} (${b.stepId} ${b.name}): port closed, DB value '0', no secrets`, async () => {
+      for (const mode of MODES) for (const signal of SIGNALS) {
+        jobs.push(() => crashCase(i + 1, signal, mode));
+        tests.push((p) => new Mocha.Test(`${mode}: ${signal} at boundary ${i + 1} (${b.stepId} ${b.name}): port closed, DB value '0', no secrets`, async () => {
           const o = await unwrap(p);
           expect(o.run.killedAt, `the runner reached the boundary\n${why(o)}`).to.equal(b.stepId);
           if (signal === 'SIGKILL') {
@@ -128,7 +125,11 @@ describe('crash matrix: systemvm-restart at every step boundary (SIGINT, SIGTERM
             const finished = started === boundaries.length && o.run.events.some((e) => e.type === 'run-end' && e.exitCode === 0);
             expect(o.run.status, `exit code (${started} of ${boundaries.length} steps started)\n${why(o)}`).to.be.oneOf(finished ? [130, 0] : [130]);
             // once the port-opening step has ended its undo is on record, and the interrupt must discharge it
-            if (boundaries.findIndex((x) => /^Open the integration port/.test(x.name)) < i) expect(o.journal).to.match(/"t":"discharged"[^\n]*"ok":true/);
+            if (boundaries.findIndex((x) => /^Open the integration port/.test(x.name)) < i) {
+              expect(o.journal).to.match(/"t":"discharged"[^\n]*"ok":true/);
+              // and the operator sees it: the last screen lists the undo steps that ran
+              if (mode === 'tasklist' && o.run.status === 130) expect(lastScreen(o.run.stdout)).to.match(/undo \(reverting changes\)\n\s+✔ Wait for the API/);
+            }
           }
           expectClosed(o);
           expectNoSecrets(o);

@@ -11,11 +11,12 @@ import ssh2 from 'ssh2';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from '../support/paths.js';
+import { runInMode, type Mode } from './crash-modes.js';
 
 // The CLI compiled with this file (dist/ under npm test, a build folder otherwise), rather than
 // bin/stackplay.js, which always loads dist/: the code under test is the code these tests were built with.
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-const ENTRY = `const { main } = await import(${JSON.stringify(MAIN)}); await main(process.argv.slice(1));`;
+export const ENTRY = `const { main } = await import(${JSON.stringify(MAIN)}); await main(process.argv.slice(1));`;
 
 export const PLAYBOOK = join(REPO_ROOT, 'playbooks/cloudstack/systemvm-restart.yml');
 /** Only this file's labs use this address, so the integration ports below never meet other tests'. */
@@ -116,6 +117,20 @@ export async function closeCase(c: CaseEnv): Promise<void> {
   if (!process.env['KEEP']) rmSync(c.dir, { recursive: true, force: true });
 }
 
+/** The events of journal lines (`{"t":"event","e":…}`), in order. */
+export function parseJournalEvents(text: string): RunEvent[] {
+  const out: RunEvent[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('{"t":"event"')) continue;
+    try {
+      out.push((JSON.parse(line) as { e: RunEvent }).e);
+    } catch {
+      // a torn last line of a killed runner
+    }
+  }
+  return out;
+}
+
 export function parseEvents(stdout: string): RunEvent[] {
   const out: RunEvent[] = [];
   for (const line of stdout.split('\n')) {
@@ -168,24 +183,26 @@ export function cli(args: readonly string[], c: CaseEnv, onEvent?: (e: RunEvent,
 
 export const isMainStart = (e: RunEvent): boolean => e.type === 'step-start' && e.phase === 'main';
 
-export function runPlaybook(c: CaseEnv, onEvent?: (e: RunEvent, child: ChildProcess) => void): Promise<CliResult> {
-  return cli(['run', PLAYBOOK, '-i', c.lab.inventoryPath, '--journal-dir', c.journal, '-o', 'json', ...c.runArgs], c, onEvent);
+export function runPlaybook(c: CaseEnv, onEvent?: (e: RunEvent, kill: (s: Signal) => void) => void, mode: Mode = 'json'): Promise<CliResult> {
+  const args = ['run', PLAYBOOK, '-i', c.lab.inventoryPath, '--journal-dir', c.journal, ...c.runArgs];
+  if (mode !== 'json') return runInMode(mode, args, c, onEvent);
+  return cli([...args, '-o', 'json'], c, onEvent && ((e, child) => onEvent(e, (s) => child.kill(s))));
 }
 
 /** Runs the playbook and sends `signal` at the first event `when` picks (once). */
-export function runAndKillWhen(c: CaseEnv, when: (e: RunEvent) => boolean, signal: Signal): Promise<CliResult & { readonly killedAt?: string }> {
+export function runAndKillWhen(c: CaseEnv, when: (e: RunEvent) => boolean, signal: Signal, mode: Mode = 'json'): Promise<CliResult & { readonly killedAt?: string }> {
   let killedAt: string | undefined;
-  return runPlaybook(c, (e, child) => {
+  return runPlaybook(c, (e, kill) => {
     if (killedAt !== undefined || !when(e)) return;
     killedAt = e.stepId ?? e.type;
-    child.kill(signal);
-  }).then((r) => ({ ...r, ...(killedAt !== undefined ? { killedAt } : {}) }));
+    kill(signal);
+  }, mode).then((r) => ({ ...r, ...(killedAt !== undefined ? { killedAt } : {}) }));
 }
 
 /** Runs the playbook and sends `signal` as soon as the k-th (1-based) main-phase step starts. */
-export function runAndKill(c: CaseEnv, k: number, signal: Signal): Promise<CliResult & { readonly killedAt?: string }> {
+export function runAndKill(c: CaseEnv, k: number, signal: Signal, mode: Mode = 'json'): Promise<CliResult & { readonly killedAt?: string }> {
   let seen = 0;
-  return runAndKillWhen(c, (e) => isMainStart(e) && ++seen === k, signal);
+  return runAndKillWhen(c, (e) => isMainStart(e) && ++seen === k, signal, mode);
 }
 
 /** Text of every .jsonl file under the journal directory, however deep. */
@@ -209,6 +226,15 @@ export async function waitUntil(check: () => boolean, what: string, limitMs = 60
     if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A case's outcome or its error, so one failed case fails only its own test. */
+export type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+export const settle = <T>(p: Promise<T>): Promise<Settled<T>> => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+export async function unwrap<T>(p: Promise<Settled<T>>): Promise<T> {
+  const s = await p;
+  if (!s.ok) throw s.error;
+  return s.value;
 }
 
 /**

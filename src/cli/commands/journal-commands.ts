@@ -6,9 +6,10 @@ import type { Play, Playbook, TaskStep } from '../../loader/ast.js';
 import { findStep, UNFINISHED_RESULT } from '../../engine/host-runner.js';
 import { disarmCommand } from '../../engine/deadman.js';
 import { formatDuration } from '../../loader/durations.js';
+import { existsSync } from 'node:fs';
 import { findRun, isSettled, listRuns, type RunSummaryInfo } from '../../journal/read.js';
-import { Journal } from '../../journal/journal.js';
-import type { Styler } from '../../renderers/style.js';
+import { Journal, legacyJournalDir } from '../../journal/journal.js';
+import { formatReport } from './show-report.js';
 import { SecretRegistry } from '../../secrets/masker.js';
 import { loadInput } from '../load-input.js';
 import { UsageError, type Io } from '../output.js';
@@ -22,8 +23,11 @@ export function runsCommand(io: Io, dir: string): number {
   const s = io.style;
   io.out(`${s.bold('RUN'.padEnd(26))}  ${'STATUS'.padEnd(20)}  ${'STARTED'.padEnd(20)}  ${'DURATION'.padEnd(9)}  OPEN UNDO  PLAYBOOK\n`);
   for (const r of runs) {
-    const open = r.open.length > 0 ? s.red(String(r.open.length)) : '0';
-    io.out(`${r.runId.padEnd(26)}  ${r.status.padEnd(20)}  ${(r.header?.started ?? '').slice(0, 19).padEnd(20)}  ${(r.durationMs === null ? '-' : formatDuration(r.durationMs)).padEnd(9)}  ${open.padEnd(9)}  ${r.header?.playbook ?? ''}\n`);
+    const dry = r.header?.dryRun === true;
+    // a dry run opens nothing: its obligations were only predicted
+    const open = dry ? '-' : r.open.length > 0 ? s.red(String(r.open.length)) : '0';
+    const status = dry ? `dry run: ${r.status}` : r.status;
+    io.out(`${r.runId.padEnd(26)}  ${status.padEnd(20)}  ${(r.header?.started ?? '').slice(0, 19).padEnd(20)}  ${(r.durationMs === null ? '-' : formatDuration(r.durationMs)).padEnd(9)}  ${open.padEnd(9)}  ${r.header?.playbook ?? ''}\n`);
   }
   return 0;
 }
@@ -35,43 +39,38 @@ export function showCommand(io: Io, dir: string, id: string | undefined): number
   return 0;
 }
 
-function formatReport(r: RunSummaryInfo, s: Styler): string {
-  const out = [
-    `${s.bold(`run ${r.runId}`)}: ${r.status}${r.durationMs !== null ? ` in ${formatDuration(r.durationMs)}` : ''}`,
-    `playbook: ${r.header?.playbook ?? '?'}  inventory: ${r.header?.inventory ?? '(none)'}  started: ${r.header?.started ?? '?'}`,
-    '',
-  ];
-  for (const rec of r.records) {
-    if (rec.t === 'event' && rec.e.type === 'step-end') {
-      const e = rec.e;
-      out.push(`  ${e.status.padEnd(11)} ${e.host}  ${e.phase === 'main' ? '' : `[${e.phase}] `}${e.name}${e.msg ? `: ${e.msg}` : ''}`);
-    } else if (rec.t === 'obligation') out.push(`  ${s.yellow('undo armed')}  ${rec.host}  ${rec.step} → ${rec.undo.join('; ')}`);
-    else if (rec.t === 'discharged') out.push(`  ${rec.ok ? s.green('undo done') : s.red('undo FAILED')}   ${rec.by ? `(by ${rec.by}) ` : ''}${rec.msg ?? ''}`);
-  }
-  if (r.open.length > 0) {
-    out.push('', s.red(`${r.open.length} open undo obligation(s):`));
-    for (const o of r.open) out.push(`  ${o.host}: ${o.step} → ${o.undo.join('; ')}`);
-    out.push(`Run 'stackplay recover ${r.runId}' to discharge them.`);
-  }
-  return `${out.join('\n')}\n`;
-}
-
-/** Refuses a new run while an earlier run on the same inventory left open obligations. */
-export function checkNoOpenRuns(dir: string, inventoryPath: string | null, except?: string): void {
+/**
+ * Refuses a new run while an earlier run that touched any of the same targets (hosts, management
+ * servers) left undo obligations open — from any directory, with any copy of the inventory. Journals
+ * from before targets were recorded are matched by their inventory file.
+ */
+export function checkNoOpenRuns(dir: string, targets: readonly string[], inventoryPath: string | null, except?: string): void {
   const inv = inventoryPath === null ? null : resolve(inventoryPath);
-  for (const r of listRuns(dir, true, (path) => !isSettled(path))) {
-    if (r.open.length === 0 || (r.header?.inventory ?? null) !== inv || r.runId === except) continue;
-    throw new UsageError(
-      `run ${r.runId} on this inventory left ${r.open.length} undo step(s) open (${r.open.map((o) => `${o.host}: ${o.undo.join('; ')}`).join(', ')}).\n` +
-        `Run 'stackplay recover ${r.runId}' first, or pass --force to start anyway (recorded in the journal).`,
-    );
+  const mine = new Set(targets);
+  const dirs = [dir, ...(existsSync(legacyJournalDir()) && resolve(legacyJournalDir()) !== resolve(dir) ? [legacyJournalDir()] : [])];
+  for (const d of dirs) {
+    for (const r of listRuns(d, true, (path) => !isSettled(path))) {
+      if (r.open.length === 0 || r.runId === except || r.header?.dryRun === true) continue;
+      const theirs = r.header?.targets;
+      const shared = theirs ? theirs.filter((t) => mine.has(t)) : (r.header?.inventory ?? null) === inv ? ['the same inventory file'] : [];
+      if (shared.length === 0) continue;
+      const where = d === dir ? '' : ` --journal-dir ${d}`;
+      throw new UsageError(
+        `run ${r.runId} left ${r.open.length} undo step(s) open on what this run touches (${shared.slice(0, 3).join(', ')}${shared.length > 3 ? ', …' : ''}): ` +
+          `${r.open.map((o) => `${o.host}: ${o.undo.join('; ')}`).join(', ')}.\n` +
+          `Run 'stackplay recover ${r.runId}${where}' first, or pass --force to start anyway (recorded in the journal).`,
+      );
+    }
   }
 }
-
 
 export async function recoverCommand(io: Io, dir: string, id: string | undefined, sources: Map<string, string>): Promise<number> {
-  const r = findRun(dir, id);
+  const r = findRun(dir, id, true);
   if (!r) throw new UsageError(id ? `no run '${id}' in ${dir}` : `no runs in ${dir}`);
+  if (r.header?.dryRun === true) {
+    io.out(`run ${r.runId} was a dry run: it changed nothing, so there is nothing to recover\n`);
+    return 0;
+  }
   if (r.open.length === 0) {
     io.out(`run ${r.runId}: no open undo obligations; nothing to recover\n`);
     return 0;

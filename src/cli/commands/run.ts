@@ -12,7 +12,9 @@ import { jsonRenderer } from '../../renderers/json.js';
 import { plainRenderer } from '../../renderers/plain.js';
 import { DefaultRunServices } from '../../runtime/services.js';
 import { stepRegistry } from '../../steps/registry.js';
-import { EXIT, UsageError, type Io } from '../output.js';
+import { EXIT, flushStdout, UsageError, type Io } from '../output.js';
+import { Interrupts } from '../interrupt.js';
+import { runTargets } from '../run-targets.js';
 import type { LoadedInput } from '../load-input.js';
 import { cloudstackFactory } from '../../runtime/cloudstack-factory.js';
 
@@ -25,7 +27,7 @@ export interface RunFlags {
   readonly startAtStep?: string;
   readonly output?: 'auto' | 'tasklist' | 'plain' | 'json';
   readonly acceptNewHostKeys?: boolean;
-  /** Journal (every run but a dry run): where, and the inputs recorded in its header. */
+  /** Journal (dry runs too, marked so): where, and the inputs recorded in its header. */
   readonly journalDir?: string;
   readonly force?: boolean;
   readonly playbookRef?: string;
@@ -79,18 +81,21 @@ export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, ru
   }
   // checks that can refuse the run come first, before any connection is opened
   let journal: import('../../journal/journal.js').Journal | undefined;
-  if (!flags.dryRun && flags.journalDir !== undefined) {
+  if (flags.journalDir !== undefined) {
     const { Journal } = await import('../../journal/journal.js');
     const { checkNoOpenRuns } = await import('./journal-commands.js');
-    if (!flags.force) checkNoOpenRuns(flags.journalDir, flags.inventoryPath ?? null, flags.resume ? runId : undefined);
+    const targets = runTargets(input.playbook.plays, input.inventory, flags.limit);
+    // a dry run changes nothing: it is journaled (its plan) but neither refused nor counted by the guard
+    if (!flags.force && !flags.dryRun) checkNoOpenRuns(flags.journalDir, targets, flags.inventoryPath ?? null, flags.resume ? runId : undefined);
     try {
       journal = new Journal(flags.journalDir, runId, input.secrets);
     } catch (err) {
-      throw new UsageError(`cannot write the run journal in ${flags.journalDir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (use --journal-dir)`);
+      throw new UsageError(`cannot write the run journal in ${flags.journalDir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (use --journal-dir or STACKPLAY_JOURNAL_DIR)`);
     }
     if (!flags.resume) journal.header({
       runId, playbook: flags.playbookRef ?? input.playbook.file, inventory: flags.inventoryPath ? resolve(flags.inventoryPath) : null,
       extraArgs: maskExtraArgs(flags.extraArgs ?? []), cwd: process.cwd(), started: new Date().toISOString(), ...(flags.force ? { forced: true } : {}),
+      ...(flags.dryRun ? { dryRun: true } : {}), targets,
       options: {
         ...(flags.limit !== undefined ? { limit: flags.limit } : {}), ...(flags.tags ? { tags: flags.tags } : {}),
         ...(flags.skipTags ? { skipTags: flags.skipTags } : {}), ...(flags.startAtStep !== undefined ? { startAtStep: flags.startAtStep } : {}),
@@ -108,63 +113,76 @@ export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, ru
     },
     ...(flags.resume ? { priorJobs: flags.resume.jobs } : {}),
   });
-  const interrupt = new AbortController();
-  let signals = 0;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    signals += 1;
-    if (signals === 1) {
-      io.err(`\n${io.errStyle.yellow(`${sig}: stopping after the running step; reverting open changes (undo/always)…`)}\n`);
-      interrupt.abort();
-    } else {
-      io.err(`${io.errStyle.yellow(`${sig} again: still reverting — stackplay will not abandon open undo steps. Use 'kill -9' only if you accept running 'stackplay recover' later.`)}\n`);
-    }
-  };
-  // a dropped SSH session to the operator's jump box (SIGHUP) must revert like Ctrl-C
-  const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const sig of SIGNALS) process.on(sig, onSignal);
+  const output = flags.output ?? 'auto';
+  const tty = process.stdout.isTTY === true && process.env.CI !== 'true' && process.env.TERM !== 'dumb';
+  const mode = output === 'auto' ? (tty ? 'tasklist' : 'plain') : output;
+  // under the task list, stderr is held back until the list ends: notices are drawn in the list instead
+  let notice = (text: string): void => io.err(`${io.errStyle.yellow(text)}\n`);
+  let abandon = (): void => undefined;
+  const interrupts = new Interrupts({
+    runId,
+    notice: (text) => notice(text),
+    force: (sig, open) => {
+      abandon();
+      journal?.write({ t: 'forced', signal: sig, open });
+      journal?.close();
+      io.err(`${io.errStyle.red(`${sig}: forced exit.`)} ${open > 0
+        ? `${open} undo obligation(s) were left open; run 'stackplay recover ${runId}' to revert them (the journal is ${journal?.path ?? 'not written'}).`
+        : 'No undo obligation was open.'}\n`);
+      flushStdout();
+      process.exit(EXIT.interrupted);
+    },
+  });
+  interrupts.install();
+  let exitCode: number | undefined;
   try {
-    const output = flags.output ?? 'auto';
-    const tty = process.stdout.isTTY === true && process.env.CI !== 'true' && process.env.TERM !== 'dumb';
-    const mode = output === 'auto' ? (tty ? 'tasklist' : 'plain') : output;
-
     // unknown or changed host keys fail here, for every host at once, before anything runs
     await services.preflight(hostsNeedingSsh(input.playbook.plays, input.inventory, flags.limit));
 
-    let sink: (e: RunEvent) => void;
+    let render: (e: RunEvent) => void;
     let done: Promise<void> = Promise.resolve();
-    if (mode === 'json') sink = jsonRenderer(io.out);
-    else if (mode === 'plain') sink = plainRenderer(io.out, io.style);
+    if (mode === 'json') render = jsonRenderer(io.out);
+    else if (mode === 'plain') render = plainRenderer(io.out, io.style);
     else {
       const { taskListRenderer } = await import('../../renderers/tasklist.js');
       const r = await taskListRenderer(input.playbook, io.style, io.out);
-      sink = r.sink;
+      render = r.sink;
       done = r.done;
+      notice = r.notice;
+      abandon = r.abandon;
     }
-    if (journal) {
-      const render = sink;
-      const j = journal;
-      sink = (e) => {
-        j.sink(e);
-        render(e);
-      };
-    }
+    const j = journal;
+    const sink = (e: RunEvent): void => {
+      j?.sink(e);
+      interrupts.observe(e);
+      render(e);
+    };
     const summary = await runPlaybook({
       runId, playbook: input.playbook, inventory: input.inventory, steps: stepRegistry, extraVars: input.extraVars,
-      dryRun: flags.dryRun ?? false, forks: flags.forks ?? 10, secrets: input.secrets, services, sink, interrupt: interrupt.signal,
+      dryRun: flags.dryRun ?? false, forks: flags.forks ?? 10, secrets: input.secrets, services, sink, interrupt: interrupts.controller.signal,
       ...(flags.limit !== undefined ? { limit: flags.limit } : {}),
       ...(flags.tags ? { tags: flags.tags } : {}),
       ...(flags.skipTags ? { skipTags: flags.skipTags } : {}),
       ...(flags.startAtStep !== undefined ? { startAt: flags.startAtStep } : {}),
-      ...(journal ? { journal } : {}),
+      // a dry run's obligations are predictions: only real runs journal them (for recover and resume)
+      ...(journal && !flags.dryRun ? { journal } : {}),
       ...(flags.resume ? { resume: flags.resume } : {}),
     });
     await done;
+    exitCode = summary.exitCode;
     return summary.exitCode;
   } finally {
     // whatever failed above (a host key, a refusal), no connection may keep the process alive
     await services.close().catch(() => undefined);
     journal?.close();
-    for (const sig of SIGNALS) process.off(sig, onSignal);
+    if (exitCode === undefined) interrupts.uninstall();
+    else {
+      const code = exitCode;
+      interrupts.finished(() => {
+        flushStdout();
+        process.exit(code);
+      });
+    }
   }
 }
 

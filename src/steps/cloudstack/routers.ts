@@ -7,6 +7,7 @@ import { clientFor, durationMs, HOST_ARG, MODE_ARG, stringList, type TargetArgs 
 import { listRouters, listVpcs, text } from './queries.js';
 import { batches, buildChains, planLines, selectRouters, unitLabel, type Chain, type RouterAction, type RouterSelection } from './router-plan.js';
 import { newUnitOutcome, runUnit, type RunSettings, type UnitOutcome } from './router-run.js';
+import { ALLOW_EMPTY_ARG, networkUniverse, requireKnown, requireSelected, universeOf, vpcUniverse, zoneUniverse } from './selection.js';
 
 interface RoutersArgs extends TargetArgs, RouterSelection {
   action: RouterAction;
@@ -18,6 +19,7 @@ interface RoutersArgs extends TargetArgs, RouterSelection {
   verify_timeout?: unknown;
   verify_interval?: unknown;
   verify_upgrade?: boolean;
+  allow_empty?: boolean;
 }
 
 const ACTION_TEXT: Readonly<Record<RouterAction, string>> = {
@@ -46,7 +48,16 @@ function selectionText(a: RoutersArgs): string {
 
 async function prepare(ctx: StepContext, args: RoutersArgs): Promise<Prepared> {
   const { name, client } = await clientFor(ctx, args.host, args.mode);
-  const selected = selectRouters(await listRouters(client), args);
+  const routers = await listRouters(client);
+  const filters = { zones: stringList(args.zones), names: stringList(args.names), networks: stringList(args.networks), vpcs: stringList(args.vpcs) };
+  await requireKnown(name, [
+    { arg: 'zones', values: filters.zones, universe: () => zoneUniverse(client) },
+    { arg: 'names', values: filters.names, universe: async () => universeOf(routers, 'router', 'routers') },
+    { arg: 'networks', values: filters.networks, universe: () => networkUniverse(client) },
+    { arg: 'vpcs', values: filters.vpcs, universe: () => vpcUniverse(client) },
+  ]);
+  const selected = selectRouters(routers, args);
+  requireSelected(name, 'routers', filters, selectRouters(routers, { ...args, states: ['any'], requiresupgrade: 'any' }).length, args.allow_empty === true);
   const flags = { livepatch: args.livepatch === true, cleanup: args.cleanup === true };
   const chains = buildChains(selected, args.action, { forced: args.forced === true, flags });
   const warnings: string[] = [];
@@ -113,6 +124,7 @@ export const routersStep = defineStep<RoutersArgs>({
     verify_timeout: { type: 'duration', description: 'how long routers may take to be Running again (default 5m)' },
     verify_interval: { type: 'duration', description: 'between verification polls (default 5s)' },
     verify_upgrade: { type: 'boolean', description: 'require requiresupgrade=false afterwards (default true)' },
+    allow_empty: ALLOW_EMPTY_ARG,
     host: HOST_ARG,
     mode: MODE_ARG,
   },

@@ -6,6 +6,7 @@ import { defineStep, StepFailedError, type StepContext, type StepOutcome } from 
 import { clientFor, durationMs, forEachLimit, HOST_ARG, MODE_ARG, stringList, type TargetArgs } from './common.js';
 import { listSystemVms, managementServerVersion, systemVmSummary, text, type Row } from './queries.js';
 import { ACTION_TEXT, newOutcome, runOnVm, type ActionSettings, type SystemVmAction, type VmOutcome } from './systemvm-action.js';
+import { ALLOW_EMPTY_ARG, requireKnown, requireSelected, universeOf, zoneUniverse } from './selection.js';
 
 interface SystemVmsArgs extends TargetArgs {
   action: SystemVmAction;
@@ -20,6 +21,7 @@ interface SystemVmsArgs extends TargetArgs {
   verify_interval?: unknown;
   verify_version?: boolean;
   version?: string;
+  allow_empty?: boolean;
 }
 
 const TYPE_ALIASES: Readonly<Record<string, string>> = {
@@ -54,7 +56,13 @@ interface Prepared {
 
 async function prepare(ctx: StepContext, args: SystemVmsArgs): Promise<Prepared> {
   const { name, client } = await clientFor(ctx, args.host, args.mode);
-  const selected = selectSystemVms(await listSystemVms(client), args);
+  const vms = await listSystemVms(client);
+  await requireKnown(name, [
+    { arg: 'zones', values: stringList(args.zones), universe: () => zoneUniverse(client) },
+    { arg: 'names', values: stringList(args.names), universe: async () => universeOf(vms, 'system VM', 'system VMs') },
+  ]);
+  const selected = selectSystemVms(vms, args);
+  requireSelected(name, 'system VMs', { zones: stringList(args.zones), names: stringList(args.names) }, selectSystemVms(vms, { ...args, states: ['any'] }).length, args.allow_empty === true);
   let version = args.version;
   let versionNote = '';
   if (version === undefined && args.verify_version !== false) {
@@ -126,6 +134,7 @@ export const systemVmsStep = defineStep<SystemVmsArgs>({
     verify_interval: { type: 'duration', description: 'between verification polls (default 5s)' },
     verify_version: { type: 'boolean', description: "check the VM's version against the management server's (default true)" },
     version: { type: 'string', description: "expected version (default: the management server's)" },
+    allow_empty: ALLOW_EMPTY_ARG,
     host: HOST_ARG,
     mode: MODE_ARG,
   },

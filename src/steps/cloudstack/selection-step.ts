@@ -1,0 +1,58 @@
+// `cloudstack.selection`: a read step that checks a playbook's filters (zones, VM names, networks, VPCs)
+// against what the cloud has, before the first write. It runs in dry runs too, and the write steps that
+// follow may ignore their own errors (to list a way out): this step is where a typo stops the run.
+
+import { defineStep } from '../types.js';
+import { clientFor, HOST_ARG, MODE_ARG, stringList, type TargetArgs } from './common.js';
+import { listRouters, listSystemVms, text } from './queries.js';
+import { selectRouters } from './router-plan.js';
+import { ALLOW_EMPTY_ARG, networkUniverse, requireKnown, requireSelected, universeOf, vpcUniverse, zoneUniverse } from './selection.js';
+import { selectSystemVms } from './systemvms.js';
+
+interface SelectionArgs extends TargetArgs {
+  zones?: unknown;
+  names?: unknown;
+  networks?: unknown;
+  vpcs?: unknown;
+  allow_empty?: boolean;
+}
+
+export const selectionStep = defineStep<SelectionArgs>({
+  name: 'cloudstack.selection',
+  summary: 'Check that zone, VM, network and VPC filters name what exists (did you mean), and select something',
+  description:
+    'Fails when a value names nothing (listing what exists and the nearest name), or when the filters together select ' +
+    'no system VM and no router, unless allow_empty is true. States and requiresupgrade are not checked here.',
+  args: {
+    zones: { type: 'string-list', description: 'zone names or ids' },
+    names: { type: 'string-list', description: 'system VM or router names (s-1-VM, r-4-VM) or ids' },
+    networks: { type: 'string-list', description: 'guest network names or ids' },
+    vpcs: { type: 'string-list', description: 'VPC names or ids' },
+    allow_empty: ALLOW_EMPTY_ARG,
+    host: HOST_ARG,
+    mode: MODE_ARG,
+  },
+  effect: 'read',
+  runsOn: 'runner',
+  async apply(ctx, args) {
+    const { name, client } = await clientFor(ctx, args.host, args.mode);
+    const filters = { zones: stringList(args.zones), names: stringList(args.names), networks: stringList(args.networks), vpcs: stringList(args.vpcs) };
+    const [vms, routers] = await Promise.all([listSystemVms(client), listRouters(client)]);
+    await requireKnown(name, [
+      { arg: 'zones', values: filters.zones, universe: () => zoneUniverse(client) },
+      { arg: 'names', values: filters.names, universe: async () => universeOf([...vms, ...routers], 'system VM or router', 'system VMs and routers') },
+      { arg: 'networks', values: filters.networks, universe: () => networkUniverse(client) },
+      { arg: 'vpcs', values: filters.vpcs, universe: () => vpcUniverse(client) },
+    ]);
+    // a system VM is in no guest network or VPC: those filters select routers only
+    const svms = filters.networks.length + filters.vpcs.length > 0 ? [] : selectSystemVms(vms, { action: 'restart', zones: filters.zones, names: filters.names, states: ['any'] });
+    const vrs = selectRouters(routers, { ...filters, states: ['any'] });
+    requireSelected(name, 'system VMs or routers', filters, svms.length + vrs.length, args.allow_empty === true);
+    const given = Object.values(filters).some((v) => v.length > 0);
+    return {
+      changed: false,
+      msg: given ? `the filters select ${svms.length} system VM(s) and ${vrs.length} router(s) on ${name} (any state)` : `no filters: every zone, system VM and router of ${name}`,
+      result: { system_vms: svms.map((v) => text(v['name'])), routers: vrs.map((r) => text(r['name'])) },
+    };
+  },
+});
