@@ -9,7 +9,7 @@ import { implicitInventory, loadInventory } from '../inventory/load-inventory.js
 import type { Inventory } from '../inventory/types.js';
 import type { Playbook } from '../loader/ast.js';
 import { loadPlaybook } from '../loader/load-playbook.js';
-import { InvalidInputError, type Problem } from '../loader/problems.js';
+import { InvalidInputError, type Problem } from '../diagnostics/problems.js';
 import { SecretRegistry } from '../secrets/masker.js';
 import { stepRegistry } from '../steps/registry.js';
 import { UsageError } from './output.js';

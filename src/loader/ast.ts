@@ -1,7 +1,7 @@
 // The typed playbook AST produced by the loader. Every node keeps its position so runtime errors
 // (a template that fails, a condition on an undefined variable) point at the playbook's own line.
 
-import type { Position } from './problems.js';
+import type { Position } from '../diagnostics/problems.js';
 
 export interface Condition {
   readonly source: string;

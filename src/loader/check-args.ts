@@ -2,10 +2,10 @@
 // mean"), missing required ones, wrong types. Values that are templates are checked after rendering.
 
 import type { ArgSpec, StepDefinition } from '../steps/types.js';
-import { parseDuration } from './durations.js';
-import type { NodeReader } from './node-reader.js';
-import { didYouMean } from './suggest.js';
-import { toValue, type YNode } from './yaml-nodes.js';
+import { parseDuration } from '../util/durations.js';
+import type { NodeReader } from '../yaml/node-reader.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import { toValue, type YNode } from '../yaml/yaml-nodes.js';
 
 export interface CheckedArgs {
   readonly args: Record<string, unknown>;

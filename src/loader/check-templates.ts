@@ -5,10 +5,10 @@ import { checkTemplate, templateRoots } from '../template/index.js';
 import { parseExpression, referencedRoots } from '../expr/index.js';
 import type { StepDefinition } from '../steps/types.js';
 import type { Condition } from './ast.js';
-import type { NodeReader } from './node-reader.js';
+import type { NodeReader } from '../yaml/node-reader.js';
 import type { StaticScope } from './static-scope.js';
-import { didYouMean } from './suggest.js';
-import { positionAt, type YNode, type YScalar } from './yaml-nodes.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import { positionAt, type YNode, type YScalar } from '../yaml/yaml-nodes.js';
 
 /** Source offset of a character of a scalar's value (exact for plain and simply quoted scalars). */
 function valueOffset(r: NodeReader, node: YScalar, value: string, index: number, length: number): number {

@@ -2,13 +2,13 @@
 // mean", wrong types, unknown step types and handlers, template and condition syntax, undefined
 // variables) before anything runs; the caller prints them all at once.
 
-import { readDocument } from './document.js';
+import { readDocument } from '../yaml/document.js';
 import type { BlockStep, Condition, Deadman, Play, Playbook, Step, StepCommon, TaskStep } from './ast.js';
-import { parseDuration } from './durations.js';
-import { NodeReader } from './node-reader.js';
-import { ProblemList, type Position } from './problems.js';
-import { didYouMean, suggest } from './suggest.js';
-import { toValue, type YMap, type YNode } from './yaml-nodes.js';
+import { parseDuration } from '../util/durations.js';
+import { NodeReader } from '../yaml/node-reader.js';
+import { ProblemList, type Position } from '../diagnostics/problems.js';
+import { didYouMean, suggest } from '../diagnostics/suggest.js';
+import { toValue, type YMap, type YNode } from '../yaml/yaml-nodes.js';
 import type { StepDefinition } from '../steps/types.js';
 import { checkArgs } from './check-args.js';
 import { StaticScope } from './static-scope.js';

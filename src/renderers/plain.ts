@@ -2,7 +2,7 @@
 // warnings and the reverting phase called out, and the recap at the end.
 
 import type { RunEvent } from '../engine/events.js';
-import { formatDuration } from '../loader/durations.js';
+import { formatDuration } from '../util/durations.js';
 import { formatRecap } from './recap.js';
 import type { Styler } from './style.js';
 

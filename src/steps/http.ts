@@ -4,7 +4,7 @@
 
 import { registerCookies, registerCredentials } from '../secrets/credentials.js';
 import type { HttpBody } from '../transports/http.js';
-import { formatDuration } from '../loader/durations.js';
+import { formatDuration } from '../util/durations.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from './types.js';
 import { connectThrough, durationMs } from './cloudstack/common.js';
 

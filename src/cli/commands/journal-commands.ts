@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Play, Playbook, TaskStep } from '../../loader/ast.js';
 import { findStep, UNFINISHED_RESULT } from '../../engine/host-runner.js';
 import { disarmCommand } from '../../engine/deadman.js';
-import { formatDuration } from '../../loader/durations.js';
+import { formatDuration } from '../../util/durations.js';
 import { findRun, isSettled, listRuns, type RunSummaryInfo } from '../../journal/read.js';
 import { Journal } from '../../journal/journal.js';
 import type { Styler } from '../../renderers/style.js';

@@ -3,7 +3,7 @@
 import type { Styler } from '../../renderers/style.js';
 import { stepRegistry } from '../../steps/registry.js';
 import { UsageError } from '../output.js';
-import { didYouMean } from '../../loader/suggest.js';
+import { didYouMean } from '../../diagnostics/suggest.js';
 
 export function describeSteps(type: string | undefined, s: Styler): string {
   const defs = [...stepRegistry.values()].sort((a, b) => a.name.localeCompare(b.name));

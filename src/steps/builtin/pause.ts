@@ -1,6 +1,6 @@
 // `pause`: wait for a duration (interruptible by Ctrl-C).
 
-import { formatDuration, parseDuration } from '../../loader/durations.js';
+import { formatDuration, parseDuration } from '../../util/durations.js';
 import { defineStep } from '../types.js';
 
 export const pauseStep = defineStep<{ duration: unknown }>({

@@ -6,7 +6,7 @@ import { registerCredentials } from '../../secrets/credentials.js';
 import { isReadCommand } from '../../cloudstack/wire.js';
 import type { CloudStackClient } from '../../cloudstack/types.js';
 import { isObject, toList } from '../../cloudstack/response.js';
-import { formatDuration } from '../../loader/durations.js';
+import { formatDuration } from '../../util/durations.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
 import { clientFor, describeParams, durationMs, HOST_ARG, MODE_ARG, toParams, waitJob, type TargetArgs, jobKey } from './common.js';
 

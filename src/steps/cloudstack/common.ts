@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { CloudStackConnectionError, CloudStackJobTimeoutError } from '../../cloudstack/errors.js';
 import type { CloudStackClient, Params } from '../../cloudstack/types.js';
 import { isSecretParam } from '../../cloudstack/redact.js';
-import { formatDuration, parseDuration } from '../../loader/durations.js';
+import { formatDuration, parseDuration } from '../../util/durations.js';
 import type { Duplex } from 'node:stream';
 import { StepFailedError, type ArgSpec, type RunServices, type StepContext } from '../types.js';
 

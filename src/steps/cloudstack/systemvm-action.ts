@@ -5,7 +5,7 @@
 
 import { CloudStackJobError } from '../../cloudstack/errors.js';
 import type { CloudStackClient } from '../../cloudstack/types.js';
-import { formatDuration } from '../../loader/durations.js';
+import { formatDuration } from '../../util/durations.js';
 import type { StepContext, SubtaskHandle } from '../types.js';
 import { Budget, errorText, runJob, sameVersion } from './common.js';
 import { listSystemVms, text, type Row } from './queries.js';

@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { CloudStackApiError, CloudStackConnectionError, CloudStackResponseError } from '../../cloudstack/errors.js';
 import { isIntegrationPortOpen, type PortState } from '../../cloudstack/helpers.js';
-import { formatDuration } from '../../loader/durations.js';
+import { formatDuration } from '../../util/durations.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
 import { Budget, clientFor, connectThrough, DEFAULT_INTEGRATION_PORT, durationMs, errorText, HOST_ARG, targetHost, type TargetArgs } from './common.js';
 

@@ -6,7 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import { Unknown } from '../../expr/unknown.js';
-import { formatDuration, parseDuration } from '../../loader/durations.js';
+import { formatDuration, parseDuration } from '../../util/durations.js';
 import type { RemoteTransport } from '../../transports/types.js';
 import { defineStep, StepFailedError, type StepContext } from '../types.js';
 import { Budget } from './budget.js';

@@ -2,7 +2,7 @@
 // really ends in the wanted state (`systemctl is-active`), waiting out activating/deactivating. A dry
 // run reads the current state for real and predicts the action.
 
-import { formatDuration, parseDuration } from '../../loader/durations.js';
+import { formatDuration, parseDuration } from '../../util/durations.js';
 import type { RemoteTransport } from '../../transports/types.js';
 import { shellQuote } from '../../util/shell-quote.js';
 import { defineStep, StepFailedError, type StepContext } from '../types.js';

@@ -2,7 +2,7 @@
 // connection), the host answers over SSH again (after a reboot), a file exists or is gone, or a line
 // matching a regex appears in a file. Waits use the run's clock; progress shows what is awaited.
 
-import { formatDuration, parseDuration } from '../../loader/durations.js';
+import { formatDuration, parseDuration } from '../../util/durations.js';
 import type { RemoteTransport } from '../../transports/types.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
 import { BECOME_ARGS, unknownArg, type BecomeArgs } from './command.js';

@@ -2,7 +2,7 @@
 // opens and closes, which we replay into a parallel tree so every key and value keeps its span.
 
 import yaml from 'js-yaml';
-import type { Position } from './problems.js';
+import type { Position } from '../diagnostics/problems.js';
 
 export type YNode = YMap | YSeq | YScalar;
 
