@@ -7,7 +7,7 @@ import type { BlockStep, Condition, Deadman, Play, Playbook, Step, StepCommon, T
 import { parseDuration } from '../util/durations.js';
 import { NodeReader } from '../yaml/node-reader.js';
 import { ProblemList, type Position } from '../diagnostics/problems.js';
-import { didYouMean, suggest } from '../diagnostics/suggest.js';
+import { closestName, didYouMean } from '../diagnostics/suggest.js';
 import { toValue, type YMap, type YNode } from '../yaml/yaml-nodes.js';
 import type { StepDefinition } from '../steps/types.js';
 import { checkArgs } from './check-args.js';
@@ -192,7 +192,7 @@ class PlaybookLoader {
         r.problem(pair.keyNode, 'unknown-key', "'deadman' belongs to an undo step (undo: { ..., deadman: ... })");
         continue;
       }
-      const commonGuess = suggest(pair.key, [...COMMON_KEYS, ...extraKeys, 'block']);
+      const commonGuess = closestName(pair.key, [...COMMON_KEYS, ...extraKeys, 'block']);
       if (commonGuess !== undefined) {
         r.problem(pair.keyNode, 'unknown-key', `unknown key '${pair.key}' in a step — did you mean '${commonGuess}'?`);
       } else {
