@@ -10,7 +10,7 @@
 import type { TaskStep } from '../loader/ast.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { renderValue } from './evaluate.js';
-import type { RunState } from './executor.js';
+import type { RunContext } from './run-context.js';
 import type { Obligation } from './undo.js';
 
 /** Where armed dead-man scripts wait on the host (tmpfs: like the transient timer, gone at a reboot). */
@@ -31,7 +31,7 @@ export function deadmanUnit(runId: string, obligationId: string): string {
   return `stackplay-deadman-${runId}-${obligationId}`.replace(/[^A-Za-z0-9_.-]/g, '-');
 }
 
-export async function armDeadman(state: RunState, step: TaskStep, o: Obligation, scope: Record<string, unknown>, progress: (m: string) => void): Promise<void> {
+export async function armDeadman(run: RunContext, step: TaskStep, o: Obligation, scope: Record<string, unknown>, progress: (m: string) => void): Promise<void> {
   let armed = 0;
   for (const u of step.undo) {
     if (u.deadman === undefined) continue;
@@ -40,12 +40,12 @@ export async function armDeadman(state: RunState, step: TaskStep, o: Obligation,
     const seconds = Math.max(1, Math.ceil(u.deadman.afterMs / 1000));
     // several undo steps of one step may each have a timer: each its own unit and script
     armed += 1;
-    const unit = armed === 1 ? deadmanUnit(state.opts.runId, o.id) : `${deadmanUnit(state.opts.runId, o.id)}-${armed}`;
-    if (state.opts.dryRun) {
+    const unit = armed === 1 ? deadmanUnit(run.opts.runId, o.id) : `${deadmanUnit(run.opts.runId, o.id)}-${armed}`;
+    if (run.opts.dryRun) {
       progress(`would arm a dead-man timer on ${host} (${seconds}s): ${command}`);
       continue;
     }
-    const transport = await state.opts.services.ssh(host);
+    const transport = await run.opts.services.ssh(host);
     const file = deadmanScript(unit);
     const script = `# stackplay dead-man switch ${unit}: runs unless the run disarms it\nrm -f "$0"\n${command}\n`;
     const cleanup = (): Promise<unknown> => transport.exec(`rm -f ${shellQuote(file)}`).catch(() => undefined); // no secret left behind
@@ -61,19 +61,19 @@ export async function armDeadman(state: RunState, step: TaskStep, o: Obligation,
       throw new Error(`cannot arm the dead-man timer on ${host} (systemd-run exit ${r.rc}: ${(r.stderr || r.stdout).trim()}); not running '${step.name}'`);
     }
     (o.deadman ??= []).push({ host, unit });
-    state.opts.journal?.deadmanArmed?.(o, host, unit);
+    run.opts.journal?.deadmanArmed?.(o, host, unit);
     progress(`dead-man timer armed on ${host}: fires in ${seconds}s unless disarmed`);
   }
 }
 
-export async function disarmDeadman(state: RunState, o: Obligation): Promise<void> {
+export async function disarmDeadman(run: RunContext, o: Obligation): Promise<void> {
   for (const d of o.deadman ?? []) {
     try {
-      const transport = await state.opts.services.ssh(d.host);
+      const transport = await run.opts.services.ssh(d.host);
       const r = await transport.exec(disarmCommand(d.unit));
       if (r.rc !== 0) throw new Error(`systemctl stop exit ${r.rc}: ${(r.stderr || r.stdout).trim()}`);
     } catch (err) {
-      state.emit({ type: 'warning', host: d.host, message: `could not disarm dead-man timer ${d.unit}: ${(err as Error).message} (it will perform the undo again when it fires)` });
+      run.emit({ type: 'warning', host: d.host, message: `could not disarm dead-man timer ${d.unit}: ${(err as Error).message} (it will perform the undo again when it fires)` });
     }
   }
 }
