@@ -71,7 +71,7 @@ export interface StepContext {
   readonly signal: AbortSignal;
   readonly timeoutMs: number | undefined;
   readonly secrets: SecretRegistry;
-  readonly services: RunServices;
+  readonly services: StepServices;
   /** A line of live output (streamed to the task list's latest-line display). */
   output(line: string, stream?: 'stdout' | 'stderr'): void;
   /** Progress of a long step (e.g. "3/10 routers"). */
@@ -82,8 +82,8 @@ export interface StepContext {
   sleep(ms: number): Promise<void>;
 }
 
-/** Lazily created per-run services. The CLI wires real ones; tests may inject. */
-export interface RunServices {
+/** What a step reaches through its context: transports, tunnels, CloudStack clients, journaled facts. */
+export interface StepServices {
   ssh(hostName: string): Promise<RemoteTransport>;
   /** A TCP connection to host:port as seen from `viaHost` (SSH tunnel). */
   connectVia(viaHost: string, host: string, port: number): Promise<Duplex>;
@@ -92,6 +92,25 @@ export interface RunServices {
   record(kind: 'job' | 'change', data: Readonly<Record<string, unknown>>): void;
   /** Resume: the async job an interrupted run submitted under this key, to wait for instead of submitting again. */
   priorJob?(key: string): string | undefined;
+}
+
+/** A dead-man timer: after `afterSeconds` the host runs `command` unless the timer is disarmed first. */
+export interface DeadmanTimer {
+  readonly unit: string;
+  readonly afterSeconds: number;
+  readonly command: string;
+}
+
+/** A service's refusal (the host said no) as data; a transport failure is thrown instead. */
+export type ServiceAnswer = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/**
+ * Lazily created per-run services as the engine sees them: the steps' services, plus the dead-man
+ * timers of undo steps and closing everything at the end. The CLI wires real ones; tests may inject.
+ */
+export interface RunServices extends StepServices {
+  armDeadman(hostName: string, timer: DeadmanTimer): Promise<ServiceAnswer>;
+  disarmDeadman(hostName: string, unit: string): Promise<ServiceAnswer>;
   close(): Promise<void>;
 }
 

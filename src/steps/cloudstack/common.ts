@@ -8,7 +8,7 @@ import type { CloudStackClient, Params } from '../../cloudstack/types.js';
 import { isSecretParam } from '../../cloudstack/redact.js';
 import { formatDuration, parseDuration } from '../../util/durations.js';
 import type { Duplex } from 'node:stream';
-import { StepFailedError, type ArgSpec, type RunServices, type StepContext } from '../types.js';
+import { StepFailedError, type ArgSpec, type StepContext, type StepServices } from '../types.js';
 
 /** The conventional integration port (the value the upgrade notes use) when the inventory names none. */
 export const DEFAULT_INTEGRATION_PORT = 8096;
@@ -33,7 +33,7 @@ export const MODE_ARG: ArgSpec = {
  * channel-open failure (reason 2, CONNECT_FAILED, often without text); it becomes ECONNREFUSED here so
  * callers treat it like a refused socket (retry while a management server restarts, "port closed").
  */
-export async function connectThrough(services: RunServices, via: string, host: string, port: number): Promise<Duplex> {
+export async function connectThrough(services: StepServices, via: string, host: string, port: number): Promise<Duplex> {
   try {
     return await services.connectVia(via, host, port);
   } catch (err) {
