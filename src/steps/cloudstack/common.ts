@@ -8,6 +8,7 @@ import type { CloudStackClient, Params } from '../../cloudstack/types.js';
 import { isSecretParam } from '../../cloudstack/redact.js';
 import { formatDuration, parseDuration } from '../../util/durations.js';
 import type { Duplex } from 'node:stream';
+import { Budget } from '../../util/budget.js';
 import { StepFailedError, type ArgSpec, type StepContext, type StepServices } from '../types.js';
 
 /** The conventional integration port (the value the upgrade notes use) when the inventory names none. */
@@ -85,37 +86,6 @@ export function stringList(value: unknown): string[] {
   return items.map((v) => String(v)).filter((s) => s !== '');
 }
 
-/**
- * A waiting budget. Time counts as the larger of wall-clock time and the sum of the intervals slept,
- * so a run whose sleeps return at once (tests) still ends after timeout/interval attempts.
- */
-export class Budget {
-  private readonly started = Date.now();
-  private slept = 0;
-
-  constructor(readonly timeoutMs: number) {}
-
-  get elapsedMs(): number {
-    return Math.max(Date.now() - this.started, this.slept);
-  }
-
-  get expired(): boolean {
-    return this.elapsedMs >= this.timeoutMs;
-  }
-
-  /** Sleeps up to `ms` (never past the deadline); false when the step was interrupted. */
-  async sleep(ctx: StepContext, ms: number): Promise<boolean> {
-    const wait = Math.max(0, Math.min(ms, this.timeoutMs - this.elapsedMs));
-    this.slept += wait;
-    await ctx.sleep(wait);
-    return !ctx.signal.aborted;
-  }
-
-  describe(): string {
-    return `${formatDuration(this.elapsedMs)} of ${formatDuration(this.timeoutMs)}`;
-  }
-}
-
 export interface JobWait {
   readonly command: string;
   readonly timeoutMs: number;
@@ -131,7 +101,7 @@ export interface JobWait {
  */
 export async function runJob(ctx: StepContext, client: CloudStackClient, params: Params, w: JobWait): Promise<{ jobid: string; result: Record<string, unknown> }> {
   let jobid = '';
-  const budget = new Budget(w.timeoutMs);
+  const budget = new Budget(ctx, w.timeoutMs);
   const progress = (status: string): void => w.onProgress?.(`${w.what}: ${status} (${formatDuration(budget.elapsedMs)})`);
   // a resumed run waits for the job the interrupted run submitted instead of submitting it again
   const key = jobKey(ctx, client.endpoint.name, w.command, params);
@@ -167,7 +137,7 @@ export function jobKey(ctx: StepContext, endpoint: string, command: string, para
 
 /** Waits for an already submitted job (e.g. one listed by upgradeRouterTemplate). */
 export async function waitJob(ctx: StepContext, client: CloudStackClient, jobid: string, w: JobWait): Promise<Record<string, unknown>> {
-  const budget = new Budget(w.timeoutMs);
+  const budget = new Budget(ctx, w.timeoutMs);
   const progress = (status: string): void => w.onProgress?.(`${w.what}: ${status} (${formatDuration(budget.elapsedMs)})`);
   ctx.services.record('job', { endpoint: client.endpoint.name, command: w.command, jobid });
   return reattach(ctx, client, jobid, w, budget, progress);
@@ -185,7 +155,7 @@ async function reattach(ctx: StepContext, client: CloudStackClient, jobid: strin
       if (!(err instanceof CloudStackConnectionError)) throw err;
       if (budget.expired) throw new CloudStackJobTimeoutError(client.endpoint.name, w.command, jobid, budget.elapsedMs);
       progress(`management server not answering (${err.code}); still waiting for job ${jobid}`);
-      if (!(await budget.sleep(ctx, 5000))) throw new StepFailedError(`interrupted while waiting for job ${jobid} (${w.command}); the job may still finish`);
+      if (!(await budget.sleep(5000))) throw new StepFailedError(`interrupted while waiting for job ${jobid} (${w.command}); the job may still finish`);
     }
   }
 }

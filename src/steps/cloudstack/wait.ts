@@ -6,8 +6,9 @@ import net from 'node:net';
 import { CloudStackApiError, CloudStackConnectionError, CloudStackResponseError } from '../../cloudstack/errors.js';
 import { isIntegrationPortOpen, type PortState } from '../../cloudstack/helpers.js';
 import { formatDuration } from '../../util/durations.js';
+import { Budget } from '../../util/budget.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
-import { Budget, clientFor, connectThrough, DEFAULT_INTEGRATION_PORT, durationMs, errorText, HOST_ARG, targetHost, type TargetArgs } from './common.js';
+import { clientFor, connectThrough, DEFAULT_INTEGRATION_PORT, durationMs, errorText, HOST_ARG, targetHost, type TargetArgs } from './common.js';
 
 type WaitFor = 'api' | 'integration-open' | 'integration-closed' | 'exposure';
 
@@ -110,9 +111,9 @@ async function waitApi(ctx: StepContext, args: WaitArgs, budget: Budget, interva
       last = why;
     }
     if (budget.expired) break;
-    if (!(await budget.sleep(ctx, intervalMs))) throw new StepFailedError(`interrupted while waiting for the API of ${name}`);
+    if (!(await budget.sleep(intervalMs))) throw new StepFailedError(`interrupted while waiting for the API of ${name}`);
   }
-  throw new StepFailedError(`${name} did not answer API calls within ${formatDuration(budget.timeoutMs)} (${attempts} attempts, last: ${last})`, { ready: false, attempts });
+  throw new StepFailedError(`${name} did not answer API calls within ${formatDuration(budget.limitMs)} (${attempts} attempts, last: ${last})`, { ready: false, attempts });
 }
 
 async function waitPort(ctx: StepContext, args: WaitArgs, t: Target, budget: Budget, intervalMs: number, want: 'open' | 'closed'): Promise<StepOutcome> {
@@ -130,9 +131,9 @@ async function waitPort(ctx: StepContext, args: WaitArgs, t: Target, budget: Bud
     }
     if (want === 'closed' && state !== 'open') break;
     if (budget.expired) {
-      throw new StepFailedError(`the integration port of ${t.name} (${where}) is still ${state} after ${formatDuration(budget.timeoutMs)}`, { state, attempts });
+      throw new StepFailedError(`the integration port of ${t.name} (${where}) is still ${state} after ${formatDuration(budget.limitMs)}`, { state, attempts });
     }
-    if (!(await budget.sleep(ctx, intervalMs))) throw new StepFailedError(`interrupted while waiting for the integration port of ${t.name}`);
+    if (!(await budget.sleep(intervalMs))) throw new StepFailedError(`interrupted while waiting for the integration port of ${t.name}`);
   }
   const e = await exposure(t);
   reportExposure(ctx, t, e, args.on_exposed ?? 'warn');
@@ -163,7 +164,7 @@ export const waitStep = defineStep<WaitArgs>({
   runsOn: 'runner',
   async apply(ctx, args) {
     const what = args.for ?? 'api';
-    const budget = new Budget(durationMs(args.timeout, 'timeout', 15 * 60_000));
+    const budget = new Budget(ctx, durationMs(args.timeout, 'timeout', 15 * 60_000));
     const intervalMs = durationMs(args.interval, 'interval', 5000);
     if (what === 'api') return waitApi(ctx, args, budget, intervalMs);
     const t = target(ctx, args);

@@ -9,7 +9,7 @@ import { Unknown } from '../../expr/unknown.js';
 import { formatDuration, parseDuration } from '../../util/durations.js';
 import type { RemoteTransport } from '../../transports/types.js';
 import { defineStep, StepFailedError, type StepContext } from '../types.js';
-import { Budget } from './budget.js';
+import { Budget } from '../../util/budget.js';
 import { BECOME_ARGS, execShell, lastLine, unknownArg, type BecomeArgs } from './command.js';
 import { compileRules, LineTracker, ruleProblems } from './follow-rules.js';
 import {
@@ -178,7 +178,7 @@ export const followStep = defineStep<FollowArgs>({
         continue;
       }
       if (ctx.signal.aborted) stop = 'interrupted';
-      else if (budget.expired()) stop = 'timed out';
+      else if (budget.expired) stop = 'timed out';
       if (stop !== null) break;
       await budget.sleep(pollMs);
     }

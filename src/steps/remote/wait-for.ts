@@ -6,7 +6,7 @@ import { formatDuration, parseDuration } from '../../util/durations.js';
 import type { RemoteTransport } from '../../transports/types.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
 import { BECOME_ARGS, unknownArg, type BecomeArgs } from './command.js';
-import { Budget } from './budget.js';
+import { Budget } from '../../util/budget.js';
 import { dropConnection, isUnreachableError, reconnect } from './reconnect.js';
 import { LineSearch, probeFile, probePort, type ProbeAnswer } from './wait-probes.js';
 
@@ -59,7 +59,7 @@ async function waitSsh(ctx: StepContext, args: WaitForArgs, budget: Budget, inte
     budget, intervalMs, probeTimeoutMs: ms(args.connect_timeout, 10_000),
     onAttempt: (n, last) => ctx.progress(`waiting for ${ctx.hostName} over SSH: attempt ${n}${last ? ` (${last})` : ''}`),
   });
-  const elapsed = Math.round(budget.elapsedMs() / 1000);
+  const elapsed = Math.round(budget.elapsedMs / 1000);
   if (r.ok) return { changed: false, msg: `${ctx.hostName} answers over SSH`, result: { elapsed, attempts: r.attempts } };
   const why = r.interrupted ? 'interrupted' : `timed out after ${formatDuration(budget.limitMs)}`;
   throw new StepFailedError(`${why} waiting for ${ctx.hostName} over SSH: ${r.lastError}`, { elapsed, attempts: r.attempts });
@@ -165,14 +165,14 @@ export const waitForStep = defineStep<WaitForArgs>({
       }
       last = a.detail ?? last;
       if ((a.kind === 'yes') === wantYes && a.kind !== 'unknown') {
-        const result: Record<string, unknown> = { elapsed: Math.round(budget.elapsedMs() / 1000), attempts };
+        const result: Record<string, unknown> = { elapsed: Math.round(budget.elapsedMs / 1000), attempts };
         if (a.kind === 'yes' && a.match) Object.assign(result, { match: a.match[0], line: a.detail, groups: { ...(a.match.groups ?? {}) } });
         return { changed: false, msg: a.detail ?? what, result };
       }
-      ctx.progress(`waiting for ${what}: ${formatDuration(budget.elapsedMs())} of ${formatDuration(budget.limitMs)} (${last})`);
-      if (ctx.signal.aborted || budget.expired() || !(await budget.sleep(intervalMs))) break;
+      ctx.progress(`waiting for ${what}: ${formatDuration(budget.elapsedMs)} of ${formatDuration(budget.limitMs)} (${last})`);
+      if (ctx.signal.aborted || budget.expired || !(await budget.sleep(intervalMs))) break;
     }
     const why = ctx.signal.aborted ? 'interrupted' : `timed out after ${formatDuration(budget.limitMs)}`;
-    throw new StepFailedError(`${why} waiting for ${what}: ${last}`, { elapsed: Math.round(budget.elapsedMs() / 1000), attempts });
+    throw new StepFailedError(`${why} waiting for ${what}: ${last}`, { elapsed: Math.round(budget.elapsedMs / 1000), attempts });
   },
 });
