@@ -197,18 +197,6 @@ export function sameVersion(a: unknown, b: unknown): boolean {
   return norm(a) === norm(b);
 }
 
-/** Runs `fn` over items with at most `limit` at a time; stops starting new ones when interrupted. */
-export async function forEachLimit<T>(ctx: StepContext, items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && !ctx.signal.aborted) {
-      const i = next++;
-      await fn(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-}
-
 export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }

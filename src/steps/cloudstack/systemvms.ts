@@ -3,7 +3,8 @@
 // management server's version. Unlike cloudstack-sysvmadm, a failure fails the step and names the VMs.
 
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
-import { clientFor, durationMs, forEachLimit, HOST_ARG, MODE_ARG, stringList, type TargetArgs } from './common.js';
+import { forEachLimit } from '../../util/limit.js';
+import { clientFor, durationMs, HOST_ARG, MODE_ARG, stringList, type TargetArgs } from './common.js';
 import { listSystemVms, managementServerVersion, systemVmSummary, text, type Row } from './queries.js';
 import { ACTION_TEXT, newOutcome, runOnVm, type ActionSettings, type SystemVmAction, type VmOutcome } from './systemvm-action.js';
 
@@ -151,11 +152,11 @@ export const systemVmsStep = defineStep<SystemVmsArgs>({
     const outcomes = p.selected.map((vm) => newOutcome(vm, args.action));
     const subs = outcomes.map((o) => ctx.subtask(o.id, `${o.name} (${o.type}, ${o.zone}): ${args.action}`));
     let done = 0;
-    await forEachLimit(ctx, outcomes, p.concurrency, async (o, i) => {
+    await forEachLimit(outcomes, p.concurrency, async (o, i) => {
       await runOnVm(ctx, p.client, o, p.settings, subs[i]!);
       done++;
       ctx.progress(`${done}/${outcomes.length} system VM(s) done`);
-    });
+    }, { signal: ctx.signal });
     outcomes.forEach((o, i) => {
       if (o.status === 'skipped') {
         o.message = 'not started: the run was interrupted';
