@@ -8,7 +8,8 @@ import type { CloudStackClient } from '../../cloudstack/types.js';
 import { isObject, toList } from '../../cloudstack/response.js';
 import { formatDuration } from '../../util/durations.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
-import { clientFor, describeParams, durationMs, HOST_ARG, MODE_ARG, toParams, waitJob, type TargetArgs, jobKey } from './common.js';
+import { clientFor, describeParams, durationMs, HOST_ARG, MODE_ARG, toParams, type TargetArgs } from './common.js';
+import { submitOrReattach, waitJob } from './jobs.js';
 
 interface ApiCallArgs extends TargetArgs {
   command: string;
@@ -25,8 +26,6 @@ function asyncMode(v: ApiCallArgs['async']): 'auto' | 'wait' | 'nowait' {
   return 'auto';
 }
 
-
-
 function isListResponse(command: string, r: Record<string, unknown>): boolean {
   if (!/^list/i.test(command)) return false;
   if (Object.keys(r).length === 0 || 'count' in r) return true;
@@ -39,26 +38,15 @@ async function call(ctx: StepContext, args: ApiCallArgs, client: CloudStackClien
   const read = isReadCommand(args.command);
   const timeoutMs = durationMs(args.timeout, 'timeout', DEFAULT_JOB_TIMEOUT_MS);
   const what = `${args.command} on ${name}`;
-  const key = jobKey(ctx, name, args.command, params);
-  const prior = read ? undefined : ctx.services.priorJob?.(key);
-  if (prior !== undefined && mode !== 'nowait') {
-    // resumed run: the interrupted run submitted this call already; wait for that job, do not resubmit
-    ctx.progress(`${what}: reattaching to job ${prior} submitted before the interruption`);
-    const result = await waitJob(ctx, client, prior, { command: args.command, timeoutMs, what, onProgress: (m) => ctx.progress(m) });
-    registerCredentials(ctx.secrets, result);
-    return { changed: true, msg: `${what}: job ${prior} (submitted before the interruption) succeeded`, result: { ...result, jobid: prior } };
+  const s = await submitOrReattach(ctx, client, params, { command: args.command, timeoutMs, what, onProgress: (m) => ctx.progress(m), wait: mode !== 'nowait' });
+  if (s.kind === 'job') {
+    registerCredentials(ctx.secrets, s.result);
+    const msg = s.resumed ? `${what}: job ${s.jobid} (submitted before the interruption) succeeded` : `${what}: job ${s.jobid} succeeded`;
+    return { changed: true, msg, result: { ...s.result, jobid: s.jobid } };
   }
-  const response = await client.call(args.command, params);
+  const response = s.response;
   registerCredentials(ctx.secrets, response);
-  const jobid = response['jobid'];
-  const isJob = typeof jobid === 'string' && jobid !== '' && args.command.toLowerCase() !== 'queryasyncjobresult';
-  if (isJob && mode !== 'nowait') {
-    ctx.services.record('job', { key, endpoint: name, command: args.command, jobid });
-    const result = await waitJob(ctx, client, jobid, { command: args.command, timeoutMs, what, onProgress: (m) => ctx.progress(m) });
-    registerCredentials(ctx.secrets, result);
-    return { changed: true, msg: `${what}: job ${jobid} succeeded`, result: { ...result, jobid } };
-  }
-  if (isJob) return { changed: true, msg: `${what}: job ${jobid} submitted (not waited for)`, result: response };
+  if (s.kind === 'submitted') return { changed: true, msg: `${what}: job ${s.jobid} submitted (not waited for)`, result: response };
   if (mode === 'wait') throw new StepFailedError(`${what} returned no jobid: it is not an asynchronous command (use async: auto)`, response);
   const jobs = Array.isArray(response['asyncjobs']) ? response['asyncjobs'].filter(isObject) : [];
   if (jobs.length > 0 && mode === 'auto' && !read) return waitListedJobs(ctx, client, args.command, name, response, jobs, timeoutMs);

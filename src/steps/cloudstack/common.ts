@@ -1,14 +1,11 @@
 // Shared plumbing of the CloudStack step types: which management server a step talks to, getting its
-// client from the run's services, durations, waiting budgets that follow the run's (injectable) sleep,
-// and async jobs that survive a management-server restart while they are being polled.
+// client from the run's services, tunnels through `via`, and turning parameters and versions into the
+// forms CloudStack takes. Async jobs are in jobs.ts.
 
-import { createHash } from 'node:crypto';
-import { CloudStackConnectionError, CloudStackJobTimeoutError } from '../../cloudstack/errors.js';
 import type { CloudStackClient, Params } from '../../cloudstack/types.js';
 import { isSecretParam } from '../../cloudstack/redact.js';
-import { formatDuration, parseDuration } from '../../util/durations.js';
+import { parseDuration } from '../../util/durations.js';
 import type { Duplex } from 'node:stream';
-import { Budget } from '../../util/budget.js';
 import { StepFailedError, type ArgSpec, type StepContext, type StepServices } from '../types.js';
 
 /** The conventional integration port (the value the upgrade notes use) when the inventory names none. */
@@ -84,80 +81,6 @@ export function stringList(value: unknown): string[] {
   if (value === undefined || value === null) return [];
   const items = Array.isArray(value) ? value : [value];
   return items.map((v) => String(v)).filter((s) => s !== '');
-}
-
-export interface JobWait {
-  readonly command: string;
-  readonly timeoutMs: number;
-  /** Shown with the elapsed time while the job runs. */
-  readonly what: string;
-  readonly onProgress?: (message: string) => void;
-}
-
-/**
- * Submits an async command and waits for its job. Polling that loses the connection (the management
- * server restarting) reattaches until the deadline; a job that died in the restart then fails with
- * the client's "lost in a management-server restart" error.
- */
-export async function runJob(ctx: StepContext, client: CloudStackClient, params: Params, w: JobWait): Promise<{ jobid: string; result: Record<string, unknown> }> {
-  let jobid = '';
-  const budget = new Budget(ctx, w.timeoutMs);
-  const progress = (status: string): void => w.onProgress?.(`${w.what}: ${status} (${formatDuration(budget.elapsedMs)})`);
-  // a resumed run waits for the job the interrupted run submitted instead of submitting it again
-  const key = jobKey(ctx, client.endpoint.name, w.command, params);
-  const prior = ctx.services.priorJob?.(key);
-  if (prior !== undefined) {
-    progress(`reattaching to job ${prior} submitted before the interruption`);
-    return { jobid: prior, result: await reattach(ctx, client, prior, w, budget, progress) };
-  }
-  try {
-    const result = await client.callAsync(w.command, params, {
-      timeoutMs: w.timeoutMs,
-      onSubmitted: (id) => {
-        jobid = id;
-        ctx.services.record('job', { key, endpoint: client.endpoint.name, command: w.command, jobid: id });
-        progress(`job ${id} submitted`);
-      },
-      onProgress: (job) => progress(job.jobstatus === 0 ? `job ${job.jobid} running` : `job ${job.jobid} finished`),
-    });
-    return { jobid, result };
-  } catch (err) {
-    if (jobid === '' || !(err instanceof CloudStackConnectionError)) throw err;
-  }
-  return { jobid, result: await reattach(ctx, client, jobid, w, budget, progress) };
-}
-
-/** Identifies one submission across runs: step, host, endpoint, command and parameters. */
-export function jobKey(ctx: StepContext, endpoint: string, command: string, params: Params): string {
-  // secret values stay out even of the hash (a short password could be guessed back from it); the rest is
-  // hashed so that values never reach the journal and masking cannot break the match
-  const sorted = Object.keys(params).sort().map((k) => `${k}=${isSecretParam(k) ? '***' : String(params[k])}`).join('&');
-  return `${ctx.stepId}@${ctx.hostName}|${endpoint}|${command}|${createHash('sha256').update(sorted).digest('hex').slice(0, 32)}`;
-}
-
-/** Waits for an already submitted job (e.g. one listed by upgradeRouterTemplate). */
-export async function waitJob(ctx: StepContext, client: CloudStackClient, jobid: string, w: JobWait): Promise<Record<string, unknown>> {
-  const budget = new Budget(ctx, w.timeoutMs);
-  const progress = (status: string): void => w.onProgress?.(`${w.what}: ${status} (${formatDuration(budget.elapsedMs)})`);
-  ctx.services.record('job', { endpoint: client.endpoint.name, command: w.command, jobid });
-  return reattach(ctx, client, jobid, w, budget, progress);
-}
-
-async function reattach(ctx: StepContext, client: CloudStackClient, jobid: string, w: JobWait, budget: Budget, progress: (s: string) => void): Promise<Record<string, unknown>> {
-  for (;;) {
-    try {
-      return await client.waitForJob(jobid, {
-        command: w.command,
-        timeoutMs: Math.max(1, w.timeoutMs - budget.elapsedMs),
-        onProgress: (job) => progress(job.jobstatus === 0 ? `job ${jobid} running` : `job ${jobid} finished`),
-      });
-    } catch (err) {
-      if (!(err instanceof CloudStackConnectionError)) throw err;
-      if (budget.expired) throw new CloudStackJobTimeoutError(client.endpoint.name, w.command, jobid, budget.elapsedMs);
-      progress(`management server not answering (${err.code}); still waiting for job ${jobid}`);
-      if (!(await budget.sleep(5000))) throw new StepFailedError(`interrupted while waiting for job ${jobid} (${w.command}); the job may still finish`);
-    }
-  }
 }
 
 /** `k=v, k=v` for plans, with credentials masked by name. */

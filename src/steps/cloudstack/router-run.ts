@@ -8,7 +8,8 @@ import { isObject } from '../../cloudstack/response.js';
 import { formatDuration } from '../../util/durations.js';
 import { Budget } from '../../util/budget.js';
 import type { StepContext, SubtaskHandle } from '../types.js';
-import { errorText, runJob, waitJob } from './common.js';
+import { errorText } from './common.js';
+import { runJob, waitJob } from './jobs.js';
 import { listRouters, routerSummary, text, type Row } from './queries.js';
 import { unitLabel, type Unit } from './router-plan.js';
 

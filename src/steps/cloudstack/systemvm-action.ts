@@ -8,7 +8,8 @@ import type { CloudStackClient } from '../../cloudstack/types.js';
 import { formatDuration } from '../../util/durations.js';
 import { Budget } from '../../util/budget.js';
 import type { StepContext, SubtaskHandle } from '../types.js';
-import { errorText, runJob, sameVersion } from './common.js';
+import { errorText, sameVersion } from './common.js';
+import { runJob } from './jobs.js';
 import { listSystemVms, text, type Row } from './queries.js';
 
 export type SystemVmAction = 'restart' | 'reboot' | 'patch';
