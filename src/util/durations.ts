@@ -2,12 +2,22 @@
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** Node timers hold at most 2^31-1 ms (about 24.8 days); longer durations would fire at once. */
-const MAX_MS = 2 ** 31 - 1;
+/** Node timers hold at most 2^31-1 ms (about 24.8 days); a longer timer fires at once. */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
+export type DurationRead = { readonly ok: true; readonly ms: number } | { readonly ok: false; readonly tooLong: boolean; readonly message: string };
+
+/** A duration in ms, or why the value is not one (not written like one, or past the timer limit). */
+export function readDuration(value: unknown): DurationRead {
+  const ms = parseMs(value);
+  if (ms === undefined) return { ok: false, tooLong: false, message: "must be a duration like 5, '30s', '5m' or '1h30m'" };
+  if (ms > MAX_DURATION_MS) return { ok: false, tooLong: true, message: 'must be at most about 24.8 days (2^31-1 ms, the longest timer Node.js can set)' };
+  return { ok: true, ms };
+}
 
 export function parseDuration(value: unknown): number | undefined {
-  const ms = parseMs(value);
-  return ms !== undefined && ms <= MAX_MS ? ms : undefined;
+  const d = readDuration(value);
+  return d.ok ? d.ms : undefined;
 }
 
 function parseMs(value: unknown): number | undefined {
@@ -33,4 +43,19 @@ export function formatDuration(ms: number): string {
   const s = Math.round((ms % 60_000) / 1000);
   if (m < 60) return `${m}m${String(s).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** A duration as a playbook would write it: 300000 → '5m', 5400000 → '1h30m', 1500 → '1500ms'. */
+export function writeDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  const parts: string[] = [];
+  let rest = ms;
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    if (rest >= size && (rest % size === 0 || unit !== 's')) {
+      parts.push(`${Math.floor(rest / size)}${unit}`);
+      rest %= size;
+    }
+  }
+  if (rest > 0) parts.push(`${rest}ms`);
+  return parts.join('');
 }
