@@ -3,7 +3,7 @@
 // after every attempt, so a crash between attempts still leaves `recover` the newest result.
 
 import type { TaskStep } from '../loader/ast.js';
-import { renderArgs } from './args.js';
+import { prepareArgs } from './args.js';
 import { condition, isUnknown } from './evaluate.js';
 import type { StepPhase } from './events.js';
 import type { HostRun, StepRun } from './host-run.js';
@@ -14,7 +14,8 @@ import type { Obligation, UndoScope } from './undo.js';
 export async function attempts(h: HostRun, step: TaskStep, scope: Record<string, unknown>, undo: UndoScope, phase: StepPhase): Promise<StepRun> {
   const run = h.run;
   const def = run.opts.steps.get(step.type)!;
-  const args = renderArgs(step, def, scope);
+  // a templated argument that does not fit fails the step here, before its undo is registered
+  const args = prepareArgs(step, def, scope, run.hostNames);
   let obligation: Obligation | undefined;
   if (step.undo.length > 0) obligation = await openObligation(h, step, scope, undo);
   const maxAttempts = 1 + (step.retries ?? 0);

@@ -4,7 +4,8 @@
 
 import { setMaxListeners } from 'node:events';
 import type { TaskStep } from '../loader/ast.js';
-import { StepFailedError, type StepDefinition, type StepOutcome } from '../steps/types.js';
+import { StepFailedError, type StepOutcome, type StepType } from '../steps/types.js';
+import { unknownArgument } from './args.js';
 import { formatError, isUnreachable } from './errors.js';
 import { condition, isUnknown, Unknown } from './evaluate.js';
 import type { StepPhase, StepStatus } from './events.js';
@@ -15,8 +16,15 @@ import { makeStepContext } from './step-context.js';
 const NEVER_ABORTED = new AbortController().signal;
 setMaxListeners(0, NEVER_ABORTED);
 
-export async function invoke(h: HostRun, step: TaskStep, def: StepDefinition<never>, args: Record<string, unknown>, scope: Record<string, unknown>, phase: StepPhase): Promise<StepRun> {
+export async function invoke(h: HostRun, step: TaskStep, def: StepType, args: Record<string, unknown>, scope: Record<string, unknown>, phase: StepPhase): Promise<StepRun> {
   const opts = h.run.opts;
+  const predict = opts.dryRun && def.effect === 'write';
+  // a dry run runs reads for real: not with an argument it cannot know (a check is told, and decides)
+  const unknown = opts.dryRun && !predict ? unknownArgument(def, args) : undefined;
+  if (unknown) {
+    const why = `argument '${unknown.name}' is unknown in a dry run: ${unknown.reason}`;
+    return { status: 'unknown', msg: why, result: new Unknown(why) };
+  }
   // undo and always steps are not cancelled by Ctrl-C; only a step with a timeout needs its own signal
   const interruptible = phase !== 'undo' && phase !== 'always' && opts.interrupt !== undefined;
   const timeout = step.timeoutMs !== undefined ? new AbortController() : undefined;
@@ -26,13 +34,12 @@ export async function invoke(h: HostRun, step: TaskStep, def: StepDefinition<nev
   const ctx = makeStepContext(h.run, step, h.host, scope, signal);
   let timer: NodeJS.Timeout | undefined;
   let outcome: StepOutcome;
-  const predict = opts.dryRun && def.effect === 'write';
   try {
     const work = predict
       ? def.check
-        ? def.check(ctx, args as never)
-        : Promise.resolve<StepOutcome>({ changed: true, plan: def.describe?.(args as never) ?? `would run ${step.type}`, result: { unknown: new Unknown(`result of '${step.name}' (dry run)`) } })
-      : def.apply(ctx, args as never);
+        ? def.check(ctx, args)
+        : Promise.resolve<StepOutcome>({ changed: true, plan: def.describe?.(args) ?? `would run ${step.type}`, result: { unknown: new Unknown(`result of '${step.name}' (dry run)`) } })
+      : def.apply(ctx, args);
     if (step.timeoutMs !== undefined) {
       const t = step.timeoutMs;
       const timed = new Promise<never>((_, reject) => {

@@ -108,6 +108,8 @@ export class ObligationIds {
 
 export interface RunContext {
   readonly opts: RunOptions;
+  /** The inventory's host names: a templated host argument must render to one of them. */
+  readonly hostNames: ReadonlySet<string>;
   readonly clock: Clock;
   /** Sends an event to the sink with every registered secret masked. */
   readonly emit: (event: RunEvent) => void;
@@ -122,6 +124,7 @@ export function createRunContext(opts: RunOptions): RunContext {
   const emit = (event: RunEvent): void => opts.sink(opts.secrets.size > 0 ? opts.secrets.maskDeep(event) : event);
   return {
     opts,
+    hostNames: new Set(opts.inventory.hosts.keys()),
     clock: opts.clock ?? realClock,
     emit,
     recap: new Recap(),

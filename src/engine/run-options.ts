@@ -4,7 +4,7 @@
 import type { Playbook } from '../loader/ast.js';
 import type { Inventory } from '../inventory/types.js';
 import type { SecretRegistry } from '../secrets/masker.js';
-import type { RunServices, StepDefinition } from '../steps/types.js';
+import type { RunServices, StepType } from '../steps/types.js';
 import type { Clock } from './clock.js';
 import type { EventSink, HostCounts, RunStatus } from './events.js';
 import type { RunJournalHooks } from './undo.js';
@@ -13,7 +13,7 @@ export interface RunOptions {
   readonly runId: string;
   readonly playbook: Playbook;
   readonly inventory: Inventory;
-  readonly steps: ReadonlyMap<string, StepDefinition<never>>;
+  readonly steps: ReadonlyMap<string, StepType>;
   readonly extraVars: Readonly<Record<string, unknown>>;
   readonly dryRun: boolean;
   readonly forks: number;

@@ -43,8 +43,11 @@ export interface Deadman {
 export interface TaskStep extends StepCommon {
   readonly kind: 'task';
   readonly type: string;
+  /** Arguments as written; the engine renders and reads the templated ones with the step's schema. */
   readonly args: Readonly<Record<string, unknown>>;
-  /** Positions of argument values, for runtime template errors. */
+  /** Arguments already read with the schema at load time (static values, defaults): used as they are. */
+  readonly ready: ReadonlyMap<string, unknown>;
+  /** Positions of argument values, and of templates inside them ("progress[0].pattern"), for runtime errors. */
   readonly argPos: ReadonlyMap<string, Position>;
   readonly file: string;
 }

@@ -15,11 +15,6 @@ export function readDuration(value: unknown): DurationRead {
   return { ok: true, ms };
 }
 
-export function parseDuration(value: unknown): number | undefined {
-  const d = readDuration(value);
-  return d.ok ? d.ms : undefined;
-}
-
 function parseMs(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value * 1000;
   if (typeof value !== 'string') return undefined;

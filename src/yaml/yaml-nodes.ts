@@ -173,7 +173,8 @@ export function toValue(node: YNode | null): unknown {
       return node.items.map(toValue);
     case 'map': {
       const out: Record<string, unknown> = {};
-      for (const p of node.pairs) out[p.key] = toValue(p.value);
+      // defineProperty: a key '__proto__' is data, not the object's prototype
+      for (const p of node.pairs) Object.defineProperty(out, p.key, { value: toValue(p.value), enumerable: true, writable: true, configurable: true });
       return out;
     }
   }

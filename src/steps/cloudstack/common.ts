@@ -4,27 +4,20 @@
 
 import type { CloudStackClient, Params } from '../../cloudstack/types.js';
 import { isSecretParam } from '../../cloudstack/redact.js';
-import { parseDuration } from '../../util/durations.js';
 import type { Duplex } from 'node:stream';
-import { StepFailedError, type ArgSpec, type StepContext, type StepServices } from '../types.js';
+import { arg } from '../schema/arg.js';
+import type { ArgsOf } from '../schema/schema.js';
+import { StepFailedError, type StepContext, type StepServices } from '../types.js';
 
 /** The conventional integration port (the value the upgrade notes use) when the inventory names none. */
 export const DEFAULT_INTEGRATION_PORT = 8096;
 
-export interface TargetArgs {
-  host?: string;
-  mode?: 'signed' | 'integration';
-}
+export const HOST_ARG = arg.host('cloudstack', "inventory host of the management server (default: the play's host)");
+export const MODE_ARG = arg.oneOf(['signed', 'integration'], "'signed' (API keys or session, the default) or 'integration' (the unauthenticated port, usually 8096)");
 
-export const HOST_ARG: ArgSpec = {
-  type: 'string',
-  description: "inventory host of the management server (default: the play's host); its 'cloudstack:' settings are used",
-};
-export const MODE_ARG: ArgSpec = {
-  type: 'string',
-  enum: ['signed', 'integration'],
-  description: "'signed' (API keys or session, the default) or 'integration' (the unauthenticated port, usually 8096)",
-};
+/** Which management server a CloudStack step talks to, and how. */
+export const TARGET_ARGS = { host: HOST_ARG, mode: MODE_ARG };
+export type TargetArgs = ArgsOf<typeof TARGET_ARGS>;
 
 /**
  * A TCP connection to host:port as seen from `via`. An SSH server reports a refused connection as a
@@ -68,19 +61,9 @@ export async function clientFor(ctx: StepContext, host: string | undefined, mode
   return { name, client };
 }
 
-/** A duration argument in ms (numbers are seconds, strings like '30s', '5m'). */
-export function durationMs(value: unknown, name: string, fallbackMs: number): number {
-  if (value === undefined || value === null) return fallbackMs;
-  const ms = parseDuration(value);
-  if (ms === undefined) throw new StepFailedError(`'${name}' must be a duration like 30, '30s' or '5m', not ${JSON.stringify(value)}`);
-  return ms;
-}
-
-/** A string-list argument: one string or a list; empty means "no filter". */
-export function stringList(value: unknown): string[] {
-  if (value === undefined || value === null) return [];
-  const items = Array.isArray(value) ? value : [value];
-  return items.map((v) => String(v)).filter((s) => s !== '');
+/** A selection list (zones, names, states): absent or empty strings mean "no filter". */
+export function selection(list: readonly string[] | undefined): string[] {
+  return (list ?? []).filter((s) => s !== '');
 }
 
 /** `k=v, k=v` for plans, with credentials masked by name. */

@@ -3,18 +3,18 @@
 // two routers of a redundant pair form one chain, BACKUP first, so a pair is never down at once.
 
 import { StepFailedError } from '../types.js';
-import { stringList } from './common.js';
+import { selection } from './common.js';
 import { routerNetworkIds, routerNetworkNames, text, type Row } from './queries.js';
 
 export type RouterAction = 'reboot' | 'restart-network' | 'upgrade-template';
 
 export interface RouterSelection {
-  zones?: unknown;
-  networks?: unknown;
-  vpcs?: unknown;
-  names?: unknown;
-  states?: unknown;
-  requiresupgrade?: unknown;
+  readonly zones?: readonly string[];
+  readonly networks?: readonly string[];
+  readonly vpcs?: readonly string[];
+  readonly names?: readonly string[];
+  readonly states?: readonly string[];
+  readonly requiresupgrade: 'true' | 'false' | 'any';
 }
 
 export interface Unit {
@@ -38,20 +38,13 @@ export interface RestartFlags {
   readonly cleanup: boolean;
 }
 
-function requiresUpgradeFilter(v: unknown): boolean | undefined {
-  if (v === undefined || v === null || v === 'any') return undefined;
-  if (v === true || v === 'true') return true;
-  if (v === false || v === 'false') return false;
-  throw new StepFailedError(`'requiresupgrade' must be true, false or any, not ${JSON.stringify(v)}`);
-}
-
 export function selectRouters(routers: readonly Row[], sel: RouterSelection): Row[] {
-  const zones = stringList(sel.zones);
-  const networks = stringList(sel.networks);
-  const vpcs = stringList(sel.vpcs);
-  const names = stringList(sel.names);
-  const states = sel.states === undefined ? ['running'] : stringList(sel.states).map((s) => s.toLowerCase());
-  const ru = requiresUpgradeFilter(sel.requiresupgrade);
+  const zones = selection(sel.zones);
+  const networks = selection(sel.networks);
+  const vpcs = selection(sel.vpcs);
+  const names = selection(sel.names);
+  const states = sel.states === undefined ? ['running'] : selection(sel.states).map((s) => s.toLowerCase());
+  const ru = sel.requiresupgrade === 'any' ? undefined : sel.requiresupgrade === 'true';
   return routers.filter((r) =>
     (zones.length === 0 || zones.includes(text(r['zonename'])) || zones.includes(text(r['zoneid']))) &&
     (networks.length === 0 || [...routerNetworkIds(r), ...routerNetworkNames(r)].some((n) => networks.includes(n))) &&
