@@ -1,7 +1,8 @@
 // The shape of src/: one folder per pipeline stage, and imports between folders point one way. Every
 // import counts — type-only imports, `export … from`, dynamic `import()` and `import('…').T` in type
 // positions — because a cycle through types still ties two stages together. TypeScript's own
-// pre-processor finds them (it skips comments and strings that only look like imports).
+// pre-processor finds them (it skips comments and strings that only look like imports). And no source
+// file grows past the hard limit of 350 lines (the house style asks for 300).
 
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -80,5 +81,10 @@ describe('architecture: the import graph of src/', () => {
     const cycles = findCycles(graph).map((c) =>
       `${c.join(' → ')}\n${c.slice(0, -1).map((f, i) => `    ${graph.get(f)!.get(c[i + 1]!)}`).join('\n')}`);
     expect(cycles, `folder-level import cycles:\n  ${cycles.join('\n  ')}`).to.deep.equal([]);
+  });
+
+  it('has no file over 350 lines', () => {
+    const long = files.map((f) => [relative(REPO_ROOT, f), readFileSync(f, 'utf8').split('\n').length - 1] as const).filter(([, n]) => n > 350);
+    expect(long.map(([f, n]) => `${f}: ${n} lines`)).to.deep.equal([]);
   });
 });
