@@ -3,7 +3,7 @@
 // so the loader, the expression language and the template layer phrase and threshold hints alike.
 
 /** Optimal-string-alignment distance (Levenshtein plus adjacent transposition). */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   if (a === b) return 0;
   const rows = a.length + 1;
   const cols = b.length + 1;

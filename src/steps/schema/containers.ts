@@ -89,7 +89,7 @@ export function mapKind<T>(value: Kind<T>, keys?: KeyRule): Kind<Readonly<Record
         }
         c.take(readValue(value, v, cx, [...path, k]), (x) => define(out, k, x));
       }
-      return c.result(out);
+      return c.result(Object.freeze(out));
     },
   };
 }
@@ -126,7 +126,7 @@ export function objectKind<S extends Shape>(fields: S, shorthand: (keyof S & str
           c.take(INVALID, () => undefined);
         } else if (field.presence === 'defaulted') define(out, k, field.fallback);
       }
-      return c.result(out as ArgsOf<S>);
+      return c.result(Object.freeze(out) as ArgsOf<S>);
     },
   };
 }
