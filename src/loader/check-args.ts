@@ -68,7 +68,6 @@ export function checkArgs(r: NodeReader, def: StepType, node: YNode, keyNode: YN
       }
       continue;
     }
-    if (!schema.isRaw) templatePositions(r, valueNode, [name], positions);
     const cx = {
       templates: !schema.isRaw,
       hosts,
@@ -77,6 +76,8 @@ export function checkArgs(r: NodeReader, def: StepType, node: YNode, keyNode: YN
       },
     };
     const v = readValue(schema.kind, args[name], cx, [name]);
+    // the engine reads a templated value once rendered: where its templates are, for its errors
+    if (v instanceof Pending) templatePositions(r, valueNode, [name], positions);
     // a refused value is still there for the cross-argument checks, just not known
     if (v === INVALID || v instanceof Pending) values[name] = TEMPLATED;
     else {

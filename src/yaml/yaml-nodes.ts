@@ -173,8 +173,11 @@ export function toValue(node: YNode | null): unknown {
       return node.items.map(toValue);
     case 'map': {
       const out: Record<string, unknown> = {};
-      // defineProperty: a key '__proto__' is data, not the object's prototype
-      for (const p of node.pairs) Object.defineProperty(out, p.key, { value: toValue(p.value), enumerable: true, writable: true, configurable: true });
+      for (const p of node.pairs) {
+        // a key '__proto__' is data: assigned, it would replace the object's prototype
+        if (p.key === '__proto__') Object.defineProperty(out, p.key, { value: toValue(p.value), enumerable: true, writable: true, configurable: true });
+        else out[p.key] = toValue(p.value);
+      }
       return out;
     }
   }

@@ -133,5 +133,6 @@ export function objectKind<S extends Shape>(fields: S, shorthand: (keyof S & str
 
 /** Sets an own property even for a key like '__proto__' (plain assignment would set the prototype). */
 export function define(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
