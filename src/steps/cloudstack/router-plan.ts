@@ -2,20 +2,24 @@
 // network / VPC to restart once however many of its routers matched), and how they are ordered — the
 // two routers of a redundant pair form one chain, BACKUP first, so a pair is never down at once.
 
+import { arg } from '../schema/arg.js';
+import type { ArgsOf } from '../schema/schema.js';
 import { StepFailedError } from '../types.js';
 import { selection } from './common.js';
 import { routerNetworkIds, routerNetworkNames, text, type Row } from './queries.js';
 
 export type RouterAction = 'reboot' | 'restart-network' | 'upgrade-template';
 
-export interface RouterSelection {
-  readonly zones?: readonly string[];
-  readonly networks?: readonly string[];
-  readonly vpcs?: readonly string[];
-  readonly names?: readonly string[];
-  readonly states?: readonly string[];
-  readonly requiresupgrade: 'true' | 'false' | 'any';
-}
+/** The arguments of `cloudstack.routers` that select routers. */
+export const ROUTER_SELECTION_ARGS = {
+  zones: arg.list(arg.string(), 'zone names or ids (default all)', { single: true }),
+  networks: arg.list(arg.string(), 'guest network names or ids (VPC tiers select their VPC)', { single: true }),
+  vpcs: arg.list(arg.string(), 'VPC names or ids', { single: true }),
+  names: arg.list(arg.string(), 'router names (r-4-VM) or ids', { single: true }),
+  states: arg.list(arg.string(), "router states to select (default Running; 'any' for all)", { single: true }),
+  requiresupgrade: arg.oneOf(['true', 'false', 'any'], 'select routers that require an upgrade (true), that do not (false), or both').default('any'),
+};
+export type RouterSelection = ArgsOf<typeof ROUTER_SELECTION_ARGS>;
 
 export interface Unit {
   readonly kind: 'router' | 'network' | 'vpc';

@@ -7,17 +7,12 @@ import { allKnown, firstUnknown, type ArgsOf } from '../schema/schema.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
 import { clientFor, HOST_ARG, MODE_ARG, selection } from './common.js';
 import { listRouters, listVpcs, text } from './queries.js';
-import { batches, buildChains, planLines, selectRouters, unitLabel, type Chain, type RouterAction } from './router-plan.js';
+import { batches, buildChains, planLines, ROUTER_SELECTION_ARGS, selectRouters, unitLabel, type Chain, type RouterAction } from './router-plan.js';
 import { newUnitOutcome, runUnit, type RunSettings, type UnitOutcome } from './router-run.js';
 
 const ROUTERS_ARGS = {
   action: arg.oneOf(['reboot', 'restart-network', 'upgrade-template'], 'what to do').required(),
-  zones: arg.list(arg.string(), 'zone names or ids (default all)', { single: true }),
-  networks: arg.list(arg.string(), 'guest network names or ids (VPC tiers select their VPC)', { single: true }),
-  vpcs: arg.list(arg.string(), 'VPC names or ids', { single: true }),
-  names: arg.list(arg.string(), 'router names (r-4-VM) or ids', { single: true }),
-  states: arg.list(arg.string(), "router states to select (default Running; 'any' for all)", { single: true }),
-  requiresupgrade: arg.oneOf(['true', 'false', 'any'], 'select routers that require an upgrade (true), that do not (false), or both').default('any'),
+  ...ROUTER_SELECTION_ARGS,
   livepatch: arg.bool('restart-network: live-patch the routers (4.17+; default false)'),
   cleanup: arg.bool('restart-network: recreate the routers (default false; disables livepatch)'),
   forced: arg.bool('reboot: forced'),
