@@ -44,7 +44,26 @@ function playbookWith(steps, hosts) {
   return lines.join('\n') + '\n';
 }
 
+const SECTIONS = ['startup', 'engine', 'ssh', 'scale'];
+const USAGE = `usage: npm run bench [-- SECTION[,SECTION…]]   (default: all)
+sections: ${SECTIONS.join(', ')}
+  startup  node -e 0, stackplay --version, validate of the bundled playbooks (and ansible --syntax-check)
+  engine   1,000 log steps on 10 hosts per renderer
+  ssh      SSH runs against a private sshd (and the bare ssh2 loop, Ansible)
+  scale    the lab at scale
+BENCH_REPS=N sets the repetitions (default 7). The table is printed and written to BENCHMARKS.md.
+`;
+if (process.argv[2] === '--help' || process.argv[2] === '-h') {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 const sections = (process.argv[2] ?? 'all').split(',');
+const unknownSections = sections.filter((s) => s !== 'all' && !SECTIONS.includes(s));
+if (unknownSections.length > 0) {
+  // an unknown name used to run nothing and overwrite BENCHMARKS.md with an empty table
+  process.stderr.write(`unknown section ${unknownSections.join(', ')}\n${USAGE}`);
+  process.exit(2);
+}
 const want = (s) => sections.includes('all') || sections.includes(s);
 
 // 1. start-up

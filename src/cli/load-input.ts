@@ -9,7 +9,7 @@ import { implicitInventory, loadInventory } from '../inventory/load-inventory.js
 import type { Inventory } from '../inventory/types.js';
 import type { Playbook } from '../loader/ast.js';
 import { loadPlaybook } from '../loader/load-playbook.js';
-import { InvalidInputError, type Problem } from '../loader/problems.js';
+import { InvalidInputError, type Problem } from '../diagnostics/problems.js';
 import { SecretRegistry } from '../secrets/masker.js';
 import { stepRegistry } from '../steps/registry.js';
 import { UsageError } from './output.js';
@@ -140,7 +140,8 @@ export function loadInput(args: LoadArgs, sources: Map<string, string>): LoadedI
     knownVars = new Set([...Object.keys(inventory.vars), ...Object.keys(extraVars)]);
     for (const h of inventory.hosts.values()) for (const k of [...Object.keys(h.groupVars), ...Object.keys(h.hostVars)]) knownVars.add(k);
   }
-  const r = loadPlaybook(display, text, knownVars ? { steps: stepRegistry, knownVars } : { steps: stepRegistry });
+  // with an inventory, host arguments (via, from, host) must name its hosts
+  const r = loadPlaybook(display, text, knownVars ? { steps: stepRegistry, knownVars, hosts: new Set(inventory.hosts.keys()) } : { steps: stepRegistry });
   if (!r.ok) problems.push(...r.problems.sorted());
   if (problems.length > 0 || !r.ok) throw new InvalidInputError(problems);
   return { playbook: r.playbook, inventory, extraVars, secrets, sources };

@@ -1,7 +1,7 @@
 // The CLI's only way to the terminal: writes, exit codes, and the user-facing error printer.
 // Runtime code never calls process.exit or writes to stdout itself.
 
-import { InvalidInputError } from '../loader/problems.js';
+import { InvalidInputError } from '../diagnostics/problems.js';
 import { formatProblems } from '../renderers/format-problems.js';
 import { colourWanted, styler, type Styler } from '../renderers/style.js';
 import type { SecretRegistry } from '../secrets/masker.js';

@@ -1,9 +1,8 @@
 // Helpers for the awkward CloudStack facts the upgrade steps depend on: listConfigurations' substring
 // match (docs/cloudstack-facts.md §2.4), listRouters' ACL gaps (§5.1), the optional cloudstackversion (§3.1) and probing the
 // unauthenticated integration port from the runner's side (§2).
-import net from 'node:net';
-import type { Duplex } from 'node:stream';
 import { classifyConnectionError, HttpConnectionError, type ConnectFn } from '../transports/http-errors.js';
+import { probeTcp } from '../transports/tcp-probe.js';
 import { isObject } from './response.js';
 import type { CallOptions, CloudStackClient, CloudStackList, Params } from './types.js';
 
@@ -58,41 +57,18 @@ export type PortState = 'open' | 'closed' | 'filtered';
  * TCP probe: `open` when a connection is accepted, `closed` when refused, `filtered` when nothing
  * answers within timeoutMs (or the host is unreachable). Other failures are thrown.
  */
-export function isIntegrationPortOpen(
+export async function isIntegrationPortOpen(
   host: string,
   port: number,
   connect?: ConnectFn,
   timeoutMs = 3000,
 ): Promise<PortState> {
+  const probe = await probeTcp(host, port, { ...(connect ? { connect } : {}), timeoutMs });
+  if (probe.state === 'open') return 'open';
+  if (probe.state === 'timeout') return 'filtered';
+  const code = classifyConnectionError(probe.error);
+  if (code === 'refused') return 'closed';
+  if (code === 'timeout' || code === 'unreachable') return 'filtered';
   const target = `${host}:${port}`;
-  return new Promise<PortState>((resolve, reject) => {
-    let done = false;
-    let stream: Duplex | undefined;
-    const finish = (fn: () => void): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      stream?.destroy();
-      fn();
-    };
-    const timer = setTimeout(() => finish(() => resolve('filtered')), timeoutMs);
-    const onError = (err: unknown): void => {
-      const code = classifyConnectionError(err);
-      if (code === 'refused') finish(() => resolve('closed'));
-      else if (code === 'timeout' || code === 'unreachable') finish(() => resolve('filtered'));
-      else finish(() => reject(new HttpConnectionError(code, target, `probing ${target} failed`, { cause: err })));
-    };
-    if (connect) {
-      connect(host, port).then((s) => {
-        stream = s;
-        if (done) s.destroy();
-        else finish(() => resolve('open'));
-      }, onError);
-      return;
-    }
-    const socket = net.connect({ host, port });
-    stream = socket;
-    socket.once('connect', () => finish(() => resolve('open')));
-    socket.once('error', onError);
-  });
+  throw new HttpConnectionError(code, target, `probing ${target} failed`, { cause: probe.error });
 }

@@ -5,7 +5,7 @@ import { evaluateCondition, parseExpression, type Expr } from '../expr/index.js'
 import { isUnknown, Unknown } from '../expr/unknown.js';
 import { render, renderDeep } from '../template/index.js';
 import type { Condition } from '../loader/ast.js';
-import type { Position } from '../loader/problems.js';
+import type { Position } from '../diagnostics/problems.js';
 
 export { isUnknown, Unknown };
 

@@ -4,16 +4,16 @@
 import type { TaskStep } from '../loader/ast.js';
 import type { HostEntry } from '../inventory/types.js';
 import type { StepContext, SubtaskHandle } from '../steps/types.js';
-import type { RunState } from './executor.js';
+import type { RunContext } from './run-context.js';
 
 export function makeStepContext(
-  state: RunState,
+  run: RunContext,
   step: TaskStep,
   host: HostEntry,
   scope: Record<string, unknown>,
   signal: AbortSignal,
 ): StepContext {
-  const opts = state.opts;
+  const opts = run.opts;
   return {
     stepId: step.id,
     hostName: host.name,
@@ -26,22 +26,22 @@ export function makeStepContext(
     secrets: opts.secrets,
     services: opts.services,
     output(line, stream = 'stdout') {
-      state.emit({ type: 'step-output', stepId: step.id, host: host.name, line, stream });
+      run.emit({ type: 'step-output', stepId: step.id, host: host.name, line, stream });
     },
     progress(message) {
-      state.emit({ type: 'step-progress', stepId: step.id, host: host.name, message });
+      run.emit({ type: 'step-progress', stepId: step.id, host: host.name, message });
     },
     subtask(id, title): SubtaskHandle {
-      state.emit({ type: 'subtask', stepId: step.id, host: host.name, id, title, status: 'pending' });
+      run.emit({ type: 'subtask', stepId: step.id, host: host.name, id, title, status: 'pending' });
       return {
         update(status, message) {
-          state.emit({ type: 'subtask', stepId: step.id, host: host.name, id, title, status, ...(message !== undefined ? { message } : {}) });
+          run.emit({ type: 'subtask', stepId: step.id, host: host.name, id, title, status, ...(message !== undefined ? { message } : {}) });
         },
       };
     },
     warn(message) {
-      state.emit({ type: 'warning', message, host: host.name, stepId: step.id });
+      run.emit({ type: 'warning', message, host: host.name, stepId: step.id });
     },
-    sleep: (ms) => state.clock.sleep(ms, signal),
+    sleep: (ms) => run.clock.sleep(ms, signal),
   };
 }

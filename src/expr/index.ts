@@ -10,7 +10,6 @@ export { evaluate, evaluateCondition, type Scope } from './evaluate.js';
 export { parseExpression, type ParseResult } from './parse.js';
 export { optionalRoots, referencedRoots, rootReferences, type RootReference } from './roots.js';
 export { FUNCTION_SIGNATURES, type FunctionSignature } from './signatures.js';
-export { closestName, didYouMean } from './suggest.js';
 export {
   UNKNOWN_MARK, Unknown, combineUnknowns, findUnknownDeep, hasUnknownMark, isUnknown,
   replaceUnknownMarks, unknownsInString,

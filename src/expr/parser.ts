@@ -4,7 +4,7 @@
 import type { BinaryOperator, Expr, ExpressionProblem } from './ast.js';
 import { isPath } from './ast.js';
 import { FUNCTION_SIGNATURES, describeArity } from './signatures.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../diagnostics/suggest.js';
 import { regexProblem } from './regex.js';
 import { TokenizeError, describeToken, tokenize, type Token } from './tokenizer.js';
 

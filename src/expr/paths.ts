@@ -3,7 +3,7 @@
 
 import type { Expr, IndexNode, MemberNode, PathNode, VariableNode } from './ast.js';
 import { ExpressionError } from './errors.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../diagnostics/suggest.js';
 import { Unknown, isUnknown } from './unknown.js';
 import { isPlainMap, typeName } from './values.js';
 

@@ -2,13 +2,13 @@
 // group, and secret fields ({ env: NAME }, { file: PATH }, { secret: VALUE }) that are resolved and
 // registered for masking. `localhost` always exists (implicit, local connection).
 
-import { readDocument } from '../loader/document.js';
+import { readDocument } from '../yaml/document.js';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import os from 'node:os';
-import { NodeReader } from '../loader/node-reader.js';
-import { ProblemList } from '../loader/problems.js';
-import { type YMap, type YNode } from '../loader/yaml-nodes.js';
+import { NodeReader } from '../yaml/node-reader.js';
+import { ProblemList } from '../diagnostics/problems.js';
+import { type YMap, type YNode } from '../yaml/yaml-nodes.js';
 import type { SecretRegistry } from '../secrets/masker.js';
 import type { CloudStackSettings, GroupEntry, HostEntry, Inventory } from './types.js';
 

@@ -2,7 +2,7 @@
 // Values that came from a secret source are plain strings here; they are registered with the run's
 // SecretRegistry when the inventory is loaded.
 
-import type { Position } from '../loader/problems.js';
+import type { Position } from '../diagnostics/problems.js';
 
 export interface CloudStackSettings {
   readonly url?: string;

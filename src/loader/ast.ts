@@ -1,7 +1,7 @@
 // The typed playbook AST produced by the loader. Every node keeps its position so runtime errors
 // (a template that fails, a condition on an undefined variable) point at the playbook's own line.
 
-import type { Position } from './problems.js';
+import type { Position } from '../diagnostics/problems.js';
 
 export interface Condition {
   readonly source: string;
@@ -43,8 +43,11 @@ export interface Deadman {
 export interface TaskStep extends StepCommon {
   readonly kind: 'task';
   readonly type: string;
+  /** Arguments as written; the engine renders and reads the templated ones with the step's schema. */
   readonly args: Readonly<Record<string, unknown>>;
-  /** Positions of argument values, for runtime template errors. */
+  /** Arguments already read with the schema at load time (static values, defaults): used as they are. */
+  readonly ready: ReadonlyMap<string, unknown>;
+  /** Positions of argument values, and of templates inside them ("progress[0].pattern"), for runtime errors. */
   readonly argPos: ReadonlyMap<string, Position>;
   readonly file: string;
 }

@@ -3,12 +3,12 @@
 
 import { checkTemplate, templateRoots } from '../template/index.js';
 import { parseExpression, referencedRoots } from '../expr/index.js';
-import type { StepDefinition } from '../steps/types.js';
+import type { StepType } from '../steps/types.js';
 import type { Condition } from './ast.js';
-import type { NodeReader } from './node-reader.js';
+import type { NodeReader } from '../yaml/node-reader.js';
 import type { StaticScope } from './static-scope.js';
-import { didYouMean } from './suggest.js';
-import { positionAt, type YNode, type YScalar } from './yaml-nodes.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import { positionAt, type YNode, type YScalar } from '../yaml/yaml-nodes.js';
 
 /** Source offset of a character of a scalar's value (exact for plain and simply quoted scalars). */
 function valueOffset(r: NodeReader, node: YScalar, value: string, index: number, length: number): number {
@@ -20,7 +20,7 @@ function valueOffset(r: NodeReader, node: YScalar, value: string, index: number,
   return found >= 0 && found < node.end ? found : node.start;
 }
 
-export function checkTemplatesIn(r: NodeReader, node: YNode, scope: StaticScope, def?: StepDefinition<never>, argName?: string): void {
+export function checkTemplatesIn(r: NodeReader, node: YNode, scope: StaticScope, def?: StepType, argName?: string): void {
   if (node.kind === 'seq') {
     for (const item of node.items) checkTemplatesIn(r, item, scope, def, argName);
     return;
@@ -28,7 +28,7 @@ export function checkTemplatesIn(r: NodeReader, node: YNode, scope: StaticScope,
   if (node.kind === 'map') {
     for (const p of node.pairs) {
       const arg = argName ?? p.key;
-      if (def !== undefined && argName === undefined && def.args[p.key]?.raw) continue;
+      if (def !== undefined && argName === undefined && Object.hasOwn(def.args, p.key) && def.args[p.key]!.isRaw) continue;
       checkTemplatesIn(r, p.value, scope, def, arg);
     }
     return;

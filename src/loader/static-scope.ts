@@ -1,7 +1,7 @@
 // Which variable names a playbook can see, known before running: builtins, vars from the playbook,
 // its plays, register/set/loop names, plus inventory and -e vars when the caller knows them.
 
-import type { YNode } from './yaml-nodes.js';
+import type { YNode } from '../yaml/yaml-nodes.js';
 
 export const BUILTIN_VARS = [
   'inventory_hostname', 'host', 'groups', 'hostvars', 'play', 'playbook', 'dry_run', 'run', 'result', 'item',

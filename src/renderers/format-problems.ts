@@ -1,7 +1,7 @@
 // Formats loader problems as `file:line:col  CODE  message` with a code frame (a pure function, like
 // an ESLint formatter). Used by `validate` and by every command that loads input.
 
-import type { Problem } from '../loader/problems.js';
+import type { Problem } from '../diagnostics/problems.js';
 import type { Styler } from './style.js';
 
 export function formatProblems(problems: readonly Problem[], sources: ReadonlyMap<string, string>, s: Styler): string {

@@ -2,7 +2,7 @@
 // warnings and the reverting phase called out, then the closing summary (failures, warnings) and the recap.
 
 import type { RunEvent } from '../engine/events.js';
-import { formatDuration } from '../loader/durations.js';
+import { formatDuration } from '../util/durations.js';
 import { formatRecap } from './recap.js';
 import { RunRecord } from './run-record.js';
 import type { Styler } from './style.js';

@@ -1,7 +1,7 @@
 // The final recap: per host counts and the total time, shared by the plain and task-list renderers.
 
 import type { HostCounts, RunStatus } from '../engine/events.js';
-import { formatDuration } from '../loader/durations.js';
+import { formatDuration } from '../util/durations.js';
 import type { Styler } from './style.js';
 
 export function formatRecap(recap: Readonly<Record<string, HostCounts>>, status: RunStatus, durationMs: number, dryRun: boolean, s: Styler): string {

@@ -4,7 +4,7 @@
 
 import type { Playbook, Step } from '../loader/ast.js';
 import type { RunEvent, StepStatus } from '../engine/events.js';
-import { formatDuration } from '../loader/durations.js';
+import { formatDuration } from '../util/durations.js';
 import type { Styler } from './style.js';
 
 export interface ListrTaskLike {

@@ -1,14 +1,16 @@
 // Per-run services behind the StepContext: the SSH pool (loaded only when a step needs SSH), the
-// local transport for the implicit localhost, tunnels for `via:`, and CloudStack clients per
-// management-server host. Everything opened here is closed when the run ends, whatever happened.
+// local transport for the implicit localhost, tunnels for `via:`, CloudStack clients per
+// management-server host, and dead-man timers on hosts. Everything opened here is closed when the run
+// ends, whatever happened.
 
 import type { Duplex } from 'node:stream';
 import type { Inventory } from '../inventory/types.js';
 import type { SecretRegistry } from '../secrets/masker.js';
-import type { RunServices } from '../steps/types.js';
+import type { DeadmanTimer, RunServices, ServiceAnswer, StepServices } from '../steps/types.js';
 import { LocalTransport } from '../transports/local.js';
 import type { RemoteTransport } from '../transports/types.js';
 import type { SshHostSettings, SshPool } from '../transports/ssh/index.js';
+import { armTimer, disarmTimer } from './deadman.js';
 
 export interface ServiceOptions {
   readonly inventory: Inventory;
@@ -26,7 +28,7 @@ export interface ServiceOptions {
 
 /** What a CloudStack client factory gets from the run: the services (tunnels), the inventory and the secrets. */
 export interface CloudStackRun {
-  readonly services: RunServices;
+  readonly services: StepServices;
   readonly inventory: Inventory;
   readonly secrets: SecretRegistry;
 }
@@ -98,6 +100,14 @@ export class DefaultRunServices implements RunServices {
 
   priorJob(key: string): string | undefined {
     return this.o.priorJobs?.get(key);
+  }
+
+  async armDeadman(hostName: string, timer: DeadmanTimer): Promise<ServiceAnswer> {
+    return armTimer(await this.ssh(hostName), timer);
+  }
+
+  async disarmDeadman(hostName: string, unit: string): Promise<ServiceAnswer> {
+    return disarmTimer(await this.ssh(hostName), unit);
   }
 
   /** Hosts that will need SSH: checked before the run so unknown host keys fail up front, all at once. */

@@ -4,32 +4,40 @@
 
 import { registerCookies, registerCredentials } from '../secrets/credentials.js';
 import type { HttpBody } from '../transports/http.js';
-import { formatDuration } from '../loader/durations.js';
+import { formatDuration } from '../util/durations.js';
+import { isUnknown, type Unknown } from '../expr/unknown.js';
+import { arg } from './schema/arg.js';
+import { allKnown, firstUnknown, type ArgsOf, type Maybe } from './schema/schema.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from './types.js';
-import { connectThrough, durationMs } from './cloudstack/common.js';
+import { connectThrough } from './cloudstack/common.js';
 
-interface HttpArgs {
-  url: string;
-  method?: string;
-  headers?: Record<string, unknown>;
-  query?: Record<string, unknown>;
-  json?: unknown;
-  form?: Record<string, unknown>;
-  body?: string;
-  status?: unknown;
-  timeout?: unknown;
-  tls?: { ca_file?: string; insecure?: boolean };
-  via?: string;
-}
+const HTTP_ARGS = {
+  url: arg.url('http:// or https:// URL').required(),
+  method: arg.string('HTTP method').default('GET'),
+  headers: arg.map(arg.string(), 'request headers (never shown in output)'),
+  query: arg.map(arg.string(), 'query parameters added to the URL (never shown in output)'),
+  json: arg.any('JSON request body'),
+  form: arg.map(arg.string(), 'form request body (application/x-www-form-urlencoded)'),
+  body: arg.string('raw request body'),
+  status: arg.list(arg.int('', { min: 100, max: 599 }), 'expected status code(s)', { single: true }).default([200]),
+  timeout: arg.duration('whole-request budget').default(30_000),
+  tls: arg.object({
+    ca_file: arg.string('PEM file to trust'),
+    insecure: arg.bool('skip certificate checks (only when you must)'),
+  }, 'ca_file: PEM file to trust; insecure: true skips certificate checks (only when you must)'),
+  via: arg.host('ssh', 'inventory host whose SSH connection carries the request'),
+};
+type HttpArgs = ArgsOf<typeof HTTP_ARGS>;
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-function methodOf(a: HttpArgs): string {
-  return (a.method ?? 'GET').toUpperCase();
+function methodOf(a: Maybe<Pick<HttpArgs, 'method'>>): string {
+  return isUnknown(a.method) ? 'a request' : a.method.toUpperCase();
 }
 
 /** scheme://host/path — the query may carry tokens, so it is never shown. */
-function shownUrl(url: string): string {
+function shownUrl(url: string | Unknown): string {
+  if (isUnknown(url)) return '(a URL not known yet)';
   try {
     const u = new URL(url);
     return `${u.protocol}//${u.host}${u.pathname}`;
@@ -38,33 +46,17 @@ function shownUrl(url: string): string {
   }
 }
 
-function strings(m: Record<string, unknown> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(m ?? {})) if (v !== undefined && v !== null) out[k] = typeof v === 'string' ? v : String(v);
-  return out;
-}
-
 function bodyOf(a: HttpArgs): HttpBody | undefined {
   if (a.json !== undefined) return { kind: 'json', value: a.json };
-  if (a.form !== undefined) return { kind: 'form', fields: strings(a.form) };
+  if (a.form !== undefined) return { kind: 'form', fields: a.form };
   if (a.body !== undefined) return { kind: 'raw', data: a.body };
   return undefined;
-}
-
-function expected(a: HttpArgs): number[] {
-  if (a.status === undefined || a.status === null) return [200];
-  const list = Array.isArray(a.status) ? a.status : [a.status];
-  return list.map((s) => {
-    const n = typeof s === 'number' ? s : Number.parseInt(String(s), 10);
-    if (!Number.isInteger(n)) throw new StepFailedError(`'status' must be a status code or a list of them, not ${JSON.stringify(s)}`);
-    return n;
-  });
 }
 
 async function send(ctx: StepContext, a: HttpArgs): Promise<StepOutcome> {
   const method = methodOf(a);
   const via = a.via;
-  const timeoutMs = durationMs(a.timeout, 'timeout', 30_000);
+  const timeoutMs = a.timeout;
   const tls = a.tls ? { ...(a.tls.ca_file ? { caFile: a.tls.ca_file } : {}), ...(a.tls.insecure === true ? { insecure: true } : {}) } : undefined;
   const body = bodyOf(a);
   const where = `${method} ${shownUrl(a.url)}${via ? ` via ${via}` : ''}`;
@@ -74,8 +66,8 @@ async function send(ctx: StepContext, a: HttpArgs): Promise<StepOutcome> {
   const res = await httpRequest({
     method,
     url: a.url,
-    headers: strings(a.headers),
-    ...(a.query ? { query: strings(a.query) } : {}),
+    headers: a.headers ?? {},
+    ...(a.query ? { query: a.query } : {}),
     ...(body ? { body } : {}),
     timeoutMs,
     ...(tls ? { tls } : {}),
@@ -98,7 +90,7 @@ async function send(ctx: StepContext, a: HttpArgs): Promise<StepOutcome> {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
   const result = { status: res.status, headers, body: parsed, ...(parsed !== res.text ? { text: res.text } : {}) };
-  const ok = expected(a);
+  const ok = a.status;
   if (!ok.includes(res.status)) {
     const snippet = res.text.trim().replace(/\s+/g, ' ').slice(0, 200);
     throw new StepFailedError(`${where} answered HTTP ${res.status} ${res.statusMessage} (expected ${ok.join(' or ')})${snippet ? `: ${snippet}` : ''}`, result);
@@ -106,37 +98,25 @@ async function send(ctx: StepContext, a: HttpArgs): Promise<StepOutcome> {
   return { changed: !READ_METHODS.has(method), msg: `${where}: HTTP ${res.status}`, result };
 }
 
-export const httpStep = defineStep<HttpArgs>({
+export const httpStep = defineStep({
   name: 'http',
   summary: 'Send an HTTP(S) request (GET/HEAD also run in a dry run; registers status, headers, body — parsed when JSON)',
   description: 'GET, HEAD and OPTIONS run for real in a dry run; other methods are shown, not sent. `via: host` goes through its SSH connection.',
-  args: {
-    url: { type: 'string', required: true, description: 'http:// or https:// URL' },
-    method: { type: 'string', default: 'GET', description: 'HTTP method (default GET)' },
-    headers: { type: 'map', description: 'request headers (never shown in output)' },
-    query: { type: 'map', description: 'query parameters added to the URL (never shown in output)' },
-    json: { type: 'any', description: 'JSON request body' },
-    form: { type: 'map', description: 'form request body (application/x-www-form-urlencoded)' },
-    body: { type: 'string', description: 'raw request body' },
-    status: { type: 'any', description: 'expected status code(s) (default 200)' },
-    timeout: { type: 'duration', description: 'whole-request budget (default 30s)' },
-    tls: { type: 'map', description: 'ca_file: PEM file to trust; insecure: true skips certificate checks (only when you must)' },
-    via: { type: 'string', description: 'inventory host whose SSH connection carries the request' },
-  },
+  args: HTTP_ARGS,
   primary: 'url',
   effect: 'write',
   runsOn: 'runner',
   validate(args, report) {
-    const bodies = ['json', 'form', 'body'].filter((k) => args[k] !== undefined);
+    const bodies = (['json', 'form', 'body'] as const).filter((k) => args[k] !== undefined);
     if (bodies.length > 1) report(bodies[1]!, 'conflicting-arguments', `'http' takes one body: json, form or body (got ${bodies.join(', ')})`);
-    const tls = args['tls'];
-    if (tls !== null && typeof tls === 'object' && !Array.isArray(tls)) {
-      for (const k of Object.keys(tls)) if (k !== 'ca_file' && k !== 'insecure') report('tls', 'unknown-argument', `'http' tls has no option '${k}' (ca_file, insecure)`);
-    }
   },
   describe: (args) => `${methodOf(args)} ${shownUrl(args.url)}`,
   async check(ctx, args) {
     const method = methodOf(args);
+    if (!allKnown(args)) {
+      const u = firstUnknown(args)!;
+      return { changed: true, plan: `would send ${method} ${shownUrl(args.url)}`, unknown: `${u.name} is unknown in a dry run: ${u.reason}` };
+    }
     if (READ_METHODS.has(method)) return send(ctx, args);
     const body = args.json !== undefined ? ' with a JSON body' : args.form !== undefined ? ' with a form body' : args.body !== undefined ? ' with a body' : '';
     return { changed: true, plan: `would send ${method} ${shownUrl(args.url)}${args.via ? ` via ${args.via}` : ''}${body}`, unknown: `answer to ${method} ${shownUrl(args.url)} (not sent in a dry run)` };

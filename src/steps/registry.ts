@@ -1,7 +1,7 @@
 // Every step type, registered statically. Step modules import no heavy dependency at load time:
 // transports and clients arrive through the StepContext.
 
-import type { StepDefinition } from './types.js';
+import type { StepType } from './types.js';
 import { assertStep } from './builtin/assert.js';
 import { failStep } from './builtin/fail.js';
 import { flushHandlersStep } from './builtin/flush-handlers.js';
@@ -24,10 +24,10 @@ import { systemVmsStep } from './cloudstack/systemvms.js';
 import { routersStep } from './cloudstack/routers.js';
 import { selectionStep } from './cloudstack/selection-step.js';
 
-const ALL: ReadonlyArray<StepDefinition<never>> = [
+const ALL: readonly StepType[] = [
   assertStep, setStep, logStep, failStep, pauseStep, localStep, flushHandlersStep, shellStep,
   copyStep, templateStep, serviceStep, waitForStep, followStep,
   httpStep, cloudstackStep, settingStep, waitStep, factsStep, systemVmsStep, routersStep, selectionStep,
-] as unknown as ReadonlyArray<StepDefinition<never>>;
+];
 
-export const stepRegistry: ReadonlyMap<string, StepDefinition<never>> = new Map(ALL.map((s) => [s.name, s]));
+export const stepRegistry: ReadonlyMap<string, StepType> = new Map(ALL.map((s) => [s.name, s]));

@@ -1,34 +1,15 @@
-// The contract between the executor and step types. A step type is plain data (name, arguments,
-// effect) plus behaviour (`apply`, and `check` to predict a write without doing it). Steps reach
-// transports and the CloudStack client only through the context, so they can be tested with real
-// servers and the loader never needs to know about SSH.
+// The contract between the executor and step types. A step type is plain data (name, an argument
+// schema, effect) plus behaviour (`apply`, and `check` to predict a write without doing it). The loader
+// and the engine read every argument with the schema before `apply` sees it, so a step receives typed
+// values (ArgsOf its schema) and parses nothing. Steps reach transports and the CloudStack client only
+// through the context, so they can be tested with real servers and the loader never needs SSH.
 
 import type { Duplex } from 'node:stream';
+import type { HostUse } from './schema/kinds.js';
+import type { ArgsOf, Loose, Maybe, Shape } from './schema/schema.js';
 import type { RemoteTransport } from '../transports/types.js';
 import type { SecretRegistry } from '../secrets/masker.js';
 import type { HostEntry, Inventory } from '../inventory/types.js';
-
-export type ArgType =
-  | 'string'
-  | 'number'
-  | 'integer'
-  | 'boolean'
-  | 'duration'
-  | 'list'
-  | 'string-list'
-  | 'map'
-  | 'any'
-  | 'step-list';
-
-export interface ArgSpec {
-  readonly type: ArgType;
-  readonly required?: boolean;
-  readonly description: string;
-  readonly enum?: readonly string[];
-  readonly default?: unknown;
-  /** Not templated by the executor (the step renders it itself, e.g. a template body). */
-  readonly raw?: boolean;
-}
 
 /** What a step does to the world: reads run for real in a dry run, writes are predicted. */
 export type Effect = 'read' | 'write' | 'none';
@@ -71,7 +52,7 @@ export interface StepContext {
   readonly signal: AbortSignal;
   readonly timeoutMs: number | undefined;
   readonly secrets: SecretRegistry;
-  readonly services: RunServices;
+  readonly services: StepServices;
   /** A line of live output (streamed to the task list's latest-line display). */
   output(line: string, stream?: 'stdout' | 'stderr'): void;
   /** Progress of a long step (e.g. "3/10 routers"). */
@@ -82,8 +63,8 @@ export interface StepContext {
   sleep(ms: number): Promise<void>;
 }
 
-/** Lazily created per-run services. The CLI wires real ones; tests may inject. */
-export interface RunServices {
+/** What a step reaches through its context: transports, tunnels, CloudStack clients, journaled facts. */
+export interface StepServices {
   ssh(hostName: string): Promise<RemoteTransport>;
   /** A TCP connection to host:port as seen from `viaHost` (SSH tunnel). */
   connectVia(viaHost: string, host: string, port: number): Promise<Duplex>;
@@ -92,28 +73,67 @@ export interface RunServices {
   record(kind: 'job' | 'change', data: Readonly<Record<string, unknown>>): void;
   /** Resume: the async job an interrupted run submitted under this key, to wait for instead of submitting again. */
   priorJob?(key: string): string | undefined;
+}
+
+/** A dead-man timer: after `afterSeconds` the host runs `command` unless the timer is disarmed first. */
+export interface DeadmanTimer {
+  readonly unit: string;
+  readonly afterSeconds: number;
+  readonly command: string;
+}
+
+/** A service's refusal (the host said no) as data; a transport failure is thrown instead. */
+export type ServiceAnswer = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/**
+ * Lazily created per-run services as the engine sees them: the steps' services, plus the dead-man
+ * timers of undo steps and closing everything at the end. The CLI wires real ones; tests may inject.
+ */
+export interface RunServices extends StepServices {
+  armDeadman(hostName: string, timer: DeadmanTimer): Promise<ServiceAnswer>;
+  disarmDeadman(hostName: string, unit: string): Promise<ServiceAnswer>;
   close(): Promise<void>;
 }
 
-export interface StepDefinition<A = Record<string, unknown>> {
+export interface StepDefinition<S extends Shape> {
   readonly name: string;
   readonly summary: string;
   readonly description?: string;
-  readonly args: Readonly<Record<string, ArgSpec>>;
+  readonly args: S;
   /** Argument that a scalar value fills (`shell: "uptime"` → command). */
-  readonly primary?: string;
-  /** Any key is an argument (the `set` step's variable names). */
-  readonly freeform?: boolean;
+  readonly primary?: keyof S & string;
   readonly effect: Effect;
   /** 'host' steps need a connection to the play's host (checked before the run); others run on the runner. */
   readonly runsOn?: 'host' | 'runner';
-  /** Extra static checks beyond the argument schema; report with the argument name. */
+  /**
+   * Checks across arguments (exactly one of two given, a state that fits the mode): at load time with
+   * templated values as TEMPLATED, and again at run time once they are rendered. Report with the argument.
+   */
+  validate?(args: Loose<ArgsOf<S>>, report: (arg: keyof S & string, code: string, message: string) => void): void;
+  /** Dry run: predict the outcome of a write without changing anything; an argument may be Unknown. */
+  check?(ctx: StepContext, args: Maybe<ArgsOf<S>>): Promise<StepOutcome>;
+  apply(ctx: StepContext, args: ArgsOf<S>): Promise<StepOutcome>;
+  /** A one-line description of the action (an argument may be Unknown). */
+  describe?(args: Maybe<ArgsOf<S>>): string;
+}
+
+/** A step type as the loader, the engine and the docs handle it, whatever its arguments. */
+export interface StepType {
+  readonly name: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly args: Shape;
+  /** Any key is an argument of any value (the `set` step's variable names). */
+  readonly freeform: boolean;
+  readonly primary?: string;
+  readonly effect: Effect;
+  readonly runsOn?: 'host' | 'runner';
+  /** The arguments that name inventory hosts, and how the step uses each host (from the schema). */
+  readonly hostArgs: ReadonlyArray<{ readonly name: string; readonly use: HostUse }>;
   validate?(args: Readonly<Record<string, unknown>>, report: (arg: string, code: string, message: string) => void): void;
-  /** Dry run: predict the outcome of a write without changing anything. */
-  check?(ctx: StepContext, args: A): Promise<StepOutcome>;
-  apply(ctx: StepContext, args: A): Promise<StepOutcome>;
-  /** For `undo` in a dry run and in the plan: a one-line description of the action. */
-  describe?(args: A): string;
+  check?(ctx: StepContext, args: Readonly<Record<string, unknown>>): Promise<StepOutcome>;
+  apply(ctx: StepContext, args: Readonly<Record<string, unknown>>): Promise<StepOutcome>;
+  describe?(args: Readonly<Record<string, unknown>>): string;
 }
 
 /** A step failure the step type detected (the host stays reachable). */
@@ -127,6 +147,16 @@ export class StepFailedError extends Error {
   }
 }
 
-export function defineStep<A>(def: StepDefinition<A>): StepDefinition<A> {
-  return def;
+/**
+ * A step type from its definition. The typed methods go into the registry as they are: the engine calls
+ * them only with arguments read through `def.args` (src/engine/args.ts), which is what ArgsOf promises.
+ */
+export function defineStep<S extends Shape>(def: StepDefinition<S>): StepType {
+  const hostArgs = Object.entries(def.args).flatMap(([name, schema]) => (schema.host ? [{ name, use: schema.host }] : []));
+  return { ...def, freeform: false, hostArgs };
+}
+
+/** A step whose keys are its own choice (`set`: each key a variable, each value of any kind). */
+export function defineFreeformStep(def: Omit<StepType, 'args' | 'freeform' | 'hostArgs' | 'primary'>): StepType {
+  return { ...def, args: {}, freeform: true, hostArgs: [] };
 }

@@ -3,7 +3,7 @@
 // every value path into a strict-lookup helper call so that rendering never silently yields
 // undefined — Handlebars' own strict mode skips helper arguments and crashes on `a.b.c`.
 
-import { didYouMean } from '../expr/index.js';
+import { didYouMean } from '../diagnostics/suggest.js';
 import type { TemplateProblem } from './errors.js';
 import { HELPERS, helperSpec } from './helpers.js';
 import {

@@ -2,6 +2,7 @@
 // Each takes already-resolved arguments; Unknown arguments never reach them (see helpers.ts).
 
 import { ValueError, Version, isPlainMap, typeName } from '../expr/index.js';
+import { shellQuote } from '../util/shell-quote.js';
 
 export function needString(helper: string, value: unknown, what = 'a string'): string {
   if (typeof value !== 'string') throw new ValueError(`${helper} needs ${what}, not ${typeName(value)}`);
@@ -23,11 +24,14 @@ export function outputText(value: unknown): string {
   return String(value);
 }
 
-/** POSIX shell single-quoting: safe for any string, including quotes, newlines and '$'. */
-export function shellQuote(value: unknown): string {
+/** The `quote` helper: always one single-quoted shell word (the shared rule in util/shell-quote.ts). */
+export function quote(value: unknown): string {
   const text = scalarText('quote', value);
-  if (text.includes('\0')) throw new ValueError('quote: the string contains a NUL byte, which no shell argument can hold');
-  return `'${text.replaceAll("'", `'\\''`)}'`;
+  try {
+    return shellQuote(text, 'always');
+  } catch (err) {
+    throw new ValueError(`quote: ${(err as Error).message}`);
+  }
 }
 
 export function join(list: unknown, separator: unknown): string {

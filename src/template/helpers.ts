@@ -5,7 +5,7 @@ import {
   ValueError, allTruthy, anyTruthy, compareValues, findUnknownDeep, isPlainMap, isUnknown, lengthOf, toInteger,
   truthy, typeName, valuesEqual, versionOf, versionOperator, versionSatisfies, type Unknown, type VersionOperator,
 } from '../expr/index.js';
-import { duration, join, json, replaceAll, scalarText, shellQuote, split } from './helpers-text.js';
+import { duration, join, json, quote, replaceAll, scalarText, split } from './helpers-text.js';
 
 export interface HelperSpec {
   readonly min: number;
@@ -99,7 +99,7 @@ export const HELPERS: Readonly<Record<string, HelperSpec>> = {
   vlte: versionTest('<='),
 
   // Text.
-  quote: { min: 1, max: 1, fn: ([s]) => shellQuote(s) },
+  quote: { min: 1, max: 1, fn: ([s]) => quote(s) },
   upper: { min: 1, max: 1, fn: ([s]) => scalarText('upper', s).toUpperCase() },
   lower: { min: 1, max: 1, fn: ([s]) => scalarText('lower', s).toLowerCase() },
   trim: { min: 1, max: 1, fn: ([s]) => scalarText('trim', s).trim() },

@@ -4,7 +4,6 @@
 export type { TemplateRootReference } from './analyze.js';
 export { TemplateError, type TemplateProblem } from './errors.js';
 export { HELPERS, type HelperSpec } from './helpers.js';
-export { shellQuote } from './helpers-text.js';
 export {
   checkTemplate, isTemplate, render, renderDeep, renderForDisplay, templateRootReferences, templateRoots,
   type TemplateCheck, type TemplateScope,

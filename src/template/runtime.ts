@@ -3,7 +3,8 @@
 // that the rewritten templates call for strict path lookup and typed output.
 
 import Handlebars from './handlebars.js';
-import { ValueError, didYouMean, isPlainMap, isUnknown, typeName, type Unknown } from '../expr/index.js';
+import { didYouMean } from '../diagnostics/suggest.js';
+import { ValueError, isPlainMap, isUnknown, typeName, type Unknown } from '../expr/index.js';
 import { HelperFailure, TemplateError } from './errors.js';
 import { BLOCK_HELPERS } from './blocks.js';
 import { HELPERS, unknownArgument } from './helpers.js';

@@ -1,12 +1,21 @@
-// Bounded concurrency: one step across many hosts (`forks`), many host-key scans at once.
+// Bounded concurrency: one step across many hosts (`forks`), many host-key scans at once, the system
+// VMs of one step `concurrency` at a time.
 
-export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+export interface LimitOptions {
+  /** Once aborted, no new item starts (the ones running finish); used for Ctrl-C in a step. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Runs `fn` over the items, at most `limit` at a time. Every item runs even when one throws: one host's
+ * failure must not cut the others' undo short; the first error is thrown once all have finished.
+ */
+export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>, o: LimitOptions = {}): Promise<void> {
   if (items.length === 0) return;
   let next = 0;
   let firstError: { error: unknown } | undefined;
-  // every item runs even when one throws: one host's failure must not cut the others' undo short
   const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
+    while (next < items.length && !o.signal?.aborted) {
       const i = next++;
       try {
         await fn(items[i]!, i);

@@ -98,6 +98,15 @@ describe('cli', () => {
     expect(one.out).to.include('required');
   });
 
+  it('steps TYPE describes each argument from its schema: kind, limits, default, host use', () => {
+    const r = cli(['steps', 'wait_for']);
+    expect(r.code).to.equal(0);
+    expect(r.out).to.match(/^ {2}port +port +TCP port to probe$/m);
+    expect(r.out).to.match(/^ {2}timeout +duration +give up after this long \(default '5m'\)$/m);
+    expect(r.out).to.match(/^ {2}from +inventory host +.*\(reached over SSH\)$/m);
+    expect(cli(['steps', 'cloudstack.systemvms']).out).to.match(/^ {2}concurrency +integer +VMs handled at the same time \(at least 1, default 1\)$/m);
+  });
+
   it('-e key=value and -e @file set variables with the highest precedence', () => {
     const r = cli(['run', join(FIXTURES, 'valid/extra-vars.yml'), '-e', 'who=world', '-e', `@${join(FIXTURES, 'valid/extra.yml')}`, '-o', 'json']);
     expect(r.code, r.out + r.err).to.equal(0);

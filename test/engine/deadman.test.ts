@@ -7,7 +7,11 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import os from 'node:os';
 import { join } from 'node:path';
 import { runYaml, play } from '../support/run-yaml.js';
-import { deadmanScript } from '../../src/engine/deadman.js';
+import { deadmanScript } from '../../src/runtime/deadman.js';
+import { DefaultRunServices } from '../../src/runtime/services.js';
+import type { Inventory } from '../../src/inventory/types.js';
+import type { SecretRegistry } from '../../src/secrets/masker.js';
+import type { DeadmanTimer, ServiceAnswer } from '../../src/steps/types.js';
 
 describe('executor: dead-man switch', () => {
   let dir: string;
@@ -110,5 +114,49 @@ describe('executor: dead-man switch', () => {
     expect(calls.filter((c) => c.startsWith('systemctl'))).to.deep.equal([
       'systemctl stop stackplay-deadman-test-u1.timer', 'systemctl stop stackplay-deadman-test-u1-2.timer',
     ]);
+  });
+});
+
+describe('executor: dead-man timers go through the run services', () => {
+  /** The real services, with the timer calls recorded and answered by the test instead of systemd. */
+  class TimerServices extends DefaultRunServices {
+    readonly calls: string[] = [];
+    constructor(inventory: Inventory, secrets: SecretRegistry, private readonly answer: ServiceAnswer) {
+      super({ inventory, secrets });
+    }
+    override async armDeadman(host: string, timer: DeadmanTimer): Promise<ServiceAnswer> {
+      this.calls.push(`arm ${host} ${timer.unit} ${timer.afterSeconds}s: ${timer.command}`);
+      return this.answer;
+    }
+    override async disarmDeadman(host: string, unit: string): Promise<ServiceAnswer> {
+      this.calls.push(`disarm ${host} ${unit}`);
+      return this.answer;
+    }
+  }
+
+  const playbook = play(`
+      - name: open port
+        local: "true"
+        undo:
+          name: close port
+          log: closing
+          deadman: {after: 90s, command: "echo {{inventory_hostname}} closes"}`);
+
+  it('the engine names the timer and renders its command; the services arm and disarm it', async () => {
+    let services: TimerServices | undefined;
+    const { summary } = await runYaml(playbook, { services: (inv, secrets) => (services = new TimerServices(inv, secrets, { ok: true })) });
+    expect(summary.exitCode).to.equal(0);
+    expect(services!.calls).to.deep.equal([
+      'arm localhost stackplay-deadman-test-u1 90s: echo localhost closes',
+      'disarm localhost stackplay-deadman-test-u1',
+    ]);
+  });
+
+  it("a timer the services refuse stops the step, with the services' reason", async () => {
+    let services: TimerServices | undefined;
+    const { ends, summary } = await runYaml(playbook, { services: (inv, secrets) => (services = new TimerServices(inv, secrets, { ok: false, reason: 'no systemd here' })) });
+    expect(summary.exitCode).to.equal(1);
+    expect(ends('open port')[0]!.msg).to.equal("cannot arm the dead-man timer on localhost (no systemd here); not running 'open port'");
+    expect(services!.calls).to.have.length(1);
   });
 });

@@ -177,6 +177,6 @@ describe('steps: http', function () {
     } catch (e) {
       err = e;
     }
-    expect(String(err)).to.include("'http' takes one body").and.to.include("'http' tls has no option 'verify'");
+    expect(String(err)).to.include("'http' takes one body").and.to.include("'http' argument 'tls.verify' is not a field (ca_file, insecure)");
   });
 });

@@ -8,6 +8,7 @@ import { SecretRegistry } from '../../src/secrets/masker.js';
 import { stepRegistry } from '../../src/steps/registry.js';
 import { DefaultRunServices } from '../../src/runtime/services.js';
 import type { Inventory } from '../../src/inventory/types.js';
+import type { RunServices } from '../../src/steps/types.js';
 
 export interface RunYamlOptions {
   inventory?: string;
@@ -21,6 +22,8 @@ export interface RunYamlOptions {
   onEvent?: (e: RunEvent) => void;
   /** Defaults to instantClock. */
   clock?: Clock;
+  /** Defaults to DefaultRunServices for the inventory. */
+  services?: (inventory: Inventory, secrets: SecretRegistry) => RunServices;
 }
 
 /** A clock whose sleeps return at once (retries and pauses run instantly). */
@@ -41,7 +44,7 @@ export async function runYaml(text: string, o: RunYamlOptions = {}): Promise<{ e
   const events: RunEvent[] = [];
   const summary = await runPlaybook({
     runId: 'test', playbook: r.playbook, inventory, steps: stepRegistry, extraVars: o.extraVars ?? {}, dryRun: o.dryRun ?? false,
-    forks: o.forks ?? 10, secrets, services: new DefaultRunServices({ inventory, secrets }), clock: o.clock ?? instantClock,
+    forks: o.forks ?? 10, secrets, services: o.services?.(inventory, secrets) ?? new DefaultRunServices({ inventory, secrets }), clock: o.clock ?? instantClock,
     sink: (e) => {
       events.push(e);
       o.onEvent?.(e);

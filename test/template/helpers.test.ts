@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { TemplateError, render, shellQuote } from '../../src/template/index.js';
+import { TemplateError, render } from '../../src/template/index.js';
+import { shellQuote } from '../../src/util/shell-quote.js';
 
 const scope = {
   n: 3,
@@ -101,7 +102,7 @@ describe('template helpers', () => {
     for (const text of nasty) {
       it(`round-trips ${JSON.stringify(text)} through /bin/sh`, () => {
         const quoted = render('{{quote t}}', { t: text });
-        expect(quoted).to.equal(shellQuote(text));
+        expect(quoted).to.equal(shellQuote(text, 'always'));
         const echoed = execFileSync('/bin/sh', ['-c', `printf %s ${String(quoted)}`], { encoding: 'utf8' });
         expect(echoed).to.equal(text);
       });

@@ -4,8 +4,7 @@
 import { resolve } from 'node:path';
 import type { Play, Playbook, TaskStep } from '../../loader/ast.js';
 import { findStep, UNFINISHED_RESULT } from '../../engine/host-runner.js';
-import { disarmCommand } from '../../engine/deadman.js';
-import { formatDuration } from '../../loader/durations.js';
+import { formatDuration } from '../../util/durations.js';
 import { existsSync } from 'node:fs';
 import { findRun, isSettled, listRuns, type RunSummaryInfo } from '../../journal/read.js';
 import { Journal, legacyJournalDir } from '../../journal/journal.js';
@@ -116,8 +115,8 @@ export async function recoverCommand(io: Io, dir: string, id: string | undefined
       why = `recover exited ${summary.exitCode}`;
       // the compensation happened: its dead-man timer must not run it a second time later
       for (const d of ok ? (o.deadman ?? []) : []) {
-        const stop = await services.ssh(d.host).then((t) => t.exec(disarmCommand(d.unit))).catch((err: Error) => ({ rc: -1, stderr: err.message }));
-        if (stop.rc !== 0) io.err(`warning: could not disarm dead-man timer ${d.unit} on ${d.host}: ${String(stop.stderr).trim()}\n`);
+        const stop = await services.disarmDeadman(d.host, d.unit).catch((err: Error) => ({ ok: false as const, reason: err.message }));
+        if (!stop.ok) io.err(`warning: could not disarm dead-man timer ${d.unit} on ${d.host}: ${stop.reason}\n`);
       }
     } catch (err) {
       why = err instanceof Error ? err.message : String(err);

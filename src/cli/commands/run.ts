@@ -12,6 +12,7 @@ import { jsonRenderer } from '../../renderers/json.js';
 import { plainRenderer } from '../../renderers/plain.js';
 import { DefaultRunServices } from '../../runtime/services.js';
 import { stepRegistry } from '../../steps/registry.js';
+import type { StepType } from '../../steps/types.js';
 import { EXIT, flushStdout, UsageError, type Io } from '../output.js';
 import { Interrupts } from '../interrupt.js';
 import { runTargets } from '../run-targets.js';
@@ -42,8 +43,8 @@ export function newRunId(): string {
   return `${t}-${randomBytes(2).toString('hex')}`;
 }
 
-/** Hosts that need an SSH connection: the play's hosts when a step runs there, plus `via` hosts. */
-export function hostsNeedingSsh(plays: readonly Play[], inventory: Inventory, limit?: string): string[] {
+/** Hosts that need an SSH connection: the play's hosts when a step runs there, plus the hosts steps name. */
+export function hostsNeedingSsh(plays: readonly Play[], inventory: Inventory, types: ReadonlyMap<string, StepType>, limit?: string): string[] {
   const out = new Set<string>();
   const allowed = limit ? new Set(selectHosts(inventory, limit)) : null;
   for (const play of plays) {
@@ -53,12 +54,14 @@ export function hostsNeedingSsh(plays: readonly Play[], inventory: Inventory, li
     const visit = (s: Step): void => {
       if (s.kind === 'block') [...s.block, ...s.rescue, ...s.always].forEach(visit);
       else {
-        if (stepRegistry.get(s.type)?.runsOn === 'host') needs = true;
-        // a step aimed at another host (`host:`) or through one (`via:`) needs those connections too
-        for (const key of ['via', 'host', 'from']) {
-          const v = s.args[key];
+        const def = types.get(s.type);
+        if (def?.runsOn === 'host') needs = true;
+        // a step aimed at another host or through one (its schema says which arguments name hosts, and
+        // how they are used) needs those connections too
+        for (const { name, use } of def?.hostArgs ?? []) {
+          const v = s.args[name];
           if (typeof v !== 'string' || v.includes('{{') || !inventory.hosts.has(v)) continue;
-          if (key !== 'host') out.add(v);
+          if (use === 'ssh') out.add(v);
           const via = inventory.hosts.get(v)?.cloudstack?.via;
           if (via) out.add(via);
         }
@@ -137,7 +140,7 @@ export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, ru
   let exitCode: number | undefined;
   try {
     // unknown or changed host keys fail here, for every host at once, before anything runs
-    await services.preflight(hostsNeedingSsh(input.playbook.plays, input.inventory, flags.limit));
+    await services.preflight(hostsNeedingSsh(input.playbook.plays, input.inventory, stepRegistry, flags.limit));
 
     let render: (e: RunEvent) => void;
     let done: Promise<void> = Promise.resolve();

@@ -2,7 +2,7 @@
 // result (a dry run's plan included), `log` messages, warnings, the summary and the recap — with the
 // undo obligations it armed and discharged, and those it left open.
 
-import { formatDuration } from '../../loader/durations.js';
+import { formatDuration } from '../../util/durations.js';
 import type { RunSummaryInfo } from '../../journal/read.js';
 import { plainRenderer } from '../../renderers/plain.js';
 import { RunRecord } from '../../renderers/run-record.js';

@@ -2,8 +2,9 @@
 
 import type { Styler } from '../../renderers/style.js';
 import { stepRegistry } from '../../steps/registry.js';
+import { documentArgument } from '../../steps/schema/docs.js';
 import { UsageError } from '../output.js';
-import { didYouMean } from '../../loader/suggest.js';
+import { didYouMean } from '../../diagnostics/suggest.js';
 
 export function describeSteps(type: string | undefined, s: Styler): string {
   const defs = [...stepRegistry.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -16,13 +17,13 @@ export function describeSteps(type: string | undefined, s: Styler): string {
   if (!d) throw new UsageError(`unknown step type '${type}'${didYouMean(type, stepRegistry.keys())}`);
   const out = [`${s.bold(d.name)} — ${d.summary}`, `effect: ${d.effect}${d.primary ? `; a plain value fills '${d.primary}'` : ''}`];
   if (d.description) out.push('', d.description);
-  const args = Object.entries(d.args);
+  const args = Object.entries(d.args).map(([n, a]) => [n, documentArgument(a)] as const);
   if (args.length) {
     out.push('', 'arguments:');
     const w = Math.max(...args.map(([n]) => n.length));
+    const tw = Math.max(...args.map(([, a]) => a.type.length));
     for (const [n, a] of args) {
-      const extra = [a.required ? 'required' : '', a.enum ? `one of ${a.enum.join('|')}` : '', a.default !== undefined ? `default ${JSON.stringify(a.default)}` : ''].filter(Boolean).join(', ');
-      out.push(`  ${n.padEnd(w)}  ${s.dim(a.type.padEnd(11))} ${a.description}${extra ? s.dim(` (${extra})`) : ''}`);
+      out.push(`  ${n.padEnd(w)}  ${s.dim(a.type.padEnd(tw))}  ${a.description}${a.notes.length ? s.dim(` (${a.notes.join(', ')})`) : ''}`);
     }
   } else if (d.freeform) out.push('', 'arguments: any variable names');
   return `${out.join('\n')}\n`;

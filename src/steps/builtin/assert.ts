@@ -1,41 +1,36 @@
-// `assert`: fail the host unless every condition holds. Conditions use the expression language.
+// `assert`: fail the host unless every condition holds. Conditions use the expression language; they
+// are raw arguments (the step evaluates them itself), parsed when the playbook is loaded.
 
 import { evaluateCondition, parseExpression } from '../../expr/index.js';
 import { isUnknown } from '../../expr/unknown.js';
+import { arg } from '../schema/arg.js';
+import { known } from '../schema/schema.js';
 import { defineStep, StepFailedError } from '../types.js';
 
-interface AssertArgs {
-  that: string | string[];
-  msg?: string;
-  success_msg?: string;
-}
-
-export const assertStep = defineStep<AssertArgs>({
+export const assertStep = defineStep({
   name: 'assert',
   summary: 'Fail unless every condition holds',
   args: {
-    that: { type: 'string-list', required: true, raw: true, description: 'condition expression(s), all must be true' },
-    msg: { type: 'string', description: 'message when a condition is false' },
-    success_msg: { type: 'string', description: 'message when all hold' },
+    that: arg.list(arg.string(), 'condition expression(s), all must be true', { single: true }).required().raw(),
+    msg: arg.string('message when a condition is false'),
+    success_msg: arg.string('message when all hold'),
   },
   primary: 'that',
   effect: 'none',
   validate(args, report) {
-    const that = Array.isArray(args.that) ? args.that : [args.that];
-    for (const t of that) {
-      if (typeof t !== 'string' && typeof t !== 'boolean') continue;
-      const parsed = parseExpression(String(t));
+    if (!known(args.that)) return;
+    for (const t of args.that) {
+      const parsed = parseExpression(t);
       if (!parsed.ok) report('that', 'condition-syntax', `in 'assert': ${parsed.problem.message}`);
     }
   },
   async apply(ctx, args) {
-    const that = Array.isArray(args.that) ? args.that : [args.that];
-    for (const t of that) {
-      const parsed = parseExpression(String(t));
+    for (const t of args.that) {
+      const parsed = parseExpression(t);
       if (!parsed.ok) throw new StepFailedError(`assert '${t}': ${parsed.problem.message}`);
       const v = evaluateCondition(parsed.ast, ctx.vars);
       if (isUnknown(v)) return { changed: false, unknown: `assertion '${t}' unknown in a dry run: ${v.reason}` };
-      if (!v) throw new StepFailedError(args.msg ?? `assertion failed: ${t}`, { assertion: String(t) });
+      if (!v) throw new StepFailedError(args.msg ?? `assertion failed: ${t}`, { assertion: t });
     }
     return { changed: false, msg: args.success_msg ?? 'all assertions passed' };
   },

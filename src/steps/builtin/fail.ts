@@ -1,14 +1,15 @@
 // `fail`: fail the host with a message (usually under `when:`).
 
+import { arg } from '../schema/arg.js';
 import { defineStep, StepFailedError } from '../types.js';
 
-export const failStep = defineStep<{ msg: string }>({
+export const failStep = defineStep({
   name: 'fail',
   summary: 'Fail the host with a message',
-  args: { msg: { type: 'string', required: true, description: 'why' } },
+  args: { msg: arg.string('why').required() },
   primary: 'msg',
   effect: 'none',
   async apply(_ctx, args) {
-    throw new StepFailedError(String(args.msg));
+    throw new StepFailedError(args.msg);
   },
 });

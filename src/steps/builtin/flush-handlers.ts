@@ -1,12 +1,13 @@
 // `flush_handlers`: run the handlers notified so far now, instead of at the end of the play.
 // The executor implements it; this definition gives it a name, docs and validation.
 
+import { arg } from '../schema/arg.js';
 import { defineStep } from '../types.js';
 
-export const flushHandlersStep = defineStep<{ now?: boolean }>({
+export const flushHandlersStep = defineStep({
   name: 'flush_handlers',
   summary: 'Run notified handlers now (write `flush_handlers: true`)',
-  args: { now: { type: 'boolean', description: 'always true' } },
+  args: { now: arg.bool('always true') },
   primary: 'now',
   effect: 'none',
   async apply() {

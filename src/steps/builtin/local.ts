@@ -3,7 +3,7 @@
 import { Unknown } from '../../expr/unknown.js';
 import type { LocalTransport } from '../../transports/local.js';
 import { defineStep } from '../types.js';
-import { COMMAND_ARGS, planCommand, runCommand, type CommandArgs } from '../remote/command.js';
+import { COMMAND_ARGS, planCommand, runCommand } from '../remote/command.js';
 
 let local: LocalTransport | undefined;
 /** The transport, loaded on first use (child_process and friends are not needed to validate). */
@@ -12,17 +12,17 @@ async function transport(): Promise<LocalTransport> {
   return local;
 }
 
-export const localStep = defineStep<CommandArgs>({
+export const localStep = defineStep({
   name: 'local',
   summary: 'Run a command on the machine running stackplay (output streamed)',
   args: COMMAND_ARGS,
   primary: 'command',
   effect: 'write',
   runsOn: 'runner',
-  describe: (args) => `run locally: ${args.command}`,
+  describe: (args) => `run locally: ${String(args.command)}`,
   async check(_ctx, args) {
     const plan = await planCommand(await transport(), args, 'the runner');
-    if (plan.changed) return { ...plan, result: { rc: new Unknown(`exit code of '${args.command}' (dry run)`), stdout: new Unknown('output (dry run)'), lines: new Unknown('output (dry run)') } };
+    if (plan.changed) return { ...plan, result: { rc: new Unknown(`exit code of '${String(args.command)}' (dry run)`), stdout: new Unknown('output (dry run)'), lines: new Unknown('output (dry run)') } };
     return plan;
   },
   async apply(ctx, args) {

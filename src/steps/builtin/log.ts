@@ -1,12 +1,13 @@
 // `log`: print a message in the task list / output.
 
 import { isUnknown, replaceUnknownMarks } from '../../expr/unknown.js';
+import { arg } from '../schema/arg.js';
 import { defineStep } from '../types.js';
 
-export const logStep = defineStep<{ msg: unknown }>({
+export const logStep = defineStep({
   name: 'log',
   summary: 'Print a message',
-  args: { msg: { type: 'any', required: true, description: 'the message (template); lists and maps are printed as JSON' } },
+  args: { msg: arg.any('the message (template); lists and maps are printed as JSON').required() },
   primary: 'msg',
   effect: 'none',
   async apply(ctx, args) {

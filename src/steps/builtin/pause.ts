@@ -1,22 +1,24 @@
 // `pause`: wait for a duration (interruptible by Ctrl-C).
 
-import { formatDuration, parseDuration } from '../../loader/durations.js';
+import { isUnknown } from '../../expr/unknown.js';
+import { formatDuration } from '../../util/durations.js';
+import { arg } from '../schema/arg.js';
 import { defineStep } from '../types.js';
 
-export const pauseStep = defineStep<{ duration: unknown }>({
+export const pauseStep = defineStep({
   name: 'pause',
   summary: 'Wait for a duration',
-  args: { duration: { type: 'duration', required: true, description: "how long, e.g. 10, '30s', '2m'" } },
+  args: { duration: arg.duration("how long, e.g. 10, '30s', '2m'").required() },
   primary: 'duration',
   effect: 'write',
-  describe: (args) => `would pause ${formatDuration(parseDuration(args.duration) ?? 0)}`,
+  describe: (args) => `would pause ${isUnknown(args.duration) ? 'for a time not known yet' : formatDuration(args.duration)}`,
   async check(_ctx, args) {
-    return { changed: false, plan: `would pause ${formatDuration(parseDuration(args.duration) ?? 0)}` };
+    if (isUnknown(args.duration)) return { changed: false, plan: `would pause for a time not known yet (${args.duration.reason})` };
+    return { changed: false, plan: `would pause ${formatDuration(args.duration)}` };
   },
   async apply(ctx, args) {
-    const ms = parseDuration(args.duration) ?? 0;
-    ctx.progress(`pausing ${formatDuration(ms)}`);
-    await ctx.sleep(ms);
-    return { changed: false, msg: `paused ${formatDuration(ms)}` };
+    ctx.progress(`pausing ${formatDuration(args.duration)}`);
+    await ctx.sleep(args.duration);
+    return { changed: false, msg: `paused ${formatDuration(args.duration)}` };
   },
 });

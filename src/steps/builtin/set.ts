@@ -1,13 +1,11 @@
 // `set`: set variables on the host (like registered results: they outrank play and inventory vars).
 
-import { defineStep } from '../types.js';
+import { defineFreeformStep } from '../types.js';
 
-export const setStep = defineStep<Record<string, unknown>>({
+export const setStep = defineFreeformStep({
   name: 'set',
   summary: 'Set variables for the rest of the run on this host',
   description: 'Each key becomes a variable; values may be templates (a lone {{x}} keeps its type).',
-  args: {},
-  freeform: true,
   effect: 'none',
   async apply(_ctx, args) {
     return { changed: false, vars: args, result: { ...args } };

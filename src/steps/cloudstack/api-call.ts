@@ -6,26 +6,26 @@ import { registerCredentials } from '../../secrets/credentials.js';
 import { isReadCommand } from '../../cloudstack/wire.js';
 import type { CloudStackClient } from '../../cloudstack/types.js';
 import { isObject, toList } from '../../cloudstack/response.js';
-import { formatDuration } from '../../loader/durations.js';
+import { formatDuration } from '../../util/durations.js';
+import { isUnknown } from '../../expr/unknown.js';
+import { arg } from '../schema/arg.js';
+import { allKnown, firstUnknown, type ArgsOf } from '../schema/schema.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
-import { clientFor, describeParams, durationMs, HOST_ARG, MODE_ARG, toParams, waitJob, type TargetArgs, jobKey } from './common.js';
+import { clientFor, describeParams, HOST_ARG, MODE_ARG, toParams } from './common.js';
+import { submitOrReattach, waitJob } from './jobs.js';
 
-interface ApiCallArgs extends TargetArgs {
-  command: string;
-  params?: Record<string, unknown>;
-  async?: 'auto' | 'true' | 'false' | boolean;
-  timeout?: unknown;
-}
+const API_CALL_ARGS = {
+  command: arg.string('API command name, e.g. listSystemVms (case-sensitive)').required(),
+  params: arg.map(arg.any(), 'API parameters; lists are sent comma-separated'),
+  host: HOST_ARG,
+  mode: MODE_ARG,
+  async: arg.oneOf(['auto', 'true', 'false'], 'auto: wait when the answer has a jobid; true: must be async; false: do not wait').default('auto'),
+  timeout: arg.duration('how long to wait for an async job (default 30m)'),
+};
+type ApiCallArgs = ArgsOf<typeof API_CALL_ARGS>;
 
+const WAIT_MODE = { auto: 'auto', true: 'wait', false: 'nowait' } as const;
 const DEFAULT_JOB_TIMEOUT_MS = 30 * 60_000;
-
-function asyncMode(v: ApiCallArgs['async']): 'auto' | 'wait' | 'nowait' {
-  if (v === true || v === 'true') return 'wait';
-  if (v === false || v === 'false') return 'nowait';
-  return 'auto';
-}
-
-
 
 function isListResponse(command: string, r: Record<string, unknown>): boolean {
   if (!/^list/i.test(command)) return false;
@@ -35,30 +35,19 @@ function isListResponse(command: string, r: Record<string, unknown>): boolean {
 
 async function call(ctx: StepContext, args: ApiCallArgs, client: CloudStackClient, name: string): Promise<StepOutcome> {
   const params = toParams(args.params);
-  const mode = asyncMode(args.async);
+  const mode = WAIT_MODE[args.async];
   const read = isReadCommand(args.command);
-  const timeoutMs = durationMs(args.timeout, 'timeout', DEFAULT_JOB_TIMEOUT_MS);
+  const timeoutMs = args.timeout ?? DEFAULT_JOB_TIMEOUT_MS;
   const what = `${args.command} on ${name}`;
-  const key = jobKey(ctx, name, args.command, params);
-  const prior = read ? undefined : ctx.services.priorJob?.(key);
-  if (prior !== undefined && mode !== 'nowait') {
-    // resumed run: the interrupted run submitted this call already; wait for that job, do not resubmit
-    ctx.progress(`${what}: reattaching to job ${prior} submitted before the interruption`);
-    const result = await waitJob(ctx, client, prior, { command: args.command, timeoutMs, what, onProgress: (m) => ctx.progress(m) });
-    registerCredentials(ctx.secrets, result);
-    return { changed: true, msg: `${what}: job ${prior} (submitted before the interruption) succeeded`, result: { ...result, jobid: prior } };
+  const s = await submitOrReattach(ctx, client, params, { command: args.command, timeoutMs, what, onProgress: (m) => ctx.progress(m), wait: mode !== 'nowait' });
+  if (s.kind === 'job') {
+    registerCredentials(ctx.secrets, s.result);
+    const msg = s.resumed ? `${what}: job ${s.jobid} (submitted before the interruption) succeeded` : `${what}: job ${s.jobid} succeeded`;
+    return { changed: true, msg, result: { ...s.result, jobid: s.jobid } };
   }
-  const response = await client.call(args.command, params);
+  const response = s.response;
   registerCredentials(ctx.secrets, response);
-  const jobid = response['jobid'];
-  const isJob = typeof jobid === 'string' && jobid !== '' && args.command.toLowerCase() !== 'queryasyncjobresult';
-  if (isJob && mode !== 'nowait') {
-    ctx.services.record('job', { key, endpoint: name, command: args.command, jobid });
-    const result = await waitJob(ctx, client, jobid, { command: args.command, timeoutMs, what, onProgress: (m) => ctx.progress(m) });
-    registerCredentials(ctx.secrets, result);
-    return { changed: true, msg: `${what}: job ${jobid} succeeded`, result: { ...result, jobid } };
-  }
-  if (isJob) return { changed: true, msg: `${what}: job ${jobid} submitted (not waited for)`, result: response };
+  if (s.kind === 'submitted') return { changed: true, msg: `${what}: job ${s.jobid} submitted (not waited for)`, result: response };
   if (mode === 'wait') throw new StepFailedError(`${what} returned no jobid: it is not an asynchronous command (use async: auto)`, response);
   const jobs = Array.isArray(response['asyncjobs']) ? response['asyncjobs'].filter(isObject) : [];
   if (jobs.length > 0 && mode === 'auto' && !read) return waitListedJobs(ctx, client, args.command, name, response, jobs, timeoutMs);
@@ -93,34 +82,25 @@ async function waitListedJobs(ctx: StepContext, client: CloudStackClient, comman
   return { changed: true, msg: `${command} on ${name}: ${jobs.length} job(s) succeeded`, result };
 }
 
-export const cloudstackStep = defineStep<ApiCallArgs>({
+export const cloudstackStep = defineStep({
   name: 'cloudstack',
   summary: 'Call one CloudStack API command (reads also run in a dry run; async jobs are waited for; lists give count and items)',
   description:
     'Reads (list*, get*, query*, find*) run for real in a dry run; other commands are shown with their parameters and not sent.',
-  args: {
-    command: { type: 'string', required: true, description: 'API command name, e.g. listSystemVms (case-sensitive)' },
-    params: { type: 'map', description: 'API parameters; lists are sent comma-separated' },
-    host: HOST_ARG,
-    mode: MODE_ARG,
-    async: { type: 'any', description: "auto (default: wait when the answer has a jobid), true (must be async) or false (do not wait)" },
-    timeout: { type: 'duration', description: 'how long to wait for an async job (default 30m)' },
-  },
+  args: API_CALL_ARGS,
   primary: 'command',
   effect: 'write',
   runsOn: 'runner',
-  validate(args, report) {
-    const a = args['async'];
-    if (a !== undefined && !['auto', 'true', 'false', true, false].includes(a as string | boolean) && !(typeof a === 'string' && a.includes('{{'))) {
-      report('async', 'bad-value', "'cloudstack' argument 'async' must be auto, true or false");
-    }
-  },
-  describe: (args) => `call ${args.command} (${describeParams(args.params ?? {})})`,
+  describe: (args) => `call ${String(args.command)} (${isUnknown(args.params) ? 'parameters not known yet' : describeParams(args.params ?? {})})`,
   async check(ctx, args) {
+    if (!allKnown(args)) {
+      const u = firstUnknown(args)!;
+      return { changed: true, plan: `would call ${String(args.command)}`, unknown: `${u.name} is unknown in a dry run: ${u.reason}` };
+    }
     const { name, client } = await clientFor(ctx, args.host, args.mode);
     if (isReadCommand(args.command)) return call(ctx, args, client, name);
-    const wait = asyncMode(args.async) === 'nowait' ? '' : ', waiting for its job if it is asynchronous';
-    const timeout = args.timeout !== undefined ? ` (up to ${formatDuration(durationMs(args.timeout, 'timeout', DEFAULT_JOB_TIMEOUT_MS))})` : '';
+    const wait = WAIT_MODE[args.async] === 'nowait' ? '' : ', waiting for its job if it is asynchronous';
+    const timeout = args.timeout !== undefined ? ` (up to ${formatDuration(args.timeout)})` : '';
     const plan = `would call ${args.command} on ${name}${args.mode === 'integration' ? ' (integration port)' : ''} with ${describeParams(args.params ?? {})}${wait}${timeout}`;
     return { changed: true, plan, unknown: `result of ${args.command} (not sent in a dry run)` };
   },
@@ -129,4 +109,3 @@ export const cloudstackStep = defineStep<ApiCallArgs>({
     return call(ctx, args, client, name);
   },
 });
-

@@ -1,39 +1,30 @@
 // Shared plumbing of the CloudStack step types: which management server a step talks to, getting its
-// client from the run's services, durations, waiting budgets that follow the run's (injectable) sleep,
-// and async jobs that survive a management-server restart while they are being polled.
+// client from the run's services, tunnels through `via`, and turning parameters and versions into the
+// forms CloudStack takes. Async jobs are in jobs.ts.
 
-import { createHash } from 'node:crypto';
-import { CloudStackConnectionError, CloudStackJobTimeoutError } from '../../cloudstack/errors.js';
 import type { CloudStackClient, Params } from '../../cloudstack/types.js';
 import { isSecretParam } from '../../cloudstack/redact.js';
-import { formatDuration, parseDuration } from '../../loader/durations.js';
 import type { Duplex } from 'node:stream';
-import { StepFailedError, type ArgSpec, type RunServices, type StepContext } from '../types.js';
+import { arg } from '../schema/arg.js';
+import type { ArgsOf } from '../schema/schema.js';
+import { StepFailedError, type StepContext, type StepServices } from '../types.js';
 
 /** The conventional integration port (the value the upgrade notes use) when the inventory names none. */
 export const DEFAULT_INTEGRATION_PORT = 8096;
 
-export interface TargetArgs {
-  host?: string;
-  mode?: 'signed' | 'integration';
-}
+export const HOST_ARG = arg.host('cloudstack', "inventory host of the management server (default: the play's host)");
+export const MODE_ARG = arg.oneOf(['signed', 'integration'], "'signed' (API keys or session, the default) or 'integration' (the unauthenticated port, usually 8096)");
 
-export const HOST_ARG: ArgSpec = {
-  type: 'string',
-  description: "inventory host of the management server (default: the play's host); its 'cloudstack:' settings are used",
-};
-export const MODE_ARG: ArgSpec = {
-  type: 'string',
-  enum: ['signed', 'integration'],
-  description: "'signed' (API keys or session, the default) or 'integration' (the unauthenticated port, usually 8096)",
-};
+/** Which management server a CloudStack step talks to, and how. */
+export const TARGET_ARGS = { host: HOST_ARG, mode: MODE_ARG };
+export type TargetArgs = ArgsOf<typeof TARGET_ARGS>;
 
 /**
  * A TCP connection to host:port as seen from `via`. An SSH server reports a refused connection as a
  * channel-open failure (reason 2, CONNECT_FAILED, often without text); it becomes ECONNREFUSED here so
  * callers treat it like a refused socket (retry while a management server restarts, "port closed").
  */
-export async function connectThrough(services: RunServices, via: string, host: string, port: number): Promise<Duplex> {
+export async function connectThrough(services: StepServices, via: string, host: string, port: number): Promise<Duplex> {
   try {
     return await services.connectVia(via, host, port);
   } catch (err) {
@@ -70,124 +61,9 @@ export async function clientFor(ctx: StepContext, host: string | undefined, mode
   return { name, client };
 }
 
-/** A duration argument in ms (numbers are seconds, strings like '30s', '5m'). */
-export function durationMs(value: unknown, name: string, fallbackMs: number): number {
-  if (value === undefined || value === null) return fallbackMs;
-  const ms = parseDuration(value);
-  if (ms === undefined) throw new StepFailedError(`'${name}' must be a duration like 30, '30s' or '5m', not ${JSON.stringify(value)}`);
-  return ms;
-}
-
-/** A string-list argument: one string or a list; empty means "no filter". */
-export function stringList(value: unknown): string[] {
-  if (value === undefined || value === null) return [];
-  const items = Array.isArray(value) ? value : [value];
-  return items.map((v) => String(v)).filter((s) => s !== '');
-}
-
-/**
- * A waiting budget. Time counts as the larger of wall-clock time and the sum of the intervals slept,
- * so a run whose sleeps return at once (tests) still ends after timeout/interval attempts.
- */
-export class Budget {
-  private readonly started = Date.now();
-  private slept = 0;
-
-  constructor(readonly timeoutMs: number) {}
-
-  get elapsedMs(): number {
-    return Math.max(Date.now() - this.started, this.slept);
-  }
-
-  get expired(): boolean {
-    return this.elapsedMs >= this.timeoutMs;
-  }
-
-  /** Sleeps up to `ms` (never past the deadline); false when the step was interrupted. */
-  async sleep(ctx: StepContext, ms: number): Promise<boolean> {
-    const wait = Math.max(0, Math.min(ms, this.timeoutMs - this.elapsedMs));
-    this.slept += wait;
-    await ctx.sleep(wait);
-    return !ctx.signal.aborted;
-  }
-
-  describe(): string {
-    return `${formatDuration(this.elapsedMs)} of ${formatDuration(this.timeoutMs)}`;
-  }
-}
-
-export interface JobWait {
-  readonly command: string;
-  readonly timeoutMs: number;
-  /** Shown with the elapsed time while the job runs. */
-  readonly what: string;
-  readonly onProgress?: (message: string) => void;
-}
-
-/**
- * Submits an async command and waits for its job. Polling that loses the connection (the management
- * server restarting) reattaches until the deadline; a job that died in the restart then fails with
- * the client's "lost in a management-server restart" error.
- */
-export async function runJob(ctx: StepContext, client: CloudStackClient, params: Params, w: JobWait): Promise<{ jobid: string; result: Record<string, unknown> }> {
-  let jobid = '';
-  const budget = new Budget(w.timeoutMs);
-  const progress = (status: string): void => w.onProgress?.(`${w.what}: ${status} (${formatDuration(budget.elapsedMs)})`);
-  // a resumed run waits for the job the interrupted run submitted instead of submitting it again
-  const key = jobKey(ctx, client.endpoint.name, w.command, params);
-  const prior = ctx.services.priorJob?.(key);
-  if (prior !== undefined) {
-    progress(`reattaching to job ${prior} submitted before the interruption`);
-    return { jobid: prior, result: await reattach(ctx, client, prior, w, budget, progress) };
-  }
-  try {
-    const result = await client.callAsync(w.command, params, {
-      timeoutMs: w.timeoutMs,
-      onSubmitted: (id) => {
-        jobid = id;
-        ctx.services.record('job', { key, endpoint: client.endpoint.name, command: w.command, jobid: id });
-        progress(`job ${id} submitted`);
-      },
-      onProgress: (job) => progress(job.jobstatus === 0 ? `job ${job.jobid} running` : `job ${job.jobid} finished`),
-    });
-    return { jobid, result };
-  } catch (err) {
-    if (jobid === '' || !(err instanceof CloudStackConnectionError)) throw err;
-  }
-  return { jobid, result: await reattach(ctx, client, jobid, w, budget, progress) };
-}
-
-/** Identifies one submission across runs: step, host, endpoint, command and parameters. */
-export function jobKey(ctx: StepContext, endpoint: string, command: string, params: Params): string {
-  // secret values stay out even of the hash (a short password could be guessed back from it); the rest is
-  // hashed so that values never reach the journal and masking cannot break the match
-  const sorted = Object.keys(params).sort().map((k) => `${k}=${isSecretParam(k) ? '***' : String(params[k])}`).join('&');
-  return `${ctx.stepId}@${ctx.hostName}|${endpoint}|${command}|${createHash('sha256').update(sorted).digest('hex').slice(0, 32)}`;
-}
-
-/** Waits for an already submitted job (e.g. one listed by upgradeRouterTemplate). */
-export async function waitJob(ctx: StepContext, client: CloudStackClient, jobid: string, w: JobWait): Promise<Record<string, unknown>> {
-  const budget = new Budget(w.timeoutMs);
-  const progress = (status: string): void => w.onProgress?.(`${w.what}: ${status} (${formatDuration(budget.elapsedMs)})`);
-  ctx.services.record('job', { endpoint: client.endpoint.name, command: w.command, jobid });
-  return reattach(ctx, client, jobid, w, budget, progress);
-}
-
-async function reattach(ctx: StepContext, client: CloudStackClient, jobid: string, w: JobWait, budget: Budget, progress: (s: string) => void): Promise<Record<string, unknown>> {
-  for (;;) {
-    try {
-      return await client.waitForJob(jobid, {
-        command: w.command,
-        timeoutMs: Math.max(1, w.timeoutMs - budget.elapsedMs),
-        onProgress: (job) => progress(job.jobstatus === 0 ? `job ${jobid} running` : `job ${jobid} finished`),
-      });
-    } catch (err) {
-      if (!(err instanceof CloudStackConnectionError)) throw err;
-      if (budget.expired) throw new CloudStackJobTimeoutError(client.endpoint.name, w.command, jobid, budget.elapsedMs);
-      progress(`management server not answering (${err.code}); still waiting for job ${jobid}`);
-      if (!(await budget.sleep(ctx, 5000))) throw new StepFailedError(`interrupted while waiting for job ${jobid} (${w.command}); the job may still finish`);
-    }
-  }
+/** A selection list (zones, names, states): absent or empty strings mean "no filter". */
+export function selection(list: readonly string[] | undefined): string[] {
+  return (list ?? []).filter((s) => s !== '');
 }
 
 /** `k=v, k=v` for plans, with credentials masked by name. */
@@ -225,18 +101,6 @@ export function sameVersion(a: unknown, b: unknown): boolean {
     return `${parts.slice(0, 4).join('.')}${m[2] ?? ''}`;
   };
   return norm(a) === norm(b);
-}
-
-/** Runs `fn` over items with at most `limit` at a time; stops starting new ones when interrupted. */
-export async function forEachLimit<T>(ctx: StepContext, items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && !ctx.signal.aborted) {
-      const i = next++;
-      await fn(items[i]!, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
 
 export function str(v: unknown): string | undefined {

@@ -4,19 +4,17 @@
 
 import { cloudstackVersion } from '../../cloudstack/helpers.js';
 import { defineStep } from '../types.js';
-import { clientFor, HOST_ARG, MODE_ARG, sameVersion, type TargetArgs } from './common.js';
+import { clientFor, sameVersion, TARGET_ARGS } from './common.js';
 import { listNetworks, listRouters, listSystemVms, listVpcs, managementServerVersion, routerNetworkIds, text, type Row } from './queries.js';
-
-type FactsArgs = TargetArgs;
 
 function count<T>(items: readonly T[], pred: (t: T) => boolean): number {
   return items.reduce((n, t) => n + (pred(t) ? 1 : 0), 0);
 }
 
-export const factsStep = defineStep<FactsArgs>({
+export const factsStep = defineStep({
   name: 'cloudstack.facts',
   summary: 'Gather CloudStack facts: version, management servers, zones, system VMs, routers, networks, VPCs, counts',
-  args: { host: HOST_ARG, mode: MODE_ARG },
+  args: TARGET_ARGS,
   effect: 'read',
   runsOn: 'runner',
   async apply(ctx, args) {

@@ -2,20 +2,24 @@
 // network / VPC to restart once however many of its routers matched), and how they are ordered — the
 // two routers of a redundant pair form one chain, BACKUP first, so a pair is never down at once.
 
+import { arg } from '../schema/arg.js';
+import type { ArgsOf } from '../schema/schema.js';
 import { StepFailedError } from '../types.js';
-import { stringList } from './common.js';
+import { selection } from './common.js';
 import { routerNetworkIds, routerNetworkNames, text, type Row } from './queries.js';
 
 export type RouterAction = 'reboot' | 'restart-network' | 'upgrade-template';
 
-export interface RouterSelection {
-  zones?: unknown;
-  networks?: unknown;
-  vpcs?: unknown;
-  names?: unknown;
-  states?: unknown;
-  requiresupgrade?: unknown;
-}
+/** The arguments of `cloudstack.routers` that select routers. */
+export const ROUTER_SELECTION_ARGS = {
+  zones: arg.list(arg.string(), 'zone names or ids (default all)', { single: true }),
+  networks: arg.list(arg.string(), 'guest network names or ids (VPC tiers select their VPC)', { single: true }),
+  vpcs: arg.list(arg.string(), 'VPC names or ids', { single: true }),
+  names: arg.list(arg.string(), 'router names (r-4-VM) or ids', { single: true }),
+  states: arg.list(arg.string(), "router states to select (default Running; 'any' for all)", { single: true }),
+  requiresupgrade: arg.oneOf(['true', 'false', 'any'], 'select routers that require an upgrade (true), that do not (false), or both').default('any'),
+};
+export type RouterSelection = ArgsOf<typeof ROUTER_SELECTION_ARGS>;
 
 export interface Unit {
   readonly kind: 'router' | 'network' | 'vpc';
@@ -38,20 +42,13 @@ export interface RestartFlags {
   readonly cleanup: boolean;
 }
 
-function requiresUpgradeFilter(v: unknown): boolean | undefined {
-  if (v === undefined || v === null || v === 'any') return undefined;
-  if (v === true || v === 'true') return true;
-  if (v === false || v === 'false') return false;
-  throw new StepFailedError(`'requiresupgrade' must be true, false or any, not ${JSON.stringify(v)}`);
-}
-
 export function selectRouters(routers: readonly Row[], sel: RouterSelection): Row[] {
-  const zones = stringList(sel.zones);
-  const networks = stringList(sel.networks);
-  const vpcs = stringList(sel.vpcs);
-  const names = stringList(sel.names);
-  const states = sel.states === undefined ? ['running'] : stringList(sel.states).map((s) => s.toLowerCase());
-  const ru = requiresUpgradeFilter(sel.requiresupgrade);
+  const zones = selection(sel.zones);
+  const networks = selection(sel.networks);
+  const vpcs = selection(sel.vpcs);
+  const names = selection(sel.names);
+  const states = sel.states === undefined ? ['running'] : selection(sel.states).map((s) => s.toLowerCase());
+  const ru = sel.requiresupgrade === 'any' ? undefined : sel.requiresupgrade === 'true';
   return routers.filter((r) =>
     (zones.length === 0 || zones.includes(text(r['zonename'])) || zones.includes(text(r['zoneid']))) &&
     (networks.length === 0 || [...routerNetworkIds(r), ...routerNetworkNames(r)].some((n) => networks.includes(n))) &&

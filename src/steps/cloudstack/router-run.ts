@@ -5,9 +5,11 @@
 import { CloudStackJobError } from '../../cloudstack/errors.js';
 import type { CloudStackClient } from '../../cloudstack/types.js';
 import { isObject } from '../../cloudstack/response.js';
-import { formatDuration } from '../../loader/durations.js';
+import { formatDuration } from '../../util/durations.js';
+import { Budget } from '../../util/budget.js';
 import type { StepContext, SubtaskHandle } from '../types.js';
-import { Budget, errorText, runJob, waitJob } from './common.js';
+import { errorText } from './common.js';
+import { runJob, waitJob } from './jobs.js';
 import { listRouters, routerSummary, text, type Row } from './queries.js';
 import { unitLabel, type Unit } from './router-plan.js';
 
@@ -81,7 +83,7 @@ function routerProblem(r: Row, s: RunSettings, u: Unit): string | undefined {
 }
 
 export async function verifyUnit(ctx: StepContext, client: CloudStackClient, u: Unit, o: UnitOutcome, s: RunSettings): Promise<string[]> {
-  const budget = new Budget(s.verifyTimeoutMs);
+  const budget = new Budget(ctx, s.verifyTimeoutMs);
   let routers: Row[] = [];
   for (;;) {
     try {
@@ -94,7 +96,7 @@ export async function verifyUnit(ctx: StepContext, client: CloudStackClient, u: 
     // Waiting helps only for state; requiresupgrade is final once the job is done and the router runs.
     if (routers.length > 0 && notRunning.length === 0) break;
     ctx.progress(`${unitLabel(u)}: waiting for ${routers.length === 0 ? 'its routers to be listed' : notRunning.map((r) => `${text(r['name'])} (${text(r['state'])})`).join(', ')} to be Running (${budget.describe()})`);
-    if (budget.expired || !(await budget.sleep(ctx, s.verifyIntervalMs))) {
+    if (budget.expired || !(await budget.sleep(s.verifyIntervalMs))) {
       if (routers.length === 0) return [`no routers of ${unitLabel(u)} listed after ${formatDuration(budget.elapsedMs)}`];
       break;
     }

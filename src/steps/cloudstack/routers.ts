@@ -2,25 +2,31 @@
 // to the new template with upgradeRouterTemplate — in batches, redundant pairs BACKUP first, each router
 // verified afterwards (Running, no longer requiring an upgrade). A dry run shows the batches from live state.
 
+import { arg } from '../schema/arg.js';
+import { allKnown, firstUnknown, type ArgsOf } from '../schema/schema.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
-import { clientFor, durationMs, HOST_ARG, MODE_ARG, stringList, type TargetArgs } from './common.js';
+import { clientFor, HOST_ARG, MODE_ARG, selection } from './common.js';
 import { listRouters, listVpcs, text } from './queries.js';
-import { batches, buildChains, planLines, selectRouters, unitLabel, type Chain, type RouterAction, type RouterSelection } from './router-plan.js';
-import { newUnitOutcome, runUnit, type RunSettings, type UnitOutcome } from './router-run.js';
+import { batches, buildChains, planLines, ROUTER_SELECTION_ARGS, selectRouters, unitLabel, type Chain, type RouterAction } from './router-plan.js';
 import { ALLOW_EMPTY_ARG, networkUniverse, requireKnown, requireSelected, universeOf, vpcUniverse, zoneUniverse } from './selection.js';
+import { newUnitOutcome, runUnit, type RunSettings, type UnitOutcome } from './router-run.js';
 
-interface RoutersArgs extends TargetArgs, RouterSelection {
-  action: RouterAction;
-  livepatch?: boolean;
-  cleanup?: boolean;
-  forced?: boolean;
-  concurrency?: number;
-  timeout?: unknown;
-  verify_timeout?: unknown;
-  verify_interval?: unknown;
-  verify_upgrade?: boolean;
-  allow_empty?: boolean;
-}
+const ROUTERS_ARGS = {
+  action: arg.oneOf(['reboot', 'restart-network', 'upgrade-template'], 'what to do').required(),
+  ...ROUTER_SELECTION_ARGS,
+  livepatch: arg.bool('restart-network: live-patch the routers (4.17+; default false)'),
+  cleanup: arg.bool('restart-network: recreate the routers (default false; disables livepatch)'),
+  forced: arg.bool('reboot: forced'),
+  concurrency: arg.int('routers / networks per batch; a redundant pair counts once', { min: 1 }).default(5),
+  timeout: arg.duration('per job').default(30 * 60_000),
+  verify_timeout: arg.duration('how long routers may take to be Running again').default(5 * 60_000),
+  verify_interval: arg.duration('between verification polls').default(5000),
+  verify_upgrade: arg.bool('require requiresupgrade=false afterwards').default(true),
+  allow_empty: ALLOW_EMPTY_ARG,
+  host: HOST_ARG,
+  mode: MODE_ARG,
+};
+type RoutersArgs = ArgsOf<typeof ROUTERS_ARGS>;
 
 const ACTION_TEXT: Readonly<Record<RouterAction, string>> = {
   reboot: 'rebootRouter (stop + start)',
@@ -40,16 +46,16 @@ interface Prepared {
 
 function selectionText(a: RoutersArgs): string {
   const parts: string[] = [];
-  for (const k of ['zones', 'networks', 'vpcs', 'names'] as const) if (stringList(a[k]).length) parts.push(`${k} ${stringList(a[k]).join(', ')}`);
-  parts.push(`states ${a.states === undefined ? 'Running' : stringList(a.states).join(', ')}`);
-  if (a.requiresupgrade !== undefined && a.requiresupgrade !== 'any') parts.push(`requiresupgrade ${String(a.requiresupgrade)}`);
+  for (const k of ['zones', 'networks', 'vpcs', 'names'] as const) if (selection(a[k]).length) parts.push(`${k} ${selection(a[k]).join(', ')}`);
+  parts.push(`states ${a.states === undefined ? 'Running' : selection(a.states).join(', ')}`);
+  if (a.requiresupgrade !== 'any') parts.push(`requiresupgrade ${a.requiresupgrade}`);
   return parts.join('; ');
 }
 
 async function prepare(ctx: StepContext, args: RoutersArgs): Promise<Prepared> {
   const { name, client } = await clientFor(ctx, args.host, args.mode);
   const routers = await listRouters(client);
-  const filters = { zones: stringList(args.zones), names: stringList(args.names), networks: stringList(args.networks), vpcs: stringList(args.vpcs) };
+  const filters = { zones: selection(args.zones), names: selection(args.names), networks: selection(args.networks), vpcs: selection(args.vpcs) };
   await requireKnown(name, [
     { arg: 'zones', values: filters.zones, universe: () => zoneUniverse(client) },
     { arg: 'names', values: filters.names, universe: async () => universeOf(routers, 'router', 'routers') },
@@ -67,7 +73,7 @@ async function prepare(ctx: StepContext, args: RoutersArgs): Promise<Prepared> {
     }
     const vpcUnits = chains.flat().filter((u) => u.kind === 'vpc');
     if (flags.livepatch && !flags.cleanup && vpcUnits.length > 0) {
-      // restartVPC live-patches through its tiers: a VPC without tiers is not patched at all (docs/cloudstack-facts.md §6.4).
+      // restartVPC live-patches through its tiers: a VPC without tiers is not patched at all (§6.4).
       const vpcs = new Map((await listVpcs(client)).map((v) => [text(v['id']), v]));
       const empty = vpcUnits.filter((u) => {
         const v = vpcs.get(u.id);
@@ -79,13 +85,13 @@ async function prepare(ctx: StepContext, args: RoutersArgs): Promise<Prepared> {
     warnings.push(`livepatch and cleanup apply to action restart-network only; ignored for ${args.action}`);
   }
   const settings: RunSettings = {
-    jobTimeoutMs: durationMs(args.timeout, 'timeout', 30 * 60_000),
-    verifyTimeoutMs: durationMs(args.verify_timeout, 'verify_timeout', 5 * 60_000),
-    verifyIntervalMs: durationMs(args.verify_interval, 'verify_interval', 5000),
-    verifyUpgrade: args.verify_upgrade !== false,
+    jobTimeoutMs: args.timeout,
+    verifyTimeoutMs: args.verify_timeout,
+    verifyIntervalMs: args.verify_interval,
+    verifyUpgrade: args.verify_upgrade,
     livepatch: flags.livepatch && !flags.cleanup,
   };
-  const concurrency = Math.max(1, Math.floor(args.concurrency ?? 5));
+  const concurrency = args.concurrency;
   return { name, client, chains, batches: batches(chains, concurrency), settings, selectedCount: selected.length, warnings };
 }
 
@@ -102,42 +108,21 @@ function summarize(p: Prepared, args: RoutersArgs, outcomes: readonly UnitOutcom
   };
 }
 
-export const routersStep = defineStep<RoutersArgs>({
+export const routersStep = defineStep({
   name: 'cloudstack.routers',
   summary: 'Reboot routers, restart their networks/VPCs (live patch) or upgrade their template; verify each router',
   description:
     'Redundant pairs are never handled at once: BACKUP first, then PRIMARY, and the PRIMARY is skipped if its BACKUP failed. ' +
     'After each unit every affected router must be Running with requiresupgrade=false (a silently failed live patch is caught here).',
-  args: {
-    action: { type: 'string', required: true, enum: ['reboot', 'restart-network', 'upgrade-template'], description: 'what to do' },
-    zones: { type: 'string-list', description: 'zone names or ids (default all)' },
-    networks: { type: 'string-list', description: 'guest network names or ids (VPC tiers select their VPC)' },
-    vpcs: { type: 'string-list', description: 'VPC names or ids' },
-    names: { type: 'string-list', description: 'router names (r-4-VM) or ids' },
-    states: { type: 'string-list', description: "router states to select (default Running; 'any' for all)" },
-    requiresupgrade: { type: 'any', description: 'true, false or any (default any)' },
-    livepatch: { type: 'boolean', description: 'restart-network: live-patch the routers (4.17+; default false)' },
-    cleanup: { type: 'boolean', description: 'restart-network: recreate the routers (default false; disables livepatch)' },
-    forced: { type: 'boolean', description: 'reboot: forced' },
-    concurrency: { type: 'integer', description: 'routers / networks per batch (default 5); a redundant pair counts once' },
-    timeout: { type: 'duration', description: 'per job (default 30m)' },
-    verify_timeout: { type: 'duration', description: 'how long routers may take to be Running again (default 5m)' },
-    verify_interval: { type: 'duration', description: 'between verification polls (default 5s)' },
-    verify_upgrade: { type: 'boolean', description: 'require requiresupgrade=false afterwards (default true)' },
-    allow_empty: ALLOW_EMPTY_ARG,
-    host: HOST_ARG,
-    mode: MODE_ARG,
-  },
+  args: ROUTERS_ARGS,
   effect: 'write',
   runsOn: 'runner',
-  validate(args, report) {
-    const ru = args['requiresupgrade'];
-    if (ru !== undefined && ![true, false, 'true', 'false', 'any'].includes(ru as string | boolean) && !(typeof ru === 'string' && ru.includes('{{'))) {
-      report('requiresupgrade', 'bad-value', "'cloudstack.routers' argument 'requiresupgrade' must be true, false or any");
-    }
-  },
-  describe: (args) => `${args.action} routers (${selectionText(args)})`,
+  describe: (args) => `${String(args.action)} routers${allKnown(args) ? ` (${selectionText(args)})` : ''}`,
   async check(ctx, args) {
+    if (!allKnown(args)) {
+      const u = firstUnknown(args)!;
+      return { changed: true, plan: `would ${String(args.action)} routers`, unknown: `${u.name} is unknown in a dry run: ${u.reason}` };
+    }
     const p = await prepare(ctx, args);
     for (const w of p.warnings) ctx.warn(w);
     const outcomes = p.chains.flat().map((u) => newUnitOutcome(u, 'planned', 'planned'));

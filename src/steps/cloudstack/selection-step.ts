@@ -2,32 +2,25 @@
 // against what the cloud has, before the first write. It runs in dry runs too, and the write steps that
 // follow may ignore their own errors (to list a way out): this step is where a typo stops the run.
 
+import { arg } from '../schema/arg.js';
 import { defineStep } from '../types.js';
-import { clientFor, HOST_ARG, MODE_ARG, stringList, type TargetArgs } from './common.js';
+import { clientFor, HOST_ARG, MODE_ARG, selection } from './common.js';
 import { listRouters, listSystemVms, text } from './queries.js';
 import { selectRouters } from './router-plan.js';
 import { ALLOW_EMPTY_ARG, networkUniverse, requireKnown, requireSelected, universeOf, vpcUniverse, zoneUniverse } from './selection.js';
 import { selectSystemVms } from './systemvms.js';
 
-interface SelectionArgs extends TargetArgs {
-  zones?: unknown;
-  names?: unknown;
-  networks?: unknown;
-  vpcs?: unknown;
-  allow_empty?: boolean;
-}
-
-export const selectionStep = defineStep<SelectionArgs>({
+export const selectionStep = defineStep({
   name: 'cloudstack.selection',
   summary: 'Check that zone, VM, network and VPC filters name what exists (did you mean), and select something',
   description:
     'Fails when a value names nothing (listing what exists and the nearest name), or when the filters together select ' +
     'no system VM and no router, unless allow_empty is true. States and requiresupgrade are not checked here.',
   args: {
-    zones: { type: 'string-list', description: 'zone names or ids' },
-    names: { type: 'string-list', description: 'system VM or router names (s-1-VM, r-4-VM) or ids' },
-    networks: { type: 'string-list', description: 'guest network names or ids' },
-    vpcs: { type: 'string-list', description: 'VPC names or ids' },
+    zones: arg.list(arg.string(), 'zone names or ids', { single: true }),
+    names: arg.list(arg.string(), 'system VM or router names (s-1-VM, r-4-VM) or ids', { single: true }),
+    networks: arg.list(arg.string(), 'guest network names or ids', { single: true }),
+    vpcs: arg.list(arg.string(), 'VPC names or ids', { single: true }),
     allow_empty: ALLOW_EMPTY_ARG,
     host: HOST_ARG,
     mode: MODE_ARG,
@@ -36,7 +29,7 @@ export const selectionStep = defineStep<SelectionArgs>({
   runsOn: 'runner',
   async apply(ctx, args) {
     const { name, client } = await clientFor(ctx, args.host, args.mode);
-    const filters = { zones: stringList(args.zones), names: stringList(args.names), networks: stringList(args.networks), vpcs: stringList(args.vpcs) };
+    const filters = { zones: selection(args.zones), names: selection(args.names), networks: selection(args.networks), vpcs: selection(args.vpcs) };
     const [vms, routers] = await Promise.all([listSystemVms(client), listRouters(client)]);
     await requireKnown(name, [
       { arg: 'zones', values: filters.zones, universe: () => zoneUniverse(client) },
@@ -45,8 +38,8 @@ export const selectionStep = defineStep<SelectionArgs>({
       { arg: 'vpcs', values: filters.vpcs, universe: () => vpcUniverse(client) },
     ]);
     // a system VM is in no guest network or VPC: those filters select routers only
-    const svms = filters.networks.length + filters.vpcs.length > 0 ? [] : selectSystemVms(vms, { action: 'restart', zones: filters.zones, names: filters.names, states: ['any'] });
-    const vrs = selectRouters(routers, { ...filters, states: ['any'] });
+    const svms = filters.networks.length + filters.vpcs.length > 0 ? [] : selectSystemVms(vms, { zones: filters.zones, names: filters.names, states: ['any'], types: undefined });
+    const vrs = selectRouters(routers, { ...filters, states: ['any'], requiresupgrade: 'any' });
     requireSelected(name, 'system VMs or routers', filters, svms.length + vrs.length, args.allow_empty === true);
     const given = Object.values(filters).some((v) => v.length > 0);
     return {

@@ -6,14 +6,14 @@
 // filters: "nothing is Running" or "nothing needs an upgrade any more" is a run with nothing to do.
 
 import type { CloudStackClient } from '../../cloudstack/types.js';
-import { suggest } from '../../loader/suggest.js';
+import { closestName } from '../../diagnostics/suggest.js';
+import { arg } from '../schema/arg.js';
 import { StepFailedError } from '../types.js';
 import { listNetworks, listVpcs, text, type Row } from './queries.js';
 
-export const ALLOW_EMPTY_ARG = {
-  type: 'boolean',
-  description: 'an empty selection (filters that name only existing zones/VMs/networks but match nothing together) is fine; default false: an error',
-} as const;
+export const ALLOW_EMPTY_ARG = arg.bool(
+  'an empty selection (filters that name only existing zones/VMs/networks but match nothing together) is fine; default false: an error',
+).default(false);
 
 /** What a filter's values may name: objects with a name and an id. */
 export interface Universe {
@@ -57,7 +57,7 @@ export async function requireKnown(endpoint: string, checks: readonly FilterChec
     const names = u.items.map((i) => i.name).filter((n) => n !== '');
     for (const v of c.values) {
       if (u.items.some((i) => i.name === v || i.id === v)) continue;
-      const near = suggest(v, names);
+      const near = closestName(v, names);
       const shown = names.length === 0 ? `there are no ${u.plural}` : `${u.plural}: ${names.slice(0, MAX_SHOWN).join(', ')}${names.length > MAX_SHOWN ? `, … (${names.length})` : ''}`;
       problems.push(`${c.arg}: no ${u.noun} '${v}' on ${endpoint}${near ? ` — did you mean '${near}'?` : ''} (${shown})`);
     }

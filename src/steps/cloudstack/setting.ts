@@ -4,16 +4,26 @@
 
 import { getConfiguration } from '../../cloudstack/helpers.js';
 import type { CloudStackClient } from '../../cloudstack/types.js';
+import { arg } from '../schema/arg.js';
+import { allKnown, firstUnknown, type ArgsOf } from '../schema/schema.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
-import { clientFor, HOST_ARG, MODE_ARG, type TargetArgs } from './common.js';
+import { clientFor, HOST_ARG, MODE_ARG } from './common.js';
 
 const SCOPES = ['zoneid', 'clusterid', 'storageid', 'accountid', 'domainid', 'imagestoreuuid'] as const;
-type Scope = (typeof SCOPES)[number];
 
-interface SettingArgs extends TargetArgs, Partial<Record<Scope, string>> {
-  name: string;
-  value: unknown;
-}
+const SETTING_ARGS = {
+  name: arg.string('exact setting name, e.g. integration.api.port').required(),
+  value: arg.any('the wanted value (null or "" clears it)').required(),
+  zoneid: arg.string('zone scope (uuid)'),
+  clusterid: arg.string('cluster scope (uuid)'),
+  storageid: arg.string('primary-storage scope (uuid)'),
+  accountid: arg.string('account scope (uuid)'),
+  domainid: arg.string('domain scope (uuid)'),
+  imagestoreuuid: arg.string('image-store scope (uuid)'),
+  host: HOST_ARG,
+  mode: MODE_ARG,
+};
+type SettingArgs = ArgsOf<typeof SETTING_ARGS>;
 
 /** The value as the server stores it: trimmed; "" and "null" mean no value (§2.3). */
 function normalize(v: unknown): string | null {
@@ -23,7 +33,7 @@ function normalize(v: unknown): string | null {
 }
 
 function scopeOf(args: SettingArgs): { params: Record<string, string>; label: string } {
-  const given = SCOPES.filter((k) => args[k] !== undefined && args[k] !== null && args[k] !== '');
+  const given = SCOPES.filter((k) => args[k] !== undefined && args[k] !== '');
   if (given.length > 1) throw new StepFailedError(`give at most one scope (${SCOPES.join(', ')}); CloudStack refuses several: got ${given.join(', ')}`);
   const k = given[0];
   if (k === undefined) return { params: {}, label: 'global' };
@@ -69,28 +79,21 @@ function outcome(r: Reading, args: SettingArgs, changed: boolean, planned: boole
   return { changed, msg, result, ...(planned ? { plan: msg } : {}) };
 }
 
-export const settingStep = defineStep<SettingArgs>({
+export const settingStep = defineStep({
   name: 'cloudstack.setting',
   summary: 'Set a CloudStack configuration setting if it differs (registers previous, value, changed, needs_restart)',
   description:
     "Undo with: undo: { name: restore, cloudstack.setting: { name: x, value: '{{result.previous}}' } }. " +
     'needs_restart is true when the value changed and the setting is not dynamic (read only at management-server start).',
-  args: {
-    name: { type: 'string', required: true, description: 'exact setting name, e.g. integration.api.port' },
-    value: { type: 'any', required: true, description: 'the wanted value (null or "" clears it)' },
-    zoneid: { type: 'string', description: 'zone scope (uuid)' },
-    clusterid: { type: 'string', description: 'cluster scope (uuid)' },
-    storageid: { type: 'string', description: 'primary-storage scope (uuid)' },
-    accountid: { type: 'string', description: 'account scope (uuid)' },
-    domainid: { type: 'string', description: 'domain scope (uuid)' },
-    imagestoreuuid: { type: 'string', description: 'image-store scope (uuid)' },
-    host: HOST_ARG,
-    mode: MODE_ARG,
-  },
+  args: SETTING_ARGS,
   effect: 'write',
   runsOn: 'runner',
-  describe: (args) => `set ${args.name} to ${JSON.stringify(args.value)}`,
+  describe: (args) => `set ${String(args.name)} to ${JSON.stringify(args.value)}`,
   async check(ctx, args) {
+    if (!allKnown(args)) {
+      const u = firstUnknown(args)!;
+      return { changed: true, plan: `would set ${String(args.name)}`, unknown: `${u.name} is unknown in a dry run: ${u.reason}` };
+    }
     const r = await read(ctx, args);
     return outcome(r, args, r.previous !== r.wanted, true);
   },

@@ -5,9 +5,11 @@
 
 import { CloudStackJobError } from '../../cloudstack/errors.js';
 import type { CloudStackClient } from '../../cloudstack/types.js';
-import { formatDuration } from '../../loader/durations.js';
+import { formatDuration } from '../../util/durations.js';
+import { Budget } from '../../util/budget.js';
 import type { StepContext, SubtaskHandle } from '../types.js';
-import { Budget, errorText, runJob, sameVersion } from './common.js';
+import { errorText, sameVersion } from './common.js';
+import { runJob } from './jobs.js';
 import { listSystemVms, text, type Row } from './queries.js';
 
 export type SystemVmAction = 'restart' | 'reboot' | 'patch';
@@ -111,7 +113,7 @@ function verified(vm: Row | undefined, s: ActionSettings): boolean {
 }
 
 async function verify(ctx: StepContext, client: CloudStackClient, o: VmOutcome, s: ActionSettings): Promise<{ ok: boolean; vm: Row | undefined }> {
-  const budget = new Budget(s.verifyTimeoutMs);
+  const budget = new Budget(ctx, s.verifyTimeoutMs);
   let vm: Row | undefined;
   for (;;) {
     try {
@@ -123,6 +125,6 @@ async function verify(ctx: StepContext, client: CloudStackClient, o: VmOutcome, 
     if (verified(vm, s)) return { ok: true, vm };
     ctx.progress(`${o.name}: waiting for Running / agent Up${s.version ? ` / version ${s.version}` : ''} — now ${describeState(vm)} (${budget.describe()})`);
     if (budget.expired) return { ok: false, vm };
-    if (!(await budget.sleep(ctx, s.verifyIntervalMs))) return { ok: false, vm };
+    if (!(await budget.sleep(s.verifyIntervalMs))) return { ok: false, vm };
   }
 }

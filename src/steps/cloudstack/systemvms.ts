@@ -2,42 +2,41 @@
 // match a selection, each followed by a check that it came back Running with its agent Up at the
 // management server's version. Unlike cloudstack-sysvmadm, a failure fails the step and names the VMs.
 
+import { arg } from '../schema/arg.js';
+import { allKnown, firstUnknown, type ArgsOf } from '../schema/schema.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
-import { clientFor, durationMs, forEachLimit, HOST_ARG, MODE_ARG, stringList, type TargetArgs } from './common.js';
+import { forEachLimit } from '../../util/limit.js';
+import { clientFor, HOST_ARG, MODE_ARG, selection } from './common.js';
 import { listSystemVms, managementServerVersion, systemVmSummary, text, type Row } from './queries.js';
-import { ACTION_TEXT, newOutcome, runOnVm, type ActionSettings, type SystemVmAction, type VmOutcome } from './systemvm-action.js';
+import { ACTION_TEXT, newOutcome, runOnVm, type ActionSettings, type VmOutcome } from './systemvm-action.js';
 import { ALLOW_EMPTY_ARG, requireKnown, requireSelected, universeOf, zoneUniverse } from './selection.js';
 
-interface SystemVmsArgs extends TargetArgs {
-  action: SystemVmAction;
-  types?: unknown;
-  zones?: unknown;
-  states?: unknown;
-  names?: unknown;
-  forced?: boolean;
-  concurrency?: number;
-  timeout?: unknown;
-  verify_timeout?: unknown;
-  verify_interval?: unknown;
-  verify_version?: boolean;
-  version?: string;
-  allow_empty?: boolean;
-}
-
-const TYPE_ALIASES: Readonly<Record<string, string>> = {
-  secondarystoragevm: 'secondarystoragevm', ssvm: 'secondarystoragevm',
-  consoleproxy: 'consoleproxy', cpvm: 'consoleproxy',
+const SYSTEM_VMS_ARGS = {
+  action: arg.oneOf(['restart', 'reboot', 'patch'], 'what to do with each selected VM').required(),
+  types: arg.list(arg.oneOf(['secondarystoragevm', 'consoleproxy'], '', { aliases: { ssvm: 'secondarystoragevm', cpvm: 'consoleproxy' }, caseless: true }),
+    'secondarystoragevm (ssvm) and/or consoleproxy (cpvm) (default both)', { single: true }),
+  zones: arg.list(arg.string(), 'zone names or ids (default all)', { single: true }),
+  states: arg.list(arg.string(), "VM states to select (default Running; 'any' for all)", { single: true }),
+  names: arg.list(arg.string(), 'VM names (s-1-VM) or ids (default all)', { single: true }),
+  forced: arg.bool('patch: patch even when the checksum matches; restart/reboot: forced stop'),
+  concurrency: arg.int('VMs handled at the same time', { min: 1 }).default(1),
+  timeout: arg.duration('per job').default(15 * 60_000),
+  verify_timeout: arg.duration('how long a VM may take to be Running / agent Up / new version').default(5 * 60_000),
+  verify_interval: arg.duration('between verification polls').default(5000),
+  verify_version: arg.bool("check the VM's version against the management server's").default(true),
+  version: arg.string("expected version (default: the management server's)"),
+  allow_empty: ALLOW_EMPTY_ARG,
+  host: HOST_ARG,
+  mode: MODE_ARG,
 };
+type SystemVmsArgs = ArgsOf<typeof SYSTEM_VMS_ARGS>;
 
-export function selectSystemVms(vms: readonly Row[], args: SystemVmsArgs): Row[] {
-  const types = stringList(args.types).map((t) => {
-    const k = TYPE_ALIASES[t.toLowerCase()];
-    if (!k) throw new StepFailedError(`unknown system VM type '${t}' (use secondarystoragevm or consoleproxy)`);
-    return k;
-  });
-  const zones = stringList(args.zones);
-  const names = stringList(args.names);
-  const states = args.states === undefined ? ['running'] : stringList(args.states).map((s) => s.toLowerCase());
+/** The VMs the step acts on; `types` arrive as the API's names (ssvm and cpvm are read as aliases). */
+export function selectSystemVms(vms: readonly Row[], args: Pick<SystemVmsArgs, 'types' | 'zones' | 'names' | 'states'>): Row[] {
+  const types: readonly string[] = args.types ?? [];
+  const zones = selection(args.zones);
+  const names = selection(args.names);
+  const states = args.states === undefined ? ['running'] : selection(args.states).map((s) => s.toLowerCase());
   return vms.filter((vm) =>
     (types.length === 0 || types.includes(text(vm['systemvmtype']).toLowerCase())) &&
     (zones.length === 0 || zones.includes(text(vm['zonename'])) || zones.includes(text(vm['zoneid']))) &&
@@ -58,11 +57,11 @@ async function prepare(ctx: StepContext, args: SystemVmsArgs): Promise<Prepared>
   const { name, client } = await clientFor(ctx, args.host, args.mode);
   const vms = await listSystemVms(client);
   await requireKnown(name, [
-    { arg: 'zones', values: stringList(args.zones), universe: () => zoneUniverse(client) },
-    { arg: 'names', values: stringList(args.names), universe: async () => universeOf(vms, 'system VM', 'system VMs') },
+    { arg: 'zones', values: selection(args.zones), universe: () => zoneUniverse(client) },
+    { arg: 'names', values: selection(args.names), universe: async () => universeOf(vms, 'system VM', 'system VMs') },
   ]);
   const selected = selectSystemVms(vms, args);
-  requireSelected(name, 'system VMs', { zones: stringList(args.zones), names: stringList(args.names) }, selectSystemVms(vms, { ...args, states: ['any'] }).length, args.allow_empty === true);
+  requireSelected(name, 'system VMs', { zones: selection(args.zones), names: selection(args.names) }, selectSystemVms(vms, { ...args, states: ['any'] }).length, args.allow_empty === true);
   let version = args.version;
   let versionNote = '';
   if (version === undefined && args.verify_version !== false) {
@@ -76,21 +75,21 @@ async function prepare(ctx: StepContext, args: SystemVmsArgs): Promise<Prepared>
   const settings: ActionSettings = {
     action: args.action,
     forced: args.forced === true,
-    jobTimeoutMs: durationMs(args.timeout, 'timeout', 15 * 60_000),
-    verifyTimeoutMs: durationMs(args.verify_timeout, 'verify_timeout', 5 * 60_000),
-    verifyIntervalMs: durationMs(args.verify_interval, 'verify_interval', 5000),
+    jobTimeoutMs: args.timeout,
+    verifyTimeoutMs: args.verify_timeout,
+    verifyIntervalMs: args.verify_interval,
     version: args.verify_version === false ? undefined : version,
   };
-  const concurrency = Math.max(1, Math.floor(args.concurrency ?? 1));
+  const concurrency = args.concurrency;
   return { name, client, selected, settings, concurrency, versionNote };
 }
 
 function describeSelection(args: SystemVmsArgs): string {
   const parts = [
-    stringList(args.types).length ? `types ${stringList(args.types).join(', ')}` : 'all types',
-    stringList(args.zones).length ? `zones ${stringList(args.zones).join(', ')}` : '',
-    stringList(args.names).length ? `names ${stringList(args.names).join(', ')}` : '',
-    `states ${args.states === undefined ? 'Running' : stringList(args.states).join(', ')}`,
+    args.types?.length ? `types ${args.types.join(', ')}` : 'all types',
+    selection(args.zones).length ? `zones ${selection(args.zones).join(', ')}` : '',
+    selection(args.names).length ? `names ${selection(args.names).join(', ')}` : '',
+    `states ${args.states === undefined ? 'Running' : selection(args.states).join(', ')}`,
   ];
   return parts.filter((p) => p !== '').join('; ');
 }
@@ -115,33 +114,21 @@ function summary(outcomes: readonly VmOutcome[], p: Prepared): Record<string, un
   };
 }
 
-export const systemVmsStep = defineStep<SystemVmsArgs>({
+export const systemVmsStep = defineStep({
   name: 'cloudstack.systemvms',
   summary: 'Restart, reboot or live-patch SSVMs/CPVMs, then verify Running, agent Up and the new version',
   description:
     'restart = stopSystemVm + startSystemVm (rebuilds from the current template; works on every version); ' +
     'patch = patchSystemVm (4.17+; no downtime); reboot = rebootSystemVm. Dry run lists the VMs and the action per VM.',
-  args: {
-    action: { type: 'string', required: true, enum: ['restart', 'reboot', 'patch'], description: 'what to do with each selected VM' },
-    types: { type: 'string-list', description: 'secondarystoragevm and/or consoleproxy (default both)' },
-    zones: { type: 'string-list', description: 'zone names or ids (default all)' },
-    states: { type: 'string-list', description: "VM states to select (default Running; 'any' for all)" },
-    names: { type: 'string-list', description: 'VM names (s-1-VM) or ids (default all)' },
-    forced: { type: 'boolean', description: 'patch: patch even when the checksum matches; restart/reboot: forced stop' },
-    concurrency: { type: 'integer', description: 'VMs handled at the same time (default 1)' },
-    timeout: { type: 'duration', description: 'per job (default 15m)' },
-    verify_timeout: { type: 'duration', description: 'how long a VM may take to be Running / agent Up / new version (default 5m)' },
-    verify_interval: { type: 'duration', description: 'between verification polls (default 5s)' },
-    verify_version: { type: 'boolean', description: "check the VM's version against the management server's (default true)" },
-    version: { type: 'string', description: "expected version (default: the management server's)" },
-    allow_empty: ALLOW_EMPTY_ARG,
-    host: HOST_ARG,
-    mode: MODE_ARG,
-  },
+  args: SYSTEM_VMS_ARGS,
   effect: 'write',
   runsOn: 'runner',
-  describe: (args) => `${args.action} system VMs (${describeSelection(args)})`,
+  describe: (args) => `${String(args.action)} system VMs${allKnown(args) ? ` (${describeSelection(args)})` : ''}`,
   async check(ctx, args) {
+    if (!allKnown(args)) {
+      const u = firstUnknown(args)!;
+      return { changed: true, plan: `would ${String(args.action)} system VMs`, unknown: `${u.name} is unknown in a dry run: ${u.reason}` };
+    }
     const p = await prepare(ctx, args);
     if (p.selected.length === 0) return { changed: false, plan: `no system VMs on ${p.name} match (${describeSelection(args)})`, result: summary([], p) };
     const outcomes = p.selected.map((vm) => newOutcome(vm, args.action));
@@ -160,11 +147,11 @@ export const systemVmsStep = defineStep<SystemVmsArgs>({
     const outcomes = p.selected.map((vm) => newOutcome(vm, args.action));
     const subs = outcomes.map((o) => ctx.subtask(o.id, `${o.name} (${o.type}, ${o.zone}): ${args.action}`));
     let done = 0;
-    await forEachLimit(ctx, outcomes, p.concurrency, async (o, i) => {
+    await forEachLimit(outcomes, p.concurrency, async (o, i) => {
       await runOnVm(ctx, p.client, o, p.settings, subs[i]!);
       done++;
       ctx.progress(`${done}/${outcomes.length} system VM(s) done`);
-    });
+    }, { signal: ctx.signal });
     outcomes.forEach((o, i) => {
       if (o.status === 'skipped') {
         o.message = 'not started: the run was interrupted';

@@ -5,20 +5,23 @@
 import net from 'node:net';
 import { CloudStackApiError, CloudStackConnectionError, CloudStackResponseError } from '../../cloudstack/errors.js';
 import { isIntegrationPortOpen, type PortState } from '../../cloudstack/helpers.js';
-import { formatDuration } from '../../loader/durations.js';
+import { formatDuration } from '../../util/durations.js';
+import { Budget } from '../../util/budget.js';
+import { arg } from '../schema/arg.js';
+import type { ArgsOf } from '../schema/schema.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
-import { Budget, clientFor, connectThrough, DEFAULT_INTEGRATION_PORT, durationMs, errorText, HOST_ARG, targetHost, type TargetArgs } from './common.js';
+import { clientFor, connectThrough, DEFAULT_INTEGRATION_PORT, errorText, HOST_ARG, targetHost } from './common.js';
 
-type WaitFor = 'api' | 'integration-open' | 'integration-closed' | 'exposure';
-
-interface WaitArgs extends TargetArgs {
-  for?: WaitFor;
-  timeout?: unknown;
-  interval?: unknown;
-  port?: number | string;
-  address?: string;
-  on_exposed?: 'ignore' | 'warn' | 'fail';
-}
+const WAIT_ARGS = {
+  for: arg.oneOf(['api', 'integration-open', 'integration-closed', 'exposure'], 'what to wait for').default('api'),
+  timeout: arg.duration('give up after this long').default(15 * 60_000),
+  interval: arg.duration('time between attempts').default(5000),
+  port: arg.port("integration port (default: the inventory's integration_port, else 8096)"),
+  address: arg.string('address of the management server as the runner sees it, for the exposure check'),
+  on_exposed: arg.oneOf(['ignore', 'warn', 'fail'], 'when the integration port is reachable from the runner (default warn; ignore for for: exposure)'),
+  host: HOST_ARG,
+};
+type WaitArgs = ArgsOf<typeof WAIT_ARGS>;
 
 interface Target {
   readonly name: string;
@@ -44,9 +47,7 @@ function target(ctx: StepContext, args: WaitArgs): Target {
   // With `via`, a loopback URL means "the jump host itself": from the runner that is its address.
   const viaAddress = via ? ctx.inventory.hosts.get(via)?.address : undefined;
   const directHost = args.address ?? (via && isLoopback(msHost) && viaAddress ? viaAddress : msHost);
-  // A templated port may arrive as a string ("{{integration_port}}" from a string var).
-  const port = args.port !== undefined && args.port !== null ? Number(args.port) : cs.integrationPort ?? DEFAULT_INTEGRATION_PORT;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new StepFailedError(`'port' must be a TCP port number, not ${JSON.stringify(args.port)}`);
+  const port = args.port ?? cs.integrationPort ?? DEFAULT_INTEGRATION_PORT;
   return { name, msHost, port, via, directHost };
 }
 
@@ -61,7 +62,7 @@ async function exposure(t: Target): Promise<{ exposed: boolean; state: PortState
   return { exposed: state === 'open', state, address: `${net.isIPv6(t.directHost) ? `[${t.directHost}]` : t.directHost}:${t.port}` };
 }
 
-function reportExposure(ctx: StepContext, t: Target, e: { exposed: boolean; address: string }, action: WaitArgs['on_exposed']): void {
+function reportExposure(ctx: StepContext, t: Target, e: { exposed: boolean; address: string }, action: NonNullable<WaitArgs['on_exposed']>): void {
   if (!e.exposed || action === 'ignore') return;
   const text = `the unauthenticated integration port of ${t.name} is reachable directly from this runner at ${e.address}: anyone who can reach it has root-admin API access`;
   if (action === 'fail') throw new StepFailedError(text, { exposed: true, address: e.address });
@@ -110,9 +111,9 @@ async function waitApi(ctx: StepContext, args: WaitArgs, budget: Budget, interva
       last = why;
     }
     if (budget.expired) break;
-    if (!(await budget.sleep(ctx, intervalMs))) throw new StepFailedError(`interrupted while waiting for the API of ${name}`);
+    if (!(await budget.sleep(intervalMs))) throw new StepFailedError(`interrupted while waiting for the API of ${name}`);
   }
-  throw new StepFailedError(`${name} did not answer API calls within ${formatDuration(budget.timeoutMs)} (${attempts} attempts, last: ${last})`, { ready: false, attempts });
+  throw new StepFailedError(`${name} did not answer API calls within ${formatDuration(budget.limitMs)} (${attempts} attempts, last: ${last})`, { ready: false, attempts });
 }
 
 async function waitPort(ctx: StepContext, args: WaitArgs, t: Target, budget: Budget, intervalMs: number, want: 'open' | 'closed'): Promise<StepOutcome> {
@@ -130,9 +131,9 @@ async function waitPort(ctx: StepContext, args: WaitArgs, t: Target, budget: Bud
     }
     if (want === 'closed' && state !== 'open') break;
     if (budget.expired) {
-      throw new StepFailedError(`the integration port of ${t.name} (${where}) is still ${state} after ${formatDuration(budget.timeoutMs)}`, { state, attempts });
+      throw new StepFailedError(`the integration port of ${t.name} (${where}) is still ${state} after ${formatDuration(budget.limitMs)}`, { state, attempts });
     }
-    if (!(await budget.sleep(ctx, intervalMs))) throw new StepFailedError(`interrupted while waiting for the integration port of ${t.name}`);
+    if (!(await budget.sleep(intervalMs))) throw new StepFailedError(`interrupted while waiting for the integration port of ${t.name}`);
   }
   const e = await exposure(t);
   reportExposure(ctx, t, e, args.on_exposed ?? 'warn');
@@ -143,28 +144,20 @@ async function waitPort(ctx: StepContext, args: WaitArgs, t: Target, budget: Bud
   };
 }
 
-export const waitStep = defineStep<WaitArgs>({
+export const waitStep = defineStep({
   name: 'cloudstack.wait',
   summary: 'Wait for a management server API, or its integration port to open/close; or check the port\'s exposure',
   description:
     "for: api waits for a signed listCapabilities to succeed (refused connections and 503 mean 'not yet'). " +
     'for: integration-open / integration-closed probe TCP through `via` when configured. ' +
     'for: exposure checks once whether the integration port is reachable directly from the runner (result: exposed).',
-  args: {
-    for: { type: 'string', enum: ['api', 'integration-open', 'integration-closed', 'exposure'], default: 'api', description: 'what to wait for' },
-    timeout: { type: 'duration', description: 'give up after this long (default 15m)' },
-    interval: { type: 'duration', description: 'time between attempts (default 5s)' },
-    port: { type: 'integer', description: "integration port (default: the inventory's integration_port, else 8096)" },
-    address: { type: 'string', description: 'address of the management server as the runner sees it, for the exposure check' },
-    on_exposed: { type: 'string', enum: ['ignore', 'warn', 'fail'], description: 'when the integration port is reachable from the runner (default warn)' },
-    host: HOST_ARG,
-  },
+  args: WAIT_ARGS,
   effect: 'read',
   runsOn: 'runner',
   async apply(ctx, args) {
-    const what = args.for ?? 'api';
-    const budget = new Budget(durationMs(args.timeout, 'timeout', 15 * 60_000));
-    const intervalMs = durationMs(args.interval, 'interval', 5000);
+    const what = args.for;
+    const budget = new Budget(ctx, args.timeout);
+    const intervalMs = args.interval;
     if (what === 'api') return waitApi(ctx, args, budget, intervalMs);
     const t = target(ctx, args);
     if (what === 'exposure') {

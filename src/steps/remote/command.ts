@@ -3,58 +3,49 @@
 
 import { isUnknown } from '../../expr/unknown.js';
 import type { ExecResult, RemoteTransport } from '../../transports/types.js';
-import { StepFailedError, type ArgSpec, type StepContext, type StepOutcome } from '../types.js';
+import { StepFailedError, type StepContext, type StepOutcome } from '../types.js';
 import { shellQuote } from '../../util/shell-quote.js';
+import { arg } from '../schema/arg.js';
+import { allKnown, firstUnknown, type ArgsOf, type Maybe } from '../schema/schema.js';
 import { lineSplitter } from './lines.js';
 
 export { lineSplitter } from './lines.js';
 
-export interface CommandArgs {
-  command: string;
-  stdin?: string;
-  env?: Record<string, unknown>;
-  cwd?: string;
-  become?: boolean;
-  become_user?: string;
-  become_password?: string;
-  creates?: string;
-  removes?: string;
-  ok_codes?: number[];
-}
-
 /** What `become` needs, shared by every step that runs commands (shell, service, copy, …). */
-export interface BecomeArgs {
-  become?: boolean;
-  become_user?: string;
-  become_password?: string;
+export const BECOME_ARGS = {
+  become: arg.bool('run through sudo (password from become_password or the inventory, never on argv)'),
+  become_user: arg.string('sudo target user (default root)'),
+  become_password: arg.string('sudo password (use a secret); sent on stdin'),
+};
+export type BecomeArgs = ArgsOf<typeof BECOME_ARGS>;
+
+export const ENV_ARG = arg.map(arg.string(), 'environment variables for the command (visible in ps: no secrets, use stdin)', {
+  keys: { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, what: 'an environment variable name (letters, digits, _)' },
+});
+
+export const COMMAND_ARGS = {
+  command: arg.string('command line run by the shell (use {{quote x}} for values)').required(),
+  stdin: arg.string("text written to the command's standard input"),
+  env: ENV_ARG,
+  cwd: arg.string('working directory'),
+  ...BECOME_ARGS,
+  creates: arg.string('skip when this path exists'),
+  removes: arg.string('skip unless this path exists'),
+  ok_codes: arg.list(arg.int(), 'exit codes that count as success').default([0]),
+};
+export type CommandArgs = ArgsOf<typeof COMMAND_ARGS>;
+
+/** A command as the shell helpers run it: steps build these for their own commands too. */
+export interface ShellCommand extends BecomeArgs {
+  readonly command: string;
+  readonly stdin?: string;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly cwd?: string;
 }
 
-export const BECOME_ARGS: Readonly<Record<string, ArgSpec>> = {
-  become: { type: 'boolean', description: 'run through sudo (password from become_password or the inventory, never on argv)' },
-  become_user: { type: 'string', description: 'sudo target user (default root)' },
-  become_password: { type: 'string', description: 'sudo password (use a secret); sent on stdin' },
-};
-
-export const COMMAND_ARGS: Readonly<Record<string, ArgSpec>> = {
-  command: { type: 'string', required: true, description: 'command line run by the shell (use {{quote x}} for values)' },
-  stdin: { type: 'string', description: 'text written to the command\'s standard input' },
-  env: { type: 'map', description: 'environment variables for the command (visible in ps: no secrets, use stdin)' },
-  cwd: { type: 'string', description: 'working directory' },
-  ...BECOME_ARGS,
-  creates: { type: 'string', description: 'skip when this path exists' },
-  removes: { type: 'string', description: 'skip unless this path exists' },
-  ok_codes: { type: 'list', description: 'exit codes that count as success (default [0])' },
-};
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-function envPrefix(env: Readonly<Record<string, unknown>> | undefined): string {
+function envPrefix(env: Readonly<Record<string, string>> | undefined): string {
   if (!env) return '';
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(env)) {
-    if (!ENV_NAME.test(k)) throw new StepFailedError(`env: invalid variable name ${JSON.stringify(k)}`);
-    parts.push(`${k}=${shellQuote(String(v))}`);
-  }
+  const parts = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
   return parts.length > 0 ? `export ${parts.join(' ')}; ` : '';
 }
 
@@ -69,7 +60,7 @@ export interface BuiltCommand {
  * to sudo on stdin, never on argv; when sudo turns out not to need it (root, NOPASSWD, cached
  * credentials), the script consumes the password line itself so the command never reads it.
  */
-export function buildCommand(args: CommandArgs, becomePassword: string | undefined): BuiltCommand {
+export function buildCommand(args: ShellCommand, becomePassword: string | undefined): BuiltCommand {
   let script = args.command;
   if (args.cwd !== undefined) script = `cd ${shellQuote(args.cwd)} && ${script}`;
   script = envPrefix(args.env) + script;
@@ -98,7 +89,7 @@ export interface ExecShellOptions {
 }
 
 /** Runs a command (become, env, cwd applied); a non-zero rc is returned, not thrown. */
-export async function execShell(ctx: StepContext, transport: RemoteTransport, args: CommandArgs, o: ExecShellOptions = {}): Promise<ExecResult> {
+export async function execShell(ctx: StepContext, transport: RemoteTransport, args: ShellCommand, o: ExecShellOptions = {}): Promise<ExecResult> {
   const built = buildCommand(args, becomePasswordFor(ctx, args));
   const out = lineSplitter((l) => ctx.output(l, 'stdout'));
   const err = lineSplitter((l) => ctx.output(l, 'stderr'));
@@ -114,13 +105,16 @@ export async function execShell(ctx: StepContext, transport: RemoteTransport, ar
   return res;
 }
 
+/** What creates/removes are evaluated with: the paths, the directory and become of the command. */
+type Guards = Pick<CommandArgs, 'creates' | 'removes' | 'cwd' | 'become' | 'become_user' | 'become_password'>;
+
 /** Evaluates creates/removes (with become when set: the path may be visible only to root). */
-export async function guardSkip(transport: RemoteTransport, args: CommandArgs, ctx?: StepContext): Promise<string | undefined> {
+export async function guardSkip(transport: RemoteTransport, args: Guards, ctx?: StepContext): Promise<string | undefined> {
   // A relative path is relative to cwd, as it is for the command itself.
   const exists = async (path: string): Promise<boolean> => {
     const test = `test -e ${shellQuote(path)}`;
     if (!ctx) return (await transport.exec(args.cwd !== undefined ? `cd ${shellQuote(args.cwd)} && ${test}` : test)).rc === 0;
-    const guard: CommandArgs = { command: test, become: args.become, become_user: args.become_user, become_password: args.become_password };
+    const guard: ShellCommand = { command: test, become: args.become, become_user: args.become_user, become_password: args.become_password };
     return (await execShell(ctx, transport, args.cwd !== undefined ? { ...guard, cwd: args.cwd } : guard)).rc === 0;
   };
   if (args.creates !== undefined && (await exists(args.creates))) return `skipped: ${args.creates} exists`;
@@ -143,26 +137,22 @@ export async function runCommand(ctx: StepContext, transport: RemoteTransport, a
   const res = await execShell(ctx, transport, args, { stream: true });
   const stdout = trimNl(res.stdout);
   const result = { rc: res.rc, signal: res.signal, stdout, stderr: trimNl(res.stderr), lines: stdout === '' ? [] : stdout.split('\n') };
-  const okCodes = args.ok_codes ?? [0];
-  if (res.rc === null || !okCodes.includes(res.rc)) {
+  if (res.rc === null || !args.ok_codes.includes(res.rc)) {
     const last = lastLine(res);
     throw new StepFailedError(`${res.rc === null ? `killed by signal ${res.signal}` : `exit code ${res.rc}`}${last ? `: ${last}` : ''}`, result);
   }
   return { changed: true, result };
 }
 
-/** The first argument a dry run cannot know (rendered from an unknown result), if any. */
-export function unknownArg(args: object): { name: string; reason: string } | undefined {
-  for (const [name, v] of Object.entries(args)) if (isUnknown(v)) return { name, reason: v.reason };
-  return undefined;
-}
-
 /** Dry run: guards are evaluated live; the plan shows the rendered command. */
-export async function planCommand(transport: RemoteTransport, args: CommandArgs, where: string, ctx?: StepContext): Promise<StepOutcome> {
-  const u = unknownArg({ creates: args.creates, removes: args.removes });
-  if (u) return { changed: true, unknown: `${u.name} is unknown in a dry run: ${u.reason}`, plan: `would run on ${where} unless ${u.name} says otherwise` };
-  const skip = await guardSkip(transport, args, ctx);
+export async function planCommand(transport: RemoteTransport, args: Maybe<CommandArgs>, where: string, ctx?: StepContext): Promise<StepOutcome> {
+  const { command, ...rest } = args;
+  if (!allKnown(rest)) {
+    const u = firstUnknown(rest)!;
+    return { changed: true, unknown: `${u.name} is unknown in a dry run: ${u.reason}`, plan: `would run on ${where} unless ${u.name} says otherwise` };
+  }
+  const skip = await guardSkip(transport, rest, ctx);
   if (skip !== undefined) return { changed: false, msg: skip, plan: skip, result: { skipped: true } };
-  const cmd = isUnknown(args.command) ? `<unknown until run: ${args.command.reason}>` : args.command;
-  return { changed: true, plan: `would run on ${where}: ${args.become ? 'sudo ' : ''}${cmd}` };
+  const cmd = isUnknown(command) ? `<unknown until run: ${command.reason}>` : command;
+  return { changed: true, plan: `would run on ${where}: ${rest.become ? 'sudo ' : ''}${cmd}` };
 }

@@ -3,44 +3,42 @@
 // masked by the engine like every other output).
 
 import { isUnknown } from '../../expr/unknown.js';
+import { arg } from '../schema/arg.js';
+import { allKnown, firstUnknown } from '../schema/schema.js';
 import { defineStep, type StepContext } from '../types.js';
-import { unknownArg } from './command.js';
 import { readSource } from './local-source.js';
-import { applyPut, checkPut, PUT_ARGS, type PutArgs } from './put-file.js';
+import { applyPut, checkPut, PUT_ARGS } from './put-file.js';
 
-export interface CopyArgs extends PutArgs {
-  src?: string;
-  content?: string;
-}
-
-async function wanted(ctx: StepContext, args: CopyArgs): Promise<{ data: Buffer; name: string | undefined }> {
+async function wanted(ctx: StepContext, args: { readonly src?: string; readonly content?: string }): Promise<{ data: Buffer; name: string | undefined }> {
   if (args.src !== undefined) {
     const s = await readSource(ctx, args.src);
     return { data: s.data, name: s.name };
   }
-  return { data: Buffer.from(typeof args.content === 'string' ? args.content : String(args.content ?? ''), 'utf8'), name: undefined };
+  return { data: Buffer.from(args.content ?? '', 'utf8'), name: undefined };
 }
 
-export const copyStep = defineStep<CopyArgs>({
+export const copyStep = defineStep({
   name: 'copy',
   summary: 'Upload a local file or inline content to the host (SFTP); changed only when different',
   description: 'Exactly one of src (a file on the machine running stackplay, relative to the playbook) or content. '
     + 'The upload is atomic (temporary file, then rename). A dry run shows a unified diff of the file on the host '
     + 'and the wanted content.',
   args: {
-    src: { type: 'string', description: 'local file to upload (relative to the playbook directory)' },
-    content: { type: 'string', description: 'inline content to write instead of src' },
+    src: arg.string('local file to upload (relative to the playbook directory)'),
+    content: arg.string('inline content to write instead of src'),
     ...PUT_ARGS,
   },
   effect: 'write',
   runsOn: 'host',
   validate(args, report) {
-    if ((args['src'] === undefined) === (args['content'] === undefined)) report('src', 'bad-value', "'copy' needs exactly one of 'src' or 'content'");
+    if ((args.src === undefined) === (args.content === undefined)) report('src', 'bad-value', "'copy' needs exactly one of 'src' or 'content'");
   },
-  describe: (args) => `copy ${args.src ?? 'content'} to ${args.dest}`,
+  describe: (args) => `copy ${String(args.src ?? 'content')} to ${String(args.dest)}`,
   async check(ctx, args) {
-    const u = unknownArg(args);
-    if (u) return { changed: true, unknown: `${u.name} is unknown in a dry run: ${u.reason}`, plan: `would write ${isUnknown(args.dest) ? 'a file' : args.dest}` };
+    if (!allKnown(args)) {
+      const u = firstUnknown(args)!;
+      return { changed: true, unknown: `${u.name} is unknown in a dry run: ${u.reason}`, plan: `would write ${isUnknown(args.dest) ? 'a file' : args.dest}` };
+    }
     const w = await wanted(ctx, args);
     return checkPut(ctx, args, w.data, w.name);
   },

@@ -2,27 +2,29 @@
 // subtasks, counters), failure patterns (a matching line fails the step even when the command exits 0,
 // as cloudstack-sysvmadm does) and success patterns (each must match some line). Pure: fed line by line.
 
-import { StepFailedError, type SubtaskHandle } from '../types.js';
+import { arg } from '../schema/arg.js';
+import type { ValueOf } from '../schema/schema.js';
+import type { SubtaskHandle } from '../types.js';
 
-export interface ProgressRuleArg {
-  readonly pattern: string;
-  /** Shown as progress; `{name}` is replaced by the named group (or `{line}` by the whole line). */
-  readonly message?: string;
-  /** A match starts a new phase (a subtask titled by the message). */
-  readonly phase?: boolean;
-  /** A match adds one to this counter. */
-  readonly count?: string;
-}
+/** A progress rule; a lone string is its pattern. Patterns are compiled when the playbook is loaded. */
+const PROGRESS_RULE = arg.object({
+  pattern: arg.pattern('regex a line must match').required(),
+  message: arg.string('shown as progress; {name} is replaced by the named group, {line} by the whole line'),
+  phase: arg.bool('a match starts a new phase (a subtask titled by the message)'),
+  count: arg.string('a match adds one to this counter'),
+}, '', { shorthand: 'pattern' });
 
-interface Rule {
-  readonly re: RegExp;
-  readonly message: string | undefined;
-  readonly phase: boolean;
-  readonly count: string | undefined;
-}
+export const RULE_ARGS = {
+  // raw: a pattern's braces are regex syntax, never a template
+  progress: arg.list(PROGRESS_RULE, 'rules {pattern, message?, phase?, count?} mapping lines to progress', { single: true }).raw(),
+  success: arg.list(arg.pattern(), 'regexes that must each match at least one line', { single: true }).raw(),
+  failure: arg.list(arg.pattern(), 'regexes: a matching line fails the step (even on exit code 0)', { single: true }).raw(),
+};
+
+export type ProgressRule = ValueOf<typeof PROGRESS_RULE>;
 
 export interface Rules {
-  readonly progress: readonly Rule[];
+  readonly progress: readonly ProgressRule[];
   readonly success: readonly RegExp[];
   readonly failure: readonly RegExp[];
 }
@@ -31,55 +33,6 @@ export interface PhaseSummary {
   readonly title: string;
   readonly counts: Readonly<Record<string, number>>;
   readonly failed: number;
-}
-
-function compile(pattern: unknown, what: string): RegExp {
-  if (typeof pattern !== 'string') throw new StepFailedError(`${what}: a pattern must be a string`);
-  try {
-    return new RegExp(pattern);
-  } catch (err) {
-    throw new StepFailedError(`${what}: invalid regex /${pattern}/: ${(err as Error).message}`);
-  }
-}
-
-function list(v: unknown): unknown[] {
-  return v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
-}
-
-/** Compiles the step's rules; a bad regex is reported with where it is. */
-export function compileRules(progress: unknown, success: unknown, failure: unknown): Rules {
-  const rules = list(progress).map((r, i): Rule => {
-    const o: Partial<ProgressRuleArg> = typeof r === 'string' ? { pattern: r } : (r as Partial<ProgressRuleArg>) ?? {};
-    if (o === null || typeof o !== 'object') throw new StepFailedError(`progress[${i}]: expected {pattern, message?, phase?, count?}`);
-    return {
-      re: compile(o.pattern, `progress[${i}]`),
-      message: typeof o.message === 'string' ? o.message : undefined,
-      phase: o.phase === true,
-      count: typeof o.count === 'string' ? o.count : undefined,
-    };
-  });
-  return {
-    progress: rules,
-    success: list(success).map((p, i) => compile(p, `success[${i}]`)),
-    failure: list(failure).map((p, i) => compile(p, `failure[${i}]`)),
-  };
-}
-
-/** Static check for the loader: report each bad regex under its argument. */
-export function ruleProblems(progress: unknown, success: unknown, failure: unknown): Array<{ arg: string; message: string }> {
-  const out: Array<{ arg: string; message: string }> = [];
-  const tryOne = (arg: string, p: unknown): void => {
-    if (typeof p !== 'string' || p.includes('{{')) return;
-    try {
-      new RegExp(p);
-    } catch (err) {
-      out.push({ arg, message: `invalid regex /${p}/: ${(err as Error).message}` });
-    }
-  };
-  for (const r of list(progress)) tryOne('progress', typeof r === 'string' ? r : (r as { pattern?: unknown } | null)?.pattern);
-  for (const p of list(success)) tryOne('success', p);
-  for (const p of list(failure)) tryOne('failure', p);
-  return out;
 }
 
 export interface TrackerSink {
@@ -141,11 +94,11 @@ export class LineTracker {
       this.sink.progress(`failure: ${text}`);
     }
     for (const rule of this.rules.progress) {
-      const m = rule.re.exec(text);
+      const m = rule.pattern.exec(text);
       if (!m) continue;
       const groups = m.groups ?? {};
       const message = rule.message !== undefined ? fill(rule.message, groups, text) : text;
-      if (rule.phase) {
+      if (rule.phase === true) {
         this.closePhase('ok');
         const handle = this.sink.subtask(`phase-${this.phaseList.length + 1}`, message);
         this.phaseList.push({ title: message, counts: {}, failed: 0, handle });

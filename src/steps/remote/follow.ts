@@ -5,33 +5,35 @@
 // remote command is stopped (on_interrupt: kill) or left running.
 
 import { createHash } from 'node:crypto';
-import { Unknown } from '../../expr/unknown.js';
-import { formatDuration, parseDuration } from '../../loader/durations.js';
+import { isUnknown, Unknown } from '../../expr/unknown.js';
+import { formatDuration } from '../../util/durations.js';
 import type { RemoteTransport } from '../../transports/types.js';
+import { arg } from '../schema/arg.js';
+import { allKnown, firstUnknown, type ArgsOf } from '../schema/schema.js';
 import { defineStep, StepFailedError, type StepContext } from '../types.js';
-import { Budget } from './budget.js';
-import { BECOME_ARGS, execShell, lastLine, unknownArg, type BecomeArgs } from './command.js';
-import { compileRules, LineTracker, ruleProblems } from './follow-rules.js';
+import { Budget } from '../../util/budget.js';
+import { BECOME_ARGS, ENV_ARG, execShell, lastLine } from './command.js';
+import { LineTracker, RULE_ARGS } from './follow-rules.js';
 import {
   aliveCommand, followFiles, killCommand, parseRc, readLogCommand, readPidCommand, readRcCommand, startCommand, type FollowFiles,
 } from './follow-remote.js';
 import { completeLines } from './lines.js';
 import { isUnreachableError, reconnect } from './reconnect.js';
 
-export interface FollowArgs extends BecomeArgs {
-  command: string;
-  log?: string;
-  cwd?: string;
-  env?: Record<string, unknown>;
-  progress?: unknown;
-  success?: unknown;
-  failure?: unknown;
-  ok_codes?: number[];
-  timeout?: unknown;
-  poll_interval?: unknown;
-  reconnect_timeout?: unknown;
-  on_interrupt?: 'kill' | 'leave';
-}
+const FOLLOW_ARGS = {
+  command: arg.string('command line run detached by sh (use {{quote x}} for values)').required(),
+  log: arg.string('output file on the host (default /tmp/stackplay-follow-<run>-<host>-<hash>.log)'),
+  cwd: arg.string('working directory of the command'),
+  env: ENV_ARG.describedAs('environment variables (visible in ps: no secrets)'),
+  ...RULE_ARGS,
+  ok_codes: arg.list(arg.int(), 'exit codes that count as success').default([0]),
+  timeout: arg.duration('give up after this long (default: no limit)'),
+  poll_interval: arg.duration('pause between reads of the log').default(2000),
+  reconnect_timeout: arg.duration('how long to try reconnecting after the connection drops').default(600_000),
+  on_interrupt: arg.oneOf(['kill', 'leave'], 'on interrupt or timeout: stop the remote command (kill) or leave it running').default('kill'),
+  ...BECOME_ARGS,
+};
+type FollowArgs = ArgsOf<typeof FOLLOW_ARGS>;
 
 function defaultLog(ctx: StepContext, command: string): string {
   const run = ctx.vars['run'];
@@ -62,7 +64,7 @@ async function stopRemote(ctx: StepContext, t: RemoteTransport, f: FollowFiles, 
   }
 }
 
-export const followStep = defineStep<FollowArgs>({
+export const followStep = defineStep({
   name: 'follow',
   summary: 'Start a long command detached on the host and follow its output (progress, failure lines, reconnects)',
   description: 'The command runs under nohup with its output in `log` (exit code in LOG.rc, pid in LOG.pid), so it '
@@ -70,33 +72,15 @@ export const followStep = defineStep<FollowArgs>({
     + 'drops. progress: list of {pattern, message, phase, count} (named groups with digits become counters; '
     + 'phase: true starts a subtask). failure: patterns whose lines fail the step even on exit code 0. success: '
     + 'patterns that must each match some line. Registers rc, lines, failures, counts, phases, log, pid.',
-  args: {
-    command: { type: 'string', required: true, description: 'command line run detached by sh (use {{quote x}} for values)' },
-    log: { type: 'string', description: 'output file on the host (default /tmp/stackplay-follow-<run>-<host>-<hash>.log)' },
-    cwd: { type: 'string', description: 'working directory of the command' },
-    env: { type: 'map', description: 'environment variables (visible in ps: no secrets)' },
-    progress: { type: 'list', description: 'rules {pattern, message?, phase?, count?} mapping lines to progress', raw: true },
-    success: { type: 'string-list', description: 'regexes that must each match at least one line', raw: true },
-    failure: { type: 'string-list', description: 'regexes: a matching line fails the step (even on exit code 0)', raw: true },
-    ok_codes: { type: 'list', description: 'exit codes that count as success (default [0])' },
-    timeout: { type: 'duration', description: 'give up after this long (default: no limit)' },
-    poll_interval: { type: 'duration', description: "pause between reads of the log (default '2s')" },
-    reconnect_timeout: { type: 'duration', description: "how long to try reconnecting after the connection drops (default '10m')" },
-    on_interrupt: { type: 'string', enum: ['kill', 'leave'], description: 'on interrupt or timeout: stop the remote command (kill, default) or leave it running' },
-    ...BECOME_ARGS,
-  },
+  args: FOLLOW_ARGS,
   primary: 'command',
   effect: 'write',
   runsOn: 'host',
-  validate(args, report) {
-    for (const p of ruleProblems(args['progress'], args['success'], args['failure'])) report(p.arg, 'bad-value', p.message);
-  },
-  describe: (args) => `run detached and follow: ${args.command}`,
+  describe: (args) => `run detached and follow: ${String(args.command)}`,
   async check(ctx, args) {
-    compileRules(args.progress, args.success, args.failure);
-    const u = unknownArg(args);
-    const cmd = u ? `<${u.name} unknown until run: ${u.reason}>` : args.command;
-    const log = args.log ?? (u ? '<log>' : defaultLog(ctx, args.command));
+    const u = allKnown(args) ? undefined : firstUnknown(args);
+    const cmd = u ? `<${u.name} unknown until run: ${u.reason}>` : String(args.command);
+    const log = isUnknown(args.log) ? '<log>' : args.log ?? (isUnknown(args.command) ? '<log>' : defaultLog(ctx, args.command));
     const why = 'output of a followed command (dry run)';
     return {
       changed: true, plan: `would start on ${ctx.hostName}, detached${args.become ? ' with sudo' : ''} (output in ${log}): ${cmd}`,
@@ -104,10 +88,10 @@ export const followStep = defineStep<FollowArgs>({
     };
   },
   async apply(ctx, args) {
-    const rules = compileRules(args.progress, args.success, args.failure);
+    const rules = { progress: args.progress ?? [], success: args.success ?? [], failure: args.failure ?? [] };
     const f = followFiles(args.log ?? defaultLog(ctx, args.command));
     const become = { become: args.become, become_user: args.become_user, become_password: args.become_password };
-    const pollMs = parseDuration(args.poll_interval ?? '2s') ?? 2000;
+    const pollMs = args.poll_interval;
     let t = await ctx.services.ssh(ctx.hostName);
     // a resumed run follows the command the interrupted run started (it survives the runner) instead of
     // starting it a second time; its log is read again from the start
@@ -124,7 +108,7 @@ export const followStep = defineStep<FollowArgs>({
 
     const tracker = new LineTracker(rules, { progress: (m) => ctx.progress(m), subtask: (id, title) => ctx.subtask(id, title) });
     const lines: string[] = [];
-    const budget = new Budget(ctx, args.timeout === undefined ? Infinity : parseDuration(args.timeout) ?? Infinity);
+    const budget = new Budget(ctx, args.timeout ?? Infinity);
     let offset = 0;
     let rc: number | null = null;
     let stop: 'interrupted' | 'timed out' | null = null;
@@ -163,7 +147,7 @@ export const followStep = defineStep<FollowArgs>({
         if (!isUnreachableError(err)) throw err;
         ctx.warn(`${ctx.hostName}: connection lost while following ${f.log}; reconnecting (the command keeps running)`);
         const again = await reconnect(ctx, ctx.hostName, {
-          budget: new Budget(ctx, parseDuration(args.reconnect_timeout ?? '10m') ?? 600_000), intervalMs: pollMs,
+          budget: new Budget(ctx, args.reconnect_timeout), intervalMs: pollMs,
           onAttempt: (n, last) => ctx.progress(`reconnecting to ${ctx.hostName} (attempt ${n}${last ? `: ${last}` : ''})`),
         });
         if (!again.ok) {
@@ -178,7 +162,7 @@ export const followStep = defineStep<FollowArgs>({
         continue;
       }
       if (ctx.signal.aborted) stop = 'interrupted';
-      else if (budget.expired()) stop = 'timed out';
+      else if (budget.expired) stop = 'timed out';
       if (stop !== null) break;
       await budget.sleep(pollMs);
     }
@@ -186,11 +170,11 @@ export const followStep = defineStep<FollowArgs>({
     if (stop !== null) {
       tracker.finish(false);
       const what = stop === 'timed out' ? `timed out after ${formatDuration(budget.limitMs)}` : 'interrupted';
-      const fate = (args.on_interrupt ?? 'kill') === 'kill' ? await stopRemote(ctx, t, f, args) : `the remote command keeps running (log ${f.log})`;
+      const fate = args.on_interrupt === 'kill' ? await stopRemote(ctx, t, f, args) : `the remote command keeps running (log ${f.log})`;
       throw new StepFailedError(`${what}; ${fate}`, result());
     }
     const problems: string[] = [];
-    const rcOk = (args.ok_codes ?? [0]).includes(rc ?? -1);
+    const rcOk = args.ok_codes.includes(rc ?? -1);
     if (!rcOk) problems.push(`exit code ${rc}`);
     if (tracker.failures.length > 0) problems.push(`${tracker.failures.length} failure line(s), first: ${tracker.failures[0]}`);
     const missing = tracker.missingSuccess();

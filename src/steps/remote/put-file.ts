@@ -6,36 +6,31 @@ import { createHash, randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { RemoteTransport } from '../../transports/types.js';
 import { shellQuote } from '../../util/shell-quote.js';
-import { StepFailedError, type ArgSpec, type StepContext, type StepOutcome } from '../types.js';
-import { BECOME_ARGS, execShell, lastLine, type BecomeArgs } from './command.js';
+import { StepFailedError, type StepContext, type StepOutcome } from '../types.js';
+import { arg, Refusal } from '../schema/arg.js';
+import type { ArgsOf } from '../schema/schema.js';
+import { BECOME_ARGS, execShell, lastLine } from './command.js';
 import { unifiedDiff } from './line-diff.js';
 
-export interface PutArgs extends BecomeArgs {
-  dest: string;
-  mode?: string | number;
-  owner?: string;
-  group?: string;
+/** '0644', '644', 644 (YAML without quotes) and 0o644 all mean rw-r--r--. */
+export function parseMode(value: unknown): number | Refusal {
+  const text = typeof value === 'number' ? (Number.isInteger(value) && value >= 0 ? String(value) : '') : typeof value === 'string' ? value.trim() : '';
+  const digits = text.replace(/^0o/i, '');
+  if (!/^[0-7]{1,4}$/.test(digits)) return new Refusal(`must be octal digits like '0644', not ${JSON.stringify(value)}`, typeof value === 'string' || typeof value === 'number' ? 'bad-value' : 'wrong-type');
+  return Number.parseInt(digits, 8);
 }
 
-export const PUT_ARGS: Readonly<Record<string, ArgSpec>> = {
-  dest: { type: 'string', required: true, description: 'path on the host (an existing directory or a path ending in / gets the source file name)' },
-  mode: { type: 'string', description: "permissions as an octal string, e.g. '0644' (quote it: YAML reads 0644 as a number)" },
-  owner: { type: 'string', description: 'owner (chown; usually needs become)' },
-  group: { type: 'string', description: 'group (chgrp; usually needs become)' },
+export const PUT_ARGS = {
+  dest: arg.string('path on the host (an existing directory or a path ending in / gets the source file name)').required(),
+  mode: arg.custom('file mode', "permissions as an octal string, e.g. '0644' (quote it: YAML reads 0644 as a number)", parseMode, (m) => `'${formatMode(m)}'`),
+  owner: arg.string('owner (chown; usually needs become)'),
+  group: arg.string('group (chgrp; usually needs become)'),
   ...BECOME_ARGS,
 };
+export type PutArgs = ArgsOf<typeof PUT_ARGS>;
 
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
-
-/** '0644', '644', 644 (YAML without quotes) and 0o644 all mean rw-r--r--. */
-export function parseMode(value: unknown): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  const text = typeof value === 'number' ? (Number.isInteger(value) && value >= 0 ? String(value) : '') : String(value).trim();
-  const digits = text.replace(/^0o/i, '');
-  if (!/^[0-7]{1,4}$/.test(digits)) throw new StepFailedError(`mode must be octal digits like '0644', not ${JSON.stringify(value)}`);
-  return Number.parseInt(digits, 8);
-}
 
 export function formatMode(mode: number): string {
   return (mode & 0o7777).toString(8).padStart(4, '0');
@@ -97,7 +92,7 @@ interface Plan {
 }
 
 async function makePlan(ctx: StepContext, t: RemoteTransport, args: PutArgs, content: Buffer, srcName: string | undefined): Promise<Plan> {
-  const mode = parseMode(args.mode);
+  const mode = args.mode;
   const dest = await resolveDest(t, args.dest, srcName);
   const current = await readCurrent(ctx, t, dest, args);
   const notes: string[] = [];

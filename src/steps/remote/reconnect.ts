@@ -6,7 +6,7 @@
 
 import type { RemoteTransport } from '../../transports/types.js';
 import type { StepContext } from '../types.js';
-import type { Budget } from './budget.js';
+import type { Budget } from '../../util/budget.js';
 
 function errorName(err: unknown): string {
   return err !== null && typeof err === 'object' ? String((err as { name?: unknown }).name ?? '') : '';
@@ -70,7 +70,7 @@ export async function reconnect(ctx: StepContext, hostName: string, o: Reconnect
       if (t) await dropConnection(t);
     }
     if (ctx.signal.aborted) return { ok: false, attempts, lastError, interrupted: true };
-    if (o.budget.expired()) return { ok: false, attempts, lastError, interrupted: false };
+    if (o.budget.expired) return { ok: false, attempts, lastError, interrupted: false };
     if (!(await o.budget.sleep(o.intervalMs))) return { ok: false, attempts, lastError, interrupted: true };
   }
 }

@@ -2,20 +2,25 @@
 // really ends in the wanted state (`systemctl is-active`), waiting out activating/deactivating. A dry
 // run reads the current state for real and predicts the action.
 
-import { formatDuration, parseDuration } from '../../loader/durations.js';
+import { formatDuration } from '../../util/durations.js';
 import type { RemoteTransport } from '../../transports/types.js';
 import { shellQuote } from '../../util/shell-quote.js';
+import { arg } from '../schema/arg.js';
+import { allKnown, firstUnknown, type ArgsOf } from '../schema/schema.js';
 import { defineStep, StepFailedError, type StepContext } from '../types.js';
-import { BECOME_ARGS, execShell, lastLine, unknownArg, type BecomeArgs } from './command.js';
+import { BECOME_ARGS, ENV_ARG, execShell, lastLine } from './command.js';
 
-export type ServiceState = 'started' | 'stopped' | 'restarted' | 'reloaded' | 'status';
+const STATES = ['started', 'stopped', 'restarted', 'reloaded', 'status'] as const;
+export type ServiceState = (typeof STATES)[number];
 
-export interface ServiceArgs extends BecomeArgs {
-  name: string;
-  state: ServiceState;
-  env?: Record<string, unknown>;
-  settle?: unknown;
-}
+const SERVICE_ARGS = {
+  name: arg.string('unit name, e.g. cloudstack-management').required(),
+  state: arg.oneOf(STATES, 'wanted state, or status to only read it').required(),
+  env: ENV_ARG.describedAs('environment for the systemctl commands (e.g. PATH, SYSTEMD_* settings)'),
+  settle: arg.duration('how long to wait for the unit to leave activating/deactivating').default(30_000),
+  ...BECOME_ARGS,
+};
+type ServiceArgs = ArgsOf<typeof SERVICE_ARGS>;
 
 type Action = 'start' | 'stop' | 'restart' | 'reload';
 
@@ -50,25 +55,21 @@ function satisfied(wanted: ServiceState, state: string): boolean {
   return wanted === 'stopped' ? !isRunning(state) && state !== 'deactivating' : state === 'active';
 }
 
-export const serviceStep = defineStep<ServiceArgs>({
+export const serviceStep = defineStep({
   name: 'service',
   summary: 'Start, stop, restart or reload a systemd unit (or read its state); registers state',
   description: 'state: started and stopped change the unit only when needed; restarted and reloaded always act '
     + '(reloaded starts a stopped unit). After acting, the step reads `systemctl is-active` until the unit leaves '
     + 'activating/deactivating (up to settle) and fails unless it is in the wanted state. Registers state, was, action.',
-  args: {
-    name: { type: 'string', required: true, description: 'unit name, e.g. cloudstack-management' },
-    state: { type: 'string', required: true, enum: ['started', 'stopped', 'restarted', 'reloaded', 'status'], description: 'wanted state, or status to only read it' },
-    env: { type: 'map', description: 'environment for the systemctl commands (e.g. PATH, SYSTEMD_* settings)' },
-    settle: { type: 'duration', description: "how long to wait for the unit to leave activating/deactivating (default '30s')" },
-    ...BECOME_ARGS,
-  },
+  args: SERVICE_ARGS,
   effect: 'write',
   runsOn: 'host',
-  describe: (args) => `${args.state === 'status' ? 'read the state of' : `make sure ${args.name} is`} ${args.state === 'status' ? args.name : args.state}`,
+  describe: (args) => `${args.state === 'status' ? 'read the state of' : `make sure ${String(args.name)} is`} ${String(args.state === 'status' ? args.name : args.state)}`,
   async check(ctx, args) {
-    const u = unknownArg(args);
-    if (u) return { changed: true, unknown: `${u.name} is unknown in a dry run: ${u.reason}`, plan: `would manage a service (${u.name} not known yet)` };
+    if (!allKnown(args)) {
+      const u = firstUnknown(args)!;
+      return { changed: true, unknown: `${u.name} is unknown in a dry run: ${u.reason}`, plan: `would manage a service (${u.name} not known yet)` };
+    }
     const t = await ctx.services.ssh(ctx.hostName);
     const was = await activeState(ctx, t, args);
     const action = actionFor(args.state, was);
@@ -88,7 +89,7 @@ export const serviceStep = defineStep<ServiceArgs>({
       throw new StepFailedError(`systemctl ${action} ${args.name} failed (exit code ${r.rc})${lastLine(r) ? `: ${lastLine(r)}` : ''}`, { state, was, action });
     }
     ctx.services.record('change', { kind: 'service', host: ctx.hostName, name: args.name, action, was });
-    const settleMs = parseDuration(args.settle ?? '30s') ?? 30_000;
+    const settleMs = args.settle;
     let state = await activeState(ctx, t, args);
     for (let waited = 0; TRANSITIONAL.has(state) && waited < settleMs && !ctx.signal.aborted; waited += SETTLE_POLL_MS) {
       ctx.progress(`${args.name} is ${state}`);

@@ -4,9 +4,9 @@
 
 import { isUnknown, Unknown } from '../../expr/unknown.js';
 import { defineStep } from '../types.js';
-import { COMMAND_ARGS, planCommand, runCommand, type CommandArgs } from './command.js';
+import { COMMAND_ARGS, planCommand, runCommand } from './command.js';
 
-export const shellStep = defineStep<CommandArgs>({
+export const shellStep = defineStep({
   name: 'shell',
   summary: 'Run a command on the host (rc, stdout, stderr, lines are registered)',
   description: 'The command is run by the remote user\'s shell; quote values with {{quote x}}. With become it runs '
@@ -16,7 +16,7 @@ export const shellStep = defineStep<CommandArgs>({
   primary: 'command',
   effect: 'write',
   runsOn: 'host',
-  describe: (args) => `run: ${args.command}`,
+  describe: (args) => `run: ${String(args.command)}`,
   async check(ctx, args) {
     const t = await ctx.services.ssh(ctx.hostName);
     const plan = await planCommand(t, args, ctx.hostName, ctx);

@@ -3,15 +3,17 @@
 
 import { isUnknown } from '../../expr/unknown.js';
 import { render, TemplateError } from '../../template/index.js';
+import { arg } from '../schema/arg.js';
+import { allKnown, firstUnknown, type ArgsOf } from '../schema/schema.js';
 import { defineStep, StepFailedError, type StepContext } from '../types.js';
-import { unknownArg } from './command.js';
 import { readSource } from './local-source.js';
-import { applyPut, checkPut, PUT_ARGS, type PutArgs } from './put-file.js';
+import { applyPut, checkPut, PUT_ARGS } from './put-file.js';
 
-export interface TemplateArgs extends PutArgs {
-  src: string;
-  vars?: Record<string, unknown>;
-}
+const TEMPLATE_ARGS = {
+  src: arg.string('local template file (relative to the playbook directory)').required(),
+  vars: arg.map(arg.any(), 'extra variables for the template'),
+  ...PUT_ARGS,
+};
 
 function position(text: string, offset: number): string {
   const before = text.slice(0, offset).split('\n');
@@ -19,7 +21,7 @@ function position(text: string, offset: number): string {
 }
 
 /** Renders the template; an Unknown (dry run) comes back as such. */
-async function renderSource(ctx: StepContext, args: TemplateArgs): Promise<{ data: Buffer; name: string } | { unknown: string }> {
+async function renderSource(ctx: StepContext, args: ArgsOf<typeof TEMPLATE_ARGS>): Promise<{ data: Buffer; name: string } | { unknown: string }> {
   const s = await readSource(ctx, args.src);
   const text = s.data.toString('utf8');
   let out: unknown;
@@ -34,22 +36,20 @@ async function renderSource(ctx: StepContext, args: TemplateArgs): Promise<{ dat
   return { data: Buffer.from(rendered, 'utf8'), name: s.name };
 }
 
-export const templateStep = defineStep<TemplateArgs>({
+export const templateStep = defineStep({
   name: 'template',
   summary: 'Render a local Handlebars template with the step\'s variables and upload it; changed only when different',
   description: 'The template file uses the same Handlebars dialect and helpers as playbook strings (strict: an undefined '
     + 'variable is an error at the template\'s line and column). vars adds variables for this template only.',
-  args: {
-    src: { type: 'string', required: true, description: 'local template file (relative to the playbook directory)' },
-    vars: { type: 'map', description: 'extra variables for the template' },
-    ...PUT_ARGS,
-  },
+  args: TEMPLATE_ARGS,
   effect: 'write',
   runsOn: 'host',
-  describe: (args) => `render ${args.src} to ${args.dest}`,
+  describe: (args) => `render ${String(args.src)} to ${String(args.dest)}`,
   async check(ctx, args) {
-    const u = unknownArg(args);
-    if (u) return { changed: true, unknown: `${u.name} is unknown in a dry run: ${u.reason}`, plan: `would render ${String(args.src)}` };
+    if (!allKnown(args)) {
+      const u = firstUnknown(args)!;
+      return { changed: true, unknown: `${u.name} is unknown in a dry run: ${u.reason}`, plan: `would render ${String(args.src)}` };
+    }
     const r = await renderSource(ctx, args);
     if ('unknown' in r) return { changed: true, unknown: `the rendered template depends on an unknown value: ${r.unknown}`, plan: `would render ${args.src} to ${args.dest}` };
     return checkPut(ctx, args, r.data, r.name);

@@ -2,39 +2,39 @@
 // connection), the host answers over SSH again (after a reboot), a file exists or is gone, or a line
 // matching a regex appears in a file. Waits use the run's clock; progress shows what is awaited.
 
-import { formatDuration, parseDuration } from '../../loader/durations.js';
+import { formatDuration } from '../../util/durations.js';
 import type { RemoteTransport } from '../../transports/types.js';
+import { arg } from '../schema/arg.js';
+import { allKnown, firstUnknown, known, type ArgsOf, type Loose } from '../schema/schema.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
-import { BECOME_ARGS, unknownArg, type BecomeArgs } from './command.js';
-import { Budget } from './budget.js';
+import { BECOME_ARGS } from './command.js';
+import { Budget } from '../../util/budget.js';
 import { dropConnection, isUnreachableError, reconnect } from './reconnect.js';
 import { LineSearch, probeFile, probePort, type ProbeAnswer } from './wait-probes.js';
 
-export interface WaitForArgs extends BecomeArgs {
-  port?: number;
-  host?: string;
-  from?: string;
-  state?: 'open' | 'closed' | 'present' | 'absent';
-  ssh?: boolean;
-  path?: string;
-  search?: string;
-  only_new?: boolean;
-  timeout?: unknown;
-  interval?: unknown;
-  delay?: unknown;
-  connect_timeout?: unknown;
-}
-
-function ms(value: unknown, fallback: number): number {
-  return value === undefined ? fallback : parseDuration(value) ?? fallback;
-}
+const WAIT_FOR_ARGS = {
+  port: arg.port('TCP port to probe'),
+  host: arg.string("address for port (default: the play host's address)"),
+  from: arg.host('ssh', 'inventory host whose SSH connection the port is probed through (default: the runner)'),
+  state: arg.oneOf(['open', 'closed', 'present', 'absent'], 'open|closed for port (default open), present|absent for path (default present)'),
+  ssh: arg.bool('wait until the host answers over SSH again (fresh connection)'),
+  path: arg.string('file on the host'),
+  search: arg.pattern('regex (JavaScript syntax) a line of path must match'),
+  only_new: arg.bool('search only lines written after the step started'),
+  timeout: arg.duration('give up after this long').default(300_000),
+  interval: arg.duration('pause between probes').default(1000),
+  delay: arg.duration('wait this long before the first probe').default(0),
+  connect_timeout: arg.duration("deadline of one probe (default '5s'; SSH '10s')"),
+  ...BECOME_ARGS,
+};
+type WaitForArgs = ArgsOf<typeof WAIT_FOR_ARGS>;
 
 type Mode = 'port' | 'ssh' | 'path' | 'search';
 
-function modeOf(args: Readonly<Record<string, unknown>>): Mode {
-  if (args['ssh'] === true) return 'ssh';
-  if (args['port'] !== undefined) return 'port';
-  return args['search'] !== undefined ? 'search' : 'path';
+function modeOf(args: Pick<Loose<WaitForArgs>, 'ssh' | 'port' | 'search'>): Mode {
+  if (args.ssh === true) return 'ssh';
+  if (args.port !== undefined) return 'port';
+  return args.search !== undefined ? 'search' : 'path';
 }
 
 function portHost(ctx: StepContext, args: WaitForArgs): string {
@@ -43,11 +43,11 @@ function portHost(ctx: StepContext, args: WaitForArgs): string {
 
 /** What the step waits for, in words (plan, progress, messages). */
 function goal(ctx: StepContext, args: WaitForArgs): string {
-  switch (modeOf(args as Record<string, unknown>)) {
+  switch (modeOf(args)) {
     case 'ssh': return `${ctx.hostName} to answer over SSH`;
     case 'port': return `port ${portHost(ctx, args)}:${args.port} to be ${args.state ?? 'open'}${args.from ? ` (seen from ${args.from})` : ''}`;
     case 'path': return `${args.path} to be ${args.state ?? 'present'} on ${ctx.hostName}`;
-    case 'search': return `a line matching /${args.search}/ in ${args.path} on ${ctx.hostName}${args.only_new ? ' (new lines only)' : ''}`;
+    case 'search': return `a line matching /${args.search?.source}/ in ${args.path} on ${ctx.hostName}${args.only_new ? ' (new lines only)' : ''}`;
   }
 }
 
@@ -56,72 +56,53 @@ async function waitSsh(ctx: StepContext, args: WaitForArgs, budget: Budget, inte
   const old = await ctx.services.ssh(ctx.hostName).catch(() => null);
   if (old) await dropConnection(old);
   const r = await reconnect(ctx, ctx.hostName, {
-    budget, intervalMs, probeTimeoutMs: ms(args.connect_timeout, 10_000),
+    budget, intervalMs, probeTimeoutMs: args.connect_timeout ?? 10_000,
     onAttempt: (n, last) => ctx.progress(`waiting for ${ctx.hostName} over SSH: attempt ${n}${last ? ` (${last})` : ''}`),
   });
-  const elapsed = Math.round(budget.elapsedMs() / 1000);
+  const elapsed = Math.round(budget.elapsedMs / 1000);
   if (r.ok) return { changed: false, msg: `${ctx.hostName} answers over SSH`, result: { elapsed, attempts: r.attempts } };
   const why = r.interrupted ? 'interrupted' : `timed out after ${formatDuration(budget.limitMs)}`;
   throw new StepFailedError(`${why} waiting for ${ctx.hostName} over SSH: ${r.lastError}`, { elapsed, attempts: r.attempts });
 }
 
-export const waitForStep = defineStep<WaitForArgs>({
+export const waitForStep = defineStep({
   name: 'wait_for',
   summary: 'Wait for a port, SSH after a reboot, a file, or a line in a file',
   description: 'One of: port (state open|closed; host defaults to the play host\'s address; from: an inventory host to '
     + 'probe through its SSH connection), ssh: true (reconnect until a command runs; use delay after a reboot command), '
     + 'path (state present|absent), path + search (a regex a line must match; only_new ignores what the file holds now). '
     + 'Registers elapsed (seconds), attempts, and for search the matching line and named groups.',
-  args: {
-    port: { type: 'integer', description: 'TCP port to probe' },
-    host: { type: 'string', description: 'address for port (default: the play host\'s address)' },
-    from: { type: 'string', description: 'inventory host whose SSH connection the port is probed through (default: the runner)' },
-    state: { type: 'string', enum: ['open', 'closed', 'present', 'absent'], description: 'open|closed for port (default open), present|absent for path (default present)' },
-    ssh: { type: 'boolean', description: 'wait until the host answers over SSH again (fresh connection)' },
-    path: { type: 'string', description: 'file on the host' },
-    search: { type: 'string', description: 'regex (JavaScript syntax) a line of path must match' },
-    only_new: { type: 'boolean', description: 'search only lines written after the step started' },
-    timeout: { type: 'duration', description: "give up after this long (default '5m')" },
-    interval: { type: 'duration', description: "pause between probes (default '1s')" },
-    delay: { type: 'duration', description: 'wait this long before the first probe (default 0)' },
-    connect_timeout: { type: 'duration', description: "deadline of one probe (default '5s'; SSH '10s')" },
-    ...BECOME_ARGS,
-  },
+  args: WAIT_FOR_ARGS,
   effect: 'write',
   runsOn: 'host',
   validate(args, report) {
-    const modes = [args['port'] !== undefined, args['ssh'] === true, args['path'] !== undefined].filter(Boolean).length;
+    const modes = [args.port !== undefined, args.ssh === true, args.path !== undefined].filter(Boolean).length;
     if (modes !== 1) report('port', 'bad-value', "'wait_for' needs exactly one of port, ssh: true or path");
-    const state = args['state'];
     const mode = modeOf(args);
-    if (typeof state === 'string' && !state.includes('{{')) {
+    const state = args.state;
+    if (state !== undefined && known(state)) {
       if (mode === 'port' && state !== 'open' && state !== 'closed') report('state', 'bad-value', 'a port is open or closed');
       if ((mode === 'path' || mode === 'search') && state !== 'present' && state !== 'absent') report('state', 'bad-value', 'a file is present or absent');
       if (mode === 'search' && state === 'absent') report('state', 'bad-value', 'search waits for a line to be present');
       if (mode === 'ssh') report('state', 'bad-value', 'ssh: true has no state');
     }
-    if (args['search'] !== undefined && args['path'] === undefined) report('search', 'missing-argument', 'search needs path');
-    if (args['from'] !== undefined && mode !== 'port') report('from', 'bad-value', 'from applies to port only');
-    const re = args['search'];
-    if (typeof re === 'string' && !re.includes('{{')) {
-      try {
-        new RegExp(re);
-      } catch (err) {
-        report('search', 'bad-value', `invalid regex: ${(err as Error).message}`);
-      }
-    }
+    if (args.search !== undefined && args.path === undefined) report('search', 'missing-argument', 'search needs path');
+    if (args.from !== undefined && mode !== 'port') report('from', 'bad-value', 'from applies to port only');
   },
-  describe: (args) => `wait for ${args.ssh ? 'SSH' : args.port !== undefined ? `port ${args.port}` : args.path}`,
+  describe: (args) => `wait for ${args.ssh === true ? 'SSH' : args.port !== undefined ? `port ${String(args.port)}` : String(args.path)}`,
   async check(ctx, args) {
-    const u = unknownArg(args);
-    const timeoutMs = ms(args.timeout, 300_000);
-    if (u) return { changed: false, plan: `would wait up to ${formatDuration(timeoutMs)} (${u.name} not known in a dry run)` };
+    if (!allKnown(args)) {
+      const u = firstUnknown(args)!;
+      const upTo = known(args.timeout) ? ` up to ${formatDuration(args.timeout)}` : '';
+      return { changed: false, plan: `would wait${upTo} (${u.name} not known in a dry run)` };
+    }
+    const timeoutMs = args.timeout;
     const plan = `would wait up to ${formatDuration(timeoutMs)} for ${goal(ctx, args)}`;
     // One harmless look, so the plan can say how things stand now.
     let now: ProbeAnswer | undefined;
-    const mode = modeOf(args as Record<string, unknown>);
+    const mode = modeOf(args);
     try {
-      if (mode === 'port') now = await probePort(ctx, portHost(ctx, args), Number(args.port), args.from, ms(args.connect_timeout, 5000));
+      if (mode === 'port') now = await probePort(ctx, portHost(ctx, args), args.port!, args.from, args.connect_timeout ?? 5000);
       else if (mode === 'path') now = await probeFile(ctx, await ctx.services.ssh(ctx.hostName), args.path!, args);
     } catch {
       now = undefined;
@@ -129,18 +110,18 @@ export const waitForStep = defineStep<WaitForArgs>({
     return { changed: false, plan: now ? `${plan} (now: ${now.detail})` : plan };
   },
   async apply(ctx, args) {
-    const budget = new Budget(ctx, ms(args.timeout, 300_000));
-    const intervalMs = ms(args.interval, 1000);
-    const delayMs = ms(args.delay, 0);
+    const budget = new Budget(ctx, args.timeout);
+    const intervalMs = args.interval;
+    const delayMs = args.delay;
     if (delayMs > 0) {
       ctx.progress(`waiting ${formatDuration(delayMs)} before the first check`);
       await budget.sleep(delayMs);
     }
-    const mode = modeOf(args as Record<string, unknown>);
+    const mode = modeOf(args);
     if (mode === 'ssh') return waitSsh(ctx, args, budget, intervalMs);
     const wantYes = mode === 'port' ? (args.state ?? 'open') === 'open' : (args.state ?? 'present') === 'present';
-    const search = mode === 'search' ? new LineSearch(args.path!, new RegExp(args.search!), args) : null;
-    const connectMs = ms(args.connect_timeout, 5000);
+    const search = mode === 'search' ? new LineSearch(args.path!, args.search!, args) : null;
+    const connectMs = args.connect_timeout ?? 5000;
     const what = goal(ctx, args);
     let t: RemoteTransport | null = null;
     let attempts = 0;
@@ -149,7 +130,7 @@ export const waitForStep = defineStep<WaitForArgs>({
       attempts++;
       let a: ProbeAnswer;
       try {
-        if (mode === 'port') a = await probePort(ctx, portHost(ctx, args), Number(args.port), args.from, connectMs);
+        if (mode === 'port') a = await probePort(ctx, portHost(ctx, args), args.port!, args.from, connectMs);
         else {
           if (!t) {
             t = await ctx.services.ssh(ctx.hostName);
@@ -165,14 +146,14 @@ export const waitForStep = defineStep<WaitForArgs>({
       }
       last = a.detail ?? last;
       if ((a.kind === 'yes') === wantYes && a.kind !== 'unknown') {
-        const result: Record<string, unknown> = { elapsed: Math.round(budget.elapsedMs() / 1000), attempts };
+        const result: Record<string, unknown> = { elapsed: Math.round(budget.elapsedMs / 1000), attempts };
         if (a.kind === 'yes' && a.match) Object.assign(result, { match: a.match[0], line: a.detail, groups: { ...(a.match.groups ?? {}) } });
         return { changed: false, msg: a.detail ?? what, result };
       }
-      ctx.progress(`waiting for ${what}: ${formatDuration(budget.elapsedMs())} of ${formatDuration(budget.limitMs)} (${last})`);
-      if (ctx.signal.aborted || budget.expired() || !(await budget.sleep(intervalMs))) break;
+      ctx.progress(`waiting for ${what}: ${formatDuration(budget.elapsedMs)} of ${formatDuration(budget.limitMs)} (${last})`);
+      if (ctx.signal.aborted || budget.expired || !(await budget.sleep(intervalMs))) break;
     }
     const why = ctx.signal.aborted ? 'interrupted' : `timed out after ${formatDuration(budget.limitMs)}`;
-    throw new StepFailedError(`${why} waiting for ${what}: ${last}`, { elapsed: Math.round(budget.elapsedMs() / 1000), attempts });
+    throw new StepFailedError(`${why} waiting for ${what}: ${last}`, { elapsed: Math.round(budget.elapsedMs / 1000), attempts });
   },
 });

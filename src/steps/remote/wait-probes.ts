@@ -2,8 +2,7 @@
 // SSH connection), a file on the host, or a line in a file read incrementally. A probe never throws
 // for "not there yet"; it says 'yes', 'no' or 'unknown' (could not look) with a reason.
 
-import net from 'node:net';
-import type { Duplex } from 'node:stream';
+import { probeTcp } from '../../transports/tcp-probe.js';
 import type { RemoteTransport } from '../../transports/types.js';
 import { shellQuote } from '../../util/shell-quote.js';
 import type { StepContext } from '../types.js';
@@ -16,54 +15,19 @@ export type ProbeAnswer =
   | { readonly kind: 'no'; readonly detail: string }
   | { readonly kind: 'unknown'; readonly detail: string };
 
-function withTimeout<T>(p: Promise<T>, ms: number, onLate: (v: T) => void): Promise<T | 'timeout'> {
-  return new Promise((resolve, reject) => {
-    let done = false;
-    const timer = setTimeout(() => {
-      done = true;
-      resolve('timeout');
-    }, ms);
-    p.then((v) => {
-      if (done) return onLate(v);
-      done = true;
-      clearTimeout(timer);
-      resolve(v);
-    }, (err: unknown) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      reject(err);
-    });
-  });
-}
-
-function connectDirect(host: string, port: number): Promise<Duplex> {
-  return new Promise((resolve, reject) => {
-    const sock = net.connect({ host, port }, () => {
-      sock.off('error', reject);
-      resolve(sock);
-    });
-    sock.once('error', reject);
-  });
-}
-
 /** Is host:port accepting connections, seen from the runner or from `via` (an inventory host)? */
 export async function probePort(ctx: StepContext, host: string, port: number, via: string | undefined, timeoutMs: number): Promise<ProbeAnswer> {
   const where = `${host}:${port}${via ? ` (from ${via})` : ''}`;
-  try {
-    const attempt = via ? ctx.services.connectVia(via, host, port) : connectDirect(host, port);
-    const s = await withTimeout(attempt, timeoutMs, (late) => late.destroy());
-    if (s === 'timeout') return { kind: 'no', detail: `${where}: no answer within ${timeoutMs} ms` };
-    s.destroy();
-    return { kind: 'yes', detail: `${where} is open` };
-  } catch (err) {
-    if (isPermanentSshError(err)) throw err;
-    const name = err !== null && typeof err === 'object' ? (err as { name?: unknown }).name : undefined;
-    const message = (err as Error).message ?? String(err);
-    // The SSH hop itself failing says nothing about the port: "closed" must not be concluded from it.
-    if (via && name === 'UnreachableError') return { kind: 'unknown', detail: `cannot reach ${via}: ${message}` };
-    return { kind: 'no', detail: `${where}: ${message}` };
-  }
+  const probe = await probeTcp(host, port, { ...(via ? { connect: (h: string, p: number) => ctx.services.connectVia(via, h, p) } : {}), timeoutMs });
+  if (probe.state === 'open') return { kind: 'yes', detail: `${where} is open` };
+  if (probe.state === 'timeout') return { kind: 'no', detail: `${where}: no answer within ${timeoutMs} ms` };
+  const err = probe.error;
+  if (isPermanentSshError(err)) throw err;
+  const name = err !== null && typeof err === 'object' ? (err as { name?: unknown }).name : undefined;
+  const message = (err as Error).message ?? String(err);
+  // The SSH hop itself failing says nothing about the port: "closed" must not be concluded from it.
+  if (via && name === 'UnreachableError') return { kind: 'unknown', detail: `cannot reach ${via}: ${message}` };
+  return { kind: 'no', detail: `${where}: ${message}` };
 }
 
 export async function probeFile(ctx: StepContext, t: RemoteTransport, path: string, become: BecomeArgs): Promise<ProbeAnswer> {

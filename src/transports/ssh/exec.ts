@@ -7,13 +7,9 @@ import type { ExecOptions, ExecResult } from '../types.js';
 import { ExecAbortedError, TimeoutError, UnreachableError, type SshError } from './errors.js';
 import { openSessionChannel, type ChannelHost } from './channel-host.js';
 import { EXEC_MARKER_VAR, newExecMarker, stopRemote } from './remote-kill.js';
+import { shellQuote } from '../../util/shell-quote.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** POSIX-shell single-quoting: safe for any byte string except NUL. */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
 
 export function envPrefix(env: Readonly<Record<string, string>> | undefined): string {
   if (!env) return '';

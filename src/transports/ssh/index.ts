@@ -8,7 +8,6 @@ export type { SshEvent } from './events.js';
 export type { PreflightOutcome } from './preflight.js';
 export { collectHostKeys, recordHostKeys, type CollectedHostKey, type CollectOptions } from './trust.js';
 export { fingerprintOf, knownHostsName, parseKnownHosts } from './known-hosts.js';
-export { shellQuote } from './exec.js';
 export {
   AuthError, ExecAbortedError, ForwardError, HostKeyChangedError, HostKeyError, HostKeyPreflightError,
   HostKeyRevokedError, HostKeyUnknownError, SftpError, SshError, SshSettingsError, TimeoutError, UnreachableError,

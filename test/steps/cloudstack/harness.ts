@@ -14,7 +14,8 @@ import { runPlaybook, realClock, type Clock, type RunSummary } from '../../../sr
 import type { RunEvent } from '../../../src/engine/events.js';
 import { SecretRegistry } from '../../../src/secrets/masker.js';
 import { stepRegistry } from '../../../src/steps/registry.js';
-import { defineStep, type StepDefinition } from '../../../src/steps/types.js';
+import { defineStep, type StepType } from '../../../src/steps/types.js';
+import { arg } from '../../../src/steps/schema/arg.js';
 import { DefaultRunServices } from '../../../src/runtime/services.js';
 import { createCloudstackFactory, type CloudStackFactoryOptions } from '../../../src/runtime/cloudstack-factory.js';
 
@@ -128,15 +129,15 @@ export class CsHarness {
   async run(steps: string, o: RunOptions = {}): Promise<CsRun> {
     const secrets = new RecordingSecrets();
     const captured: unknown[] = [];
-    const capture = defineStep<{ value: unknown }>({
-      name: 'capture', summary: 'test: keep a value', args: { value: { type: 'any', required: true, description: 'value' } },
+    const capture = defineStep({
+      name: 'capture', summary: 'test: keep a value', args: { value: arg.any('value').required() },
       primary: 'value', effect: 'none',
       async apply(_ctx, a) {
         captured.push(a.value);
         return { changed: false };
       },
     });
-    const registry = new Map<string, StepDefinition<never>>([...stepRegistry, ['capture', capture as unknown as StepDefinition<never>]]);
+    const registry = new Map<string, StepType>([...stepRegistry, ['capture', capture]]);
     const inv = loadInventory('inv.yml', this.inventory(o), { secrets, resolveSecrets: true });
     if (!inv.ok) throw new Error(JSON.stringify(inv.problems.items));
     const text = ['name: t', 'plays:', '  - name: p', '    hosts: mgmt', '    steps:', steps].join('\n');

@@ -2,7 +2,7 @@
 // built without secret parameter values (even hashed, a short password could be guessed back).
 
 import { expect } from 'chai';
-import { jobKey } from '../../../src/steps/cloudstack/common.js';
+import { jobKey } from '../../../src/steps/cloudstack/jobs.js';
 import type { StepContext } from '../../../src/steps/types.js';
 
 const ctx = { stepId: '1.3', hostName: 'ms1' } as StepContext;

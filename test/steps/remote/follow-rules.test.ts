@@ -1,10 +1,25 @@
 import { expect } from 'chai';
-import { compileRules, LineTracker, ruleProblems } from '../../../src/steps/remote/follow-rules.js';
+import { LineTracker, RULE_ARGS, type Rules } from '../../../src/steps/remote/follow-rules.js';
+import { INVALID, Pending, readValue, type Kind, type Path } from '../../../src/steps/schema/kinds.js';
 import type { SubtaskStatus } from '../../../src/steps/types.js';
+
+/** Reads an argument with follow's own schema, as the loader does (no inventory, templates are text). */
+function read(name: keyof typeof RULE_ARGS, value: unknown): { value: unknown; issues: string[] } {
+  const issues: string[] = [];
+  const cx = { templates: false, hosts: undefined, issue: (path: Path, code: string, message: string) => void issues.push(`${path.join('.')} ${code}: ${message}`) };
+  const kind: Kind<unknown> = RULE_ARGS[name].kind;
+  return { value: readValue(kind, value, cx, [name]), issues };
+}
+
+function rules(progress: unknown, success: unknown = [], failure: unknown = []): Rules {
+  const r = { progress: read('progress', progress).value, success: read('success', success).value, failure: read('failure', failure).value };
+  for (const v of Object.values(r)) if (v === INVALID || v instanceof Pending) throw new Error('rules did not read');
+  return r as unknown as Rules;
+}
 
 function tracker(progress: unknown, success?: unknown, failure?: unknown) {
   const log: string[] = [];
-  const t = new LineTracker(compileRules(progress, success, failure), {
+  const t = new LineTracker(rules(progress, success, failure), {
     progress: (m) => log.push(`progress ${m}`),
     subtask: (id, title) => {
       log.push(`subtask ${id} ${title}`);
@@ -41,11 +56,20 @@ describe('follow line rules', () => {
     expect(log[log.length - 1]).to.equal('phase-1 failed');
   });
 
-  it('rejects bad regexes with where they are, statically and at run time', () => {
-    expect(ruleProblems([{ pattern: '(' }], 'ok', ['[', '{{templated('])).to.deep.equal([
-      { arg: 'progress', message: 'invalid regex /(/: Invalid regular expression: /(/: Unterminated group' },
-      { arg: 'failure', message: 'invalid regex /[/: Invalid regular expression: /[/: Unterminated character class' },
+  it('reads rules with the step schema: a lone string is a pattern, every pattern is compiled, a bad one is refused where it is', () => {
+    const ok = read('progress', ['^a', { pattern: 'b(?<n>\\d+)', count: 'n' }]);
+    expect(ok.issues).to.deep.equal([]);
+    expect((ok.value as Array<{ pattern: RegExp }>).map((r) => r.pattern.source)).to.deep.equal(['^a', 'b(?<n>\\d+)']);
+    expect(read('progress', [{ pattern: '(' }]).issues).to.deep.equal([
+      'progress.0.pattern bad-value: is an invalid regex /(/: Invalid regular expression: /(/: Unterminated group',
     ]);
-    expect(() => compileRules([], undefined, ['ok', '('])).to.throw('failure[1]: invalid regex /(/');
+    expect(read('failure', ['ok', '[']).issues).to.deep.equal([
+      'failure.1 bad-value: is an invalid regex /[/: Invalid regular expression: /[/: Unterminated character class',
+    ]);
+    expect(read('progress', [{ pattern: 'x', counts: 'n' }]).issues).to.deep.equal([
+      "progress.0.counts unknown-argument: is not a field (pattern, message, phase, count) — did you mean 'count'?",
+    ]);
+    // a pattern's braces are regex syntax: follow's rules are never templates
+    expect(read('success', '{{x}}{2}').issues).to.deep.equal([]);
   });
 });

@@ -1,8 +1,8 @@
 // Small helpers for reading positioned YAML nodes against a schema while collecting problems.
 
-import type { Position } from './problems.js';
-import { ProblemList } from './problems.js';
-import { didYouMean } from './suggest.js';
+import type { Position } from '../diagnostics/problems.js';
+import { ProblemList } from '../diagnostics/problems.js';
+import { didYouMean } from '../diagnostics/suggest.js';
 import { nodePosition, type SourceFile, type YMap, type YNode } from './yaml-nodes.js';
 
 export class NodeReader {

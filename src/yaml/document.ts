@@ -2,7 +2,7 @@
 // syntax error as a problem, leaving a NodeReader that collects the rest.
 
 import { NodeReader } from './node-reader.js';
-import { ProblemList } from './problems.js';
+import { ProblemList } from '../diagnostics/problems.js';
 import { parseYaml, sourceFile, type YNode } from './yaml-nodes.js';
 
 export type DocumentResult =

@@ -1,8 +1,9 @@
-// "Did you mean" suggestions for misspelt variable, field, function and helper names, shared by the
-// expression language and the template layer so both phrase hints the same way.
+// "Did you mean": the one suggestion rule for every misspelt name — playbook keys, step types and their
+// arguments, enum values, handler and host names, variables, fields, functions and template helpers —
+// so the loader, the expression language and the template layer phrase and threshold hints alike.
 
 /** Optimal-string-alignment distance (Levenshtein plus adjacent transposition). */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   if (a === b) return 0;
   const rows = a.length + 1;
   const cols = b.length + 1;
@@ -22,16 +23,19 @@ export function editDistance(a: string, b: string): number {
   return d[rows * cols - 1]!;
 }
 
-/** The closest candidate within a distance that scales with the name's length, if any. */
+/**
+ * The closest candidate within a distance that grows with the longer of the two names (one edit per
+ * three letters, at most three), if any. A difference of case alone is the closest match there is. One-
+ * and two-letter names are too short for a typo to be recognisable: for them only case counts.
+ */
 export function closestName(name: string, candidates: Iterable<string>): string | undefined {
   const lower = name.toLowerCase();
-  // One- and two-letter names are too short for a typo to be recognisable: only case differences count.
-  const limit = name.length <= 2 ? 0.5 : Math.max(1, Math.min(3, Math.floor(name.length / 3)));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     if (candidate === name) continue;
     const other = candidate.toLowerCase();
+    const limit = name.length <= 2 ? 0.5 : Math.max(1, Math.min(3, Math.floor(Math.max(name.length, candidate.length) / 3)));
     let distance = other === lower ? 0.5 : editDistance(lower, other);
     // A misspelt tail ('lenght' for 'len', 'stdout_lines' for 'stdout') still deserves a hint.
     const shorter = Math.min(lower.length, other.length);

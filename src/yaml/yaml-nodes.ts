@@ -2,7 +2,7 @@
 // opens and closes, which we replay into a parallel tree so every key and value keeps its span.
 
 import yaml from 'js-yaml';
-import type { Position } from './problems.js';
+import type { Position } from '../diagnostics/problems.js';
 
 export type YNode = YMap | YSeq | YScalar;
 
@@ -173,7 +173,11 @@ export function toValue(node: YNode | null): unknown {
       return node.items.map(toValue);
     case 'map': {
       const out: Record<string, unknown> = {};
-      for (const p of node.pairs) out[p.key] = toValue(p.value);
+      for (const p of node.pairs) {
+        // a key '__proto__' is data: assigned, it would replace the object's prototype
+        if (p.key === '__proto__') Object.defineProperty(out, p.key, { value: toValue(p.value), enumerable: true, writable: true, configurable: true });
+        else out[p.key] = toValue(p.value);
+      }
       return out;
     }
   }

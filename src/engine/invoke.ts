@@ -1,0 +1,91 @@
+// One call of a step type: the signal it may be cancelled by (Ctrl-C, its own timeout), `check` instead
+// of `apply` for a write in a dry run, and the outcome turned into a status — `changed_when` and
+// `failed_when` applied, variables from `set` registered, an exception classified as failed/unreachable.
+
+import { setMaxListeners } from 'node:events';
+import type { TaskStep } from '../loader/ast.js';
+import { StepFailedError, type StepOutcome, type StepType } from '../steps/types.js';
+import { unknownArgument } from './args.js';
+import { formatError, isUnreachable } from './errors.js';
+import { condition, isUnknown, Unknown } from './evaluate.js';
+import type { StepPhase, StepStatus } from './events.js';
+import type { HostRun, StepRun } from './host-run.js';
+import { makeStepContext } from './step-context.js';
+
+/** The signal of steps nothing may cancel. */
+const NEVER_ABORTED = new AbortController().signal;
+setMaxListeners(0, NEVER_ABORTED);
+
+export async function invoke(h: HostRun, step: TaskStep, def: StepType, args: Record<string, unknown>, scope: Record<string, unknown>, phase: StepPhase): Promise<StepRun> {
+  const opts = h.run.opts;
+  const predict = opts.dryRun && def.effect === 'write';
+  // a dry run runs reads for real: not with an argument it cannot know (a check is told, and decides)
+  const unknown = opts.dryRun && !predict ? unknownArgument(def, args) : undefined;
+  if (unknown) {
+    const why = `argument '${unknown.name}' is unknown in a dry run: ${unknown.reason}`;
+    return { status: 'unknown', msg: why, result: new Unknown(why) };
+  }
+  // undo and always steps are not cancelled by Ctrl-C; only a step with a timeout needs its own signal
+  const interruptible = phase !== 'undo' && phase !== 'always' && opts.interrupt !== undefined;
+  const timeout = step.timeoutMs !== undefined ? new AbortController() : undefined;
+  const signal = timeout
+    ? interruptible ? AbortSignal.any([timeout.signal, opts.interrupt!]) : timeout.signal
+    : interruptible ? opts.interrupt! : NEVER_ABORTED;
+  const ctx = makeStepContext(h.run, step, h.host, scope, signal);
+  let timer: NodeJS.Timeout | undefined;
+  let outcome: StepOutcome;
+  try {
+    const work = predict
+      ? def.check
+        ? def.check(ctx, args)
+        : Promise.resolve<StepOutcome>({ changed: true, plan: def.describe?.(args) ?? `would run ${step.type}`, result: { unknown: new Unknown(`result of '${step.name}' (dry run)`) } })
+      : def.apply(ctx, args);
+    if (step.timeoutMs !== undefined) {
+      const t = step.timeoutMs;
+      const timed = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          timeout?.abort();
+          reject(new StepFailedError(`timed out after ${t / 1000}s`));
+        }, t);
+      });
+      outcome = await Promise.race([work, timed]);
+    } else outcome = await work;
+    if (predict && !def.check) {
+      return { status: 'changed', plan: outcome.plan, result: new Unknown(`result of '${step.name}' (dry run)`) };
+    }
+  } catch (err) {
+    if (err instanceof StepFailedError) return { status: 'failed', msg: err.message, result: { ...(err.result ?? {}), failed: true, changed: false, msg: err.message } };
+    return { status: isUnreachable(err) ? 'unreachable' : 'failed', msg: formatError(err), result: { failed: true, changed: false, msg: formatError(err) } };
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+  return interpret(h, step, outcome, scope);
+}
+
+/** The step's outcome as a status: registered vars, unknowns, then changed_when and failed_when. */
+function interpret(h: HostRun, step: TaskStep, outcome: StepOutcome, scope: Record<string, unknown>): StepRun {
+  if (outcome.vars) for (const [k, v] of Object.entries(outcome.vars)) h.setRegistered(k, v);
+  if (outcome.unknown !== undefined) return { status: 'unknown', msg: outcome.unknown, result: new Unknown(outcome.unknown), plan: outcome.plan };
+  let changed = outcome.changed;
+  let failed = outcome.failed ?? false;
+  let result: Record<string, unknown> = { ...(outcome.result ?? {}), changed, failed };
+  if (outcome.msg !== undefined) result.msg = outcome.msg;
+  // the scope is copied only for steps with conditions on their result (it holds every variable)
+  const condScope = step.changedWhen || step.failedWhen ? { ...scope, result, ...(step.register ? { [step.register]: result } : {}) } : scope;
+  if (step.changedWhen) {
+    const c = condition(step.changedWhen, condScope, 'changed_when');
+    if (isUnknown(c)) return { status: 'unknown', result: c, plan: outcome.plan };
+    changed = c;
+  }
+  if (step.failedWhen) {
+    const f = condition(step.failedWhen, condScope, 'failed_when');
+    if (isUnknown(f)) return { status: 'unknown', result: f, plan: outcome.plan };
+    failed = f;
+  }
+  result = { ...result, changed, failed };
+  const status: StepStatus = failed ? 'failed' : changed ? 'changed' : 'ok';
+  // when failed_when turned a success into a failure, the condition is the reason, not the step's message
+  const byRule = failed && !(outcome.failed ?? false) && step.failedWhen !== undefined;
+  const msg = failed ? (byRule ? `failed_when: ${step.failedWhen!.source}` : (outcome.msg ?? 'failed')) : outcome.msg;
+  return { status, msg, result, plan: outcome.plan };
+}

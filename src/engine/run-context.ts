@@ -1,0 +1,137 @@
+// The state of one run, in narrow parts: the recap's counters, each host's registered variables, the
+// interrupt, which steps the tags and --start-at-step select, and the ids of undo obligations. Each part
+// of the engine uses the parts it needs; `emit` masks secrets in every event before any sink sees it.
+
+import { setMaxListeners } from 'node:events';
+import type { Step } from '../loader/ast.js';
+import { realClock, type Clock } from './clock.js';
+import { emptyCounts, type HostCounts, type RunEvent } from './events.js';
+import type { RunOptions } from './run-options.js';
+import type { HostVarsState } from './scope.js';
+
+/** Per-host step counts for the recap (created at zero for every host a play selects). */
+export class Recap {
+  private readonly hosts = new Map<string, HostCounts>();
+
+  of(host: string): HostCounts {
+    let c = this.hosts.get(host);
+    if (!c) {
+      c = emptyCounts();
+      this.hosts.set(host, c);
+    }
+    return c;
+  }
+
+  snapshot(): Record<string, HostCounts> {
+    return Object.fromEntries(this.hosts);
+  }
+}
+
+/** Registered results and `set` values per host: they outlive a play, like Ansible facts. */
+export class HostVariables {
+  private readonly hosts = new Map<string, HostVarsState>();
+
+  constructor(resumed?: ReadonlyMap<string, Readonly<Record<string, unknown>>>) {
+    for (const [host, vars] of resumed ?? []) this.hosts.set(host, { registered: { ...vars } });
+  }
+
+  of(host: string): HostVarsState {
+    let v = this.hosts.get(host);
+    if (!v) {
+      v = { registered: {} };
+      this.hosts.set(host, v);
+    }
+    return v;
+  }
+}
+
+/** Ctrl-C/SIGTERM: once the signal fires no new step starts; always and undo steps still run. */
+export class Interruption {
+  private fired: boolean;
+
+  constructor(
+    readonly signal: AbortSignal | undefined,
+    onInterrupt: () => void,
+  ) {
+    this.fired = signal?.aborted ?? false;
+    // every running command on every host listens to the run's interrupt (one each, removed when it
+    // ends): more than Node's default warning threshold of 10 is the normal case, not a leak
+    if (signal) setMaxListeners(0, signal);
+    signal?.addEventListener('abort', () => {
+      if (this.fired) return;
+      this.fired = true;
+      onInterrupt();
+    });
+  }
+
+  get interrupted(): boolean {
+    return this.fired;
+  }
+}
+
+/** Which steps run: --tags/--skip-tags (tags inherited from enclosing blocks) and --start-at-step. */
+export class Selection {
+  private startAtReached: boolean;
+
+  constructor(
+    private readonly tags: readonly string[],
+    private readonly skipTags: readonly string[],
+    private readonly startAt: string | undefined,
+  ) {
+    this.startAtReached = startAt === undefined;
+  }
+
+  selected(step: Step, inherited: readonly string[]): boolean {
+    if (!this.startAtReached) {
+      if (step.name === this.startAt) this.startAtReached = true;
+      else if (step.kind === 'task') return false;
+    }
+    const tags = new Set([...inherited, ...step.tags]);
+    if (this.skipTags.some((t) => tags.has(t))) return false;
+    if (this.tags.length === 0 || tags.has('always')) return true;
+    if (step.kind === 'block') return true; // children decide
+    return this.tags.some((t) => tags.has(t) || (t === 'tagged' && tags.size > 0) || (t === 'untagged' && tags.size === 0));
+  }
+}
+
+/** Ids of undo obligations, unique within the journal (a resumed run gets a prefix of its own). */
+export class ObligationIds {
+  private seq = 0;
+
+  constructor(private readonly prefix: string) {}
+
+  next(): string {
+    this.seq += 1;
+    return `${this.prefix}u${this.seq}`;
+  }
+}
+
+export interface RunContext {
+  readonly opts: RunOptions;
+  /** The inventory's host names: a templated host argument must render to one of them. */
+  readonly hostNames: ReadonlySet<string>;
+  readonly clock: Clock;
+  /** Sends an event to the sink with every registered secret masked. */
+  readonly emit: (event: RunEvent) => void;
+  readonly recap: Recap;
+  readonly vars: HostVariables;
+  readonly interruption: Interruption;
+  readonly selection: Selection;
+  readonly obligationIds: ObligationIds;
+}
+
+export function createRunContext(opts: RunOptions): RunContext {
+  const emit = (event: RunEvent): void => opts.sink(opts.secrets.size > 0 ? opts.secrets.maskDeep(event) : event);
+  return {
+    opts,
+    hostNames: new Set(opts.inventory.hosts.keys()),
+    clock: opts.clock ?? realClock,
+    emit,
+    recap: new Recap(),
+    vars: new HostVariables(opts.resume?.registered),
+    interruption: new Interruption(opts.interrupt, () =>
+      emit({ type: 'phase', phase: 'interrupted', message: 'interrupted: no new steps start; running pending always/undo steps' })),
+    selection: new Selection(opts.tags ?? [], opts.skipTags ?? [], opts.startAt),
+    obligationIds: new ObligationIds(opts.resume?.idPrefix ?? ''),
+  };
+}

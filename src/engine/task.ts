@@ -1,0 +1,79 @@
+// One task step on one host: the resume skip, `loop` (each item with its own `when` and attempts, the
+// results collected under `results`), `when`, and the end of the step — register, notify, the host's
+// failed/unreachable state and the step-end event. A failure is data here, never an exception.
+
+import type { TaskStep } from '../loader/ast.js';
+import { attempts } from './attempts.js';
+import { formatError, isUnreachable } from './errors.js';
+import { condition, isUnknown, PlaybookRuntimeError, renderValue, Unknown } from './evaluate.js';
+import type { StepPhase, StepStatus } from './events.js';
+import type { HostRun, Outcome, StepRun } from './host-run.js';
+import type { UndoScope } from './undo.js';
+
+export async function runTask(h: HostRun, step: TaskStep, phase: StepPhase, undo: UndoScope, scope: Record<string, unknown>): Promise<Outcome> {
+  const run = h.run;
+  const started = run.clock.now();
+  run.emit({ type: 'step-start', play: h.play.index, stepId: step.id, name: step.name, stepType: step.type, host: h.host.name, phase });
+  if (phase === 'main' && run.opts.resume?.completed.has(`${step.id}@${h.host.name}`)) {
+    h.endEvent(step, phase, 'skipped', false, 'done before the interruption', 0);
+    return { status: 'skipped', ignored: false };
+  }
+  try {
+    let items: unknown[] | null = null;
+    if (step.loop !== undefined) {
+      const l = renderValue(step.loop, scope, step.pos, 'loop');
+      if (isUnknown(l)) return finish(h, step, phase, { status: 'unknown', msg: `loop unknown in a dry run: ${l.reason}`, result: l }, started);
+      if (!Array.isArray(l)) throw new PlaybookRuntimeError(`'loop' must give a list, got ${typeof l}`, step.pos);
+      items = l;
+    }
+    if (items === null) {
+      const w = step.when ? condition(step.when, scope, 'when') : true;
+      if (w === false) return finish(h, step, phase, { status: 'skipped', result: { skipped: true, changed: false } }, started);
+      if (isUnknown(w)) return finish(h, step, phase, { status: 'unknown', msg: `condition unknown in a dry run: ${w.reason}`, result: new Unknown(`'${step.name}' may not run (dry run)`) }, started);
+      return finish(h, step, phase, await attempts(h, step, scope, undo, phase), started);
+    }
+    return finish(h, step, phase, await loop(h, step, items, scope, undo, phase), started);
+  } catch (err) {
+    return finish(h, step, phase, { status: isUnreachable(err) ? 'unreachable' : 'failed', msg: formatError(err), result: { failed: true, msg: formatError(err) } }, started);
+  }
+}
+
+async function loop(h: HostRun, step: TaskStep, items: readonly unknown[], scope: Record<string, unknown>, undo: UndoScope, phase: StepPhase): Promise<StepRun> {
+  const results: unknown[] = [];
+  let changed = false;
+  let failed = false;
+  let unreachable = false;
+  let unknown = false;
+  let lastMsg: string | undefined;
+  for (const item of items) {
+    if (h.run.interruption.interrupted && phase === 'main') break;
+    const itemScope = { ...scope, [step.loopVar]: item };
+    const w = step.when ? condition(step.when, itemScope, 'when') : true;
+    if (w === false) {
+      results.push({ skipped: true, changed: false, [step.loopVar]: item });
+      continue;
+    }
+    const r = w === true ? await attempts(h, step, itemScope, undo, phase) : { status: 'unknown' as StepStatus, result: new Unknown('loop item condition unknown') };
+    const res = isUnknown(r.result) ? r.result : { ...(r.result as object), [step.loopVar]: item };
+    results.push(res);
+    changed ||= r.status === 'changed';
+    failed ||= r.status === 'failed';
+    unreachable ||= r.status === 'unreachable';
+    unknown ||= r.status === 'unknown';
+    if (r.msg) lastMsg = r.msg;
+    h.run.emit({ type: 'step-progress', stepId: step.id, host: h.host.name, message: `item ${results.length}/${items.length}: ${r.status}` });
+    if (unreachable) break;
+  }
+  const status: StepStatus = unreachable ? 'unreachable' : failed ? 'failed' : unknown ? 'unknown' : changed ? 'changed' : results.length === 0 ? 'skipped' : 'ok';
+  return { status, msg: failed || unreachable ? lastMsg : undefined, result: { results, changed, failed } };
+}
+
+function finish(h: HostRun, step: TaskStep, phase: StepPhase, r: StepRun, started: number): Outcome {
+  const ignored = (r.status === 'failed' && step.ignoreErrors) || false;
+  if (step.register !== undefined && r.result !== undefined) h.setRegistered(step.register, r.result);
+  if (r.status === 'changed' && step.notify.length > 0) for (const n of step.notify) h.ps.notified.add(n);
+  if (r.status === 'failed' && !ignored && phase !== 'undo') h.ps.failed = true;
+  if (r.status === 'unreachable' && phase !== 'undo') h.ps.unreachable = true;
+  h.endEvent(step, phase, r.status, ignored, r.msg, h.run.clock.now() - started, r.plan);
+  return { status: r.status, ignored };
+}
