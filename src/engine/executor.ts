@@ -1,5 +1,5 @@
 // The executor: the only loop. Runs plays over their hosts (bounded by forks, batched by serial),
-// step by step across hosts; a failed host stops for that play while the others go on. It emits
+// step by step across hosts; a failed host stops for that play and leaves the run while the others go on. It emits
 // typed events to a sink and never writes to the terminal.
 
 import type { Play, Step } from '../loader/ast.js';
@@ -49,6 +49,11 @@ async function runPlay(run: RunContext, play: Play): Promise<boolean> {
     const allowed = new Set(selectHosts(opts.inventory, opts.limit));
     hosts = hosts.filter((h) => allowed.has(h));
   }
+  // a host that failed an earlier play has left the run; a play with no host left stops it, as a play
+  // whose every host failed does (a later play must not act on a host that is half done)
+  const remaining = hosts.filter((h) => !run.leftRun.has(h));
+  if (hosts.length > 0 && remaining.length === 0) return false;
+  hosts = remaining;
   run.emit({ type: 'play-start', play: play.index, name: play.name, hosts });
   for (const h of hosts) run.recap.of(h);
   const batches = serialBatches(hosts, play.serial);
@@ -124,6 +129,8 @@ async function runBatch(run: RunContext, play: Play, batch: readonly string[]): 
     // play-scope undo obligations: always discharged, whatever happened above
     await forEachLimit([...runners.values()], play.forks ?? opts.forks, (r) => r.dischargePlayUndo());
   }
+  for (const [name, r] of runners) if (!r.active) run.leftRun.add(name);
+  for (const name of batch) if (!runners.has(name)) run.leftRun.add(name);
   if (aborted) return false;
   if (runners.size > 0 && [...runners.values()].every((r) => !r.active)) return false;
   return true;

@@ -118,6 +118,8 @@ export interface RunContext {
   readonly interruption: Interruption;
   readonly selection: Selection;
   readonly obligationIds: ObligationIds;
+  /** Hosts that failed or were unreachable in a play: later plays go on without them (as in Ansible). */
+  readonly leftRun: Set<string>;
 }
 
 export function createRunContext(opts: RunOptions): RunContext {
@@ -133,5 +135,6 @@ export function createRunContext(opts: RunOptions): RunContext {
       emit({ type: 'phase', phase: 'interrupted', message: 'interrupted: no new steps start; running pending always/undo steps' })),
     selection: new Selection(opts.tags ?? [], opts.skipTags ?? [], opts.startAt),
     obligationIds: new ObligationIds(opts.resume?.idPrefix ?? ''),
+    leftRun: new Set(),
   };
 }

@@ -113,6 +113,35 @@ describe('executor', () => {
     expect(summary.exitCode).to.equal(1);
   });
 
+  it('a host that failed leaves the run: later plays go on without it (as in Ansible), and stop when every host has left', async () => {
+    const text = `name: p
+plays:
+  - name: first
+    hosts: web
+    steps:
+      - {name: maybe fail, fail: "no", when: "inventory_hostname == 'h2'"}
+  - name: second
+    hosts: web
+    steps:
+      - {name: later, log: x}
+  - name: third
+    hosts: h2
+    steps:
+      - {name: only h2, log: x}
+  - name: fourth
+    hosts: web
+    steps:
+      - {name: never, log: x}
+`;
+    const { events, summary } = await runYaml(text, { inventory: HOSTS });
+    const hostsOf = (name: string): string[] => events.filter((e) => e.type === 'step-end' && e.name === name).map((e) => (e as { host: string }).host);
+    expect(hostsOf('later')).to.deep.equal(['h1', 'h3']);
+    expect(hostsOf('only h2')).to.deep.equal([]);
+    // a play whose every host has left stops the run, as a play whose every host failed always did
+    expect(hostsOf('never')).to.deep.equal([]);
+    expect(summary.exitCode).to.equal(1);
+  });
+
   it('serial with max_fail_percentage stops the play when too many hosts fail', async () => {
     const { events, summary } = await runYaml(play(`
       - {name: f, fail: "no", when: "inventory_hostname == 'h1'"}
