@@ -7,12 +7,12 @@ import type { TransportPool } from '../types.js';
 import type { AuthSources } from './auth.js';
 import { connectSession, type HandshakeDeps } from './connect.js';
 import { SshConnection, type SshTransport } from './connection.js';
-import { ForwardError, HostKeyError, UnreachableError } from './errors.js';
+import { ForwardError, HostKeyError, SshSettingsError, UnreachableError } from './errors.js';
 import type { SshEvent } from './events.js';
 import { KnownHostsStore } from './host-key-policy.js';
 import { preflight, type PreflightOutcome } from './preflight.js';
 import { resolveHost, type ResolveContext, type ResolvedHost, type SshHostSettings } from './settings.js';
-import { loadSshConfig } from './ssh-config.js';
+import { loadSshConfig, SshConfigError } from './ssh-config.js';
 import type { TunnelStream } from './tunnel.js';
 
 export interface SshPoolOptions {
@@ -97,9 +97,11 @@ export class SshPoolImpl implements SshPool {
   resolveContext(): Promise<ResolveContext> {
     this.contextP ??= (async () => {
       const path = this.o.sshConfigPath === undefined ? join(this.homeDir, '.ssh', 'config') : this.o.sshConfigPath;
+      const localUser = this.o.localUser ?? userInfo().username;
+      // ssh checks the owner and mode of ~/.ssh/config itself, not of a file given with -F.
+      const sshConfig = await loadSshConfig(path, { home: this.homeDir, localUser, checkPerms: this.o.sshConfigPath === undefined });
       return {
-        hosts: this.o.hosts, sshConfig: await loadSshConfig(path), homeDir: this.homeDir,
-        localUser: this.o.localUser ?? userInfo().username, defaultConnectTimeoutMs: this.o.connectTimeoutMs ?? 10_000,
+        hosts: this.o.hosts, sshConfig, homeDir: this.homeDir, localUser, defaultConnectTimeoutMs: this.o.connectTimeoutMs ?? 10_000,
       };
     })();
     return this.contextP;
@@ -124,7 +126,14 @@ export class SshPoolImpl implements SshPool {
   }
 
   async resolve(name: string): Promise<ResolvedHost> {
-    const host = resolveHost(name, await this.resolveContext());
+    let ctx: ResolveContext;
+    try {
+      ctx = await this.resolveContext();
+    } catch (err) {
+      if (err instanceof SshConfigError) throw new SshSettingsError(name, `cannot use the ssh config: ${err.message}`, { cause: err });
+      throw err;
+    }
+    const host = resolveHost(name, ctx);
     for (let h: ResolvedHost | null = host; h; h = h.jump) {
       for (const v of [h.password, h.passphrase]) {
         if (v === undefined || this.registered.has(v)) continue;
