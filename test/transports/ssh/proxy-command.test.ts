@@ -9,6 +9,7 @@ import {
   AuthError, collectHostKeys, UnreachableError, type SshEvent,
 } from '../../../src/transports/ssh/index.js';
 import type { SshConnection } from '../../../src/transports/ssh/connection.js';
+import { requireTool } from '../../support/require-tool.js';
 import { freePort, startTestSshServer, type TestSshServer } from '../../support/sshd.js';
 import { makePool, serverKinds, tempHome, trustServer, type TempHome } from './fixture.js';
 
@@ -179,12 +180,13 @@ for (const kind of serverKinds()) {
       expect(running((await recorded(record)).pid)).to.equal(false);
     });
 
-    if (kind === 'openssh' && existsSync('/usr/bin/ssh')) {
+    if (kind === 'openssh') {
       const sshW = (port: string): string => ['ssh -F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=no',
         '-o UserKnownHostsFile=/dev/null -o IdentitiesOnly=yes',
         `-i ${server.keys.ed25519.path} -p ${server.port} -l ${server.user} -W %h:${port} 127.0.0.2`].join(' ');
 
-      it('connects through `ssh -W %h:%p` to a jump sshd, and surfaces its error when the target is closed', async () => {
+      it('connects through `ssh -W %h:%p` to a jump sshd, and surfaces its error when the target is closed', async function () {
+        requireTool(this, existsSync('/usr/bin/ssh'), 'ssh (openssh-client)');
         await configure('viassh', sshW('%p'));
         const pool = makePool(home, { viassh: {} });
         try {
