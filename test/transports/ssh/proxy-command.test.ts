@@ -125,12 +125,13 @@ for (const kind of serverKinds()) {
 
     it('stops a proxy that never answers when the connect times out, and shows what it said', async () => {
       const pidFile = join(home.dir, 'silent.pid');
-      await configure('silent', `sh -c 'echo $$ > ${pidFile}; echo waiting for nothing >&2; exec sleep 600'`, ['ConnectTimeout 1']);
+      // The timeout must come after the proxy has spoken: 3 s leaves a loaded machine ample time to start sh.
+      await configure('silent', `sh -c 'echo $$ > ${pidFile}; echo waiting for nothing >&2; exec sleep 600'`, ['ConnectTimeout 3']);
       const pool = makePool(home, { silent: {} });
       try {
         const e = await failure(pool.get('silent'));
         expect((e as UnreachableError).reason).to.equal('timeout');
-        expect(e.message).to.match(/no answer within 1000 ms; ProxyCommand said: waiting for nothing$/);
+        expect(e.message).to.match(/no answer within 3000 ms; ProxyCommand said: waiting for nothing$/);
         expect(running(Number(await readFile(pidFile, 'utf8')))).to.equal(false);
       } finally {
         await pool.closeAll();
