@@ -140,6 +140,28 @@ Host app2
   '.ssh/hosts/db.conf': 'Port 5022\nHost other\n  User other-user\n',
 };
 
+// A second config: directory globs, a quoted Include path with a space, `~user`, negated Match lists,
+// `Match user` seeing a User set earlier, and `Match canonical` with CanonicalizeHostname.
+const TREE2: Record<string, string> = {
+  '.ssh/second.conf': `
+Include */x.conf "sp ace/q.conf" ~root/.ssh/stackplay-none-such.conf
+Match host !b*,a* user !nobody
+  HostKeyAlias negmatch
+Match host a* user g1
+  IdentityFile ~/.ssh/a_key
+Match canonical host *.x
+  User canon
+Host cz
+  HostName cz.x
+  CanonicalizeHostname yes
+`,
+  '.ssh/g1/x.conf': 'Host a*\n  User g1\n',
+  '.ssh/g2/x.conf': 'Host a*\n  Port 2002\n',
+  '.ssh/sp ace/q.conf': 'Host q\n  User quoted\nHost ?b b?\n  Port 2200\n',
+};
+
+const HOSTS2 = ['a1', 'ab', 'b1', 'q', 'cz', 'zb'];
+
 const HOSTS = ['app1', 'app2', 'web1', 'webserver', 'db', 'other', 'proxied', 'tokens', 'jumped', 'direct', 'alias-1',
   'foo.internal', 'bastion', 'BASTION', 'unknown-host'];
 
@@ -184,6 +206,16 @@ describe('transports/ssh config: ssh -G agrees', () => {
       const ours = lookup.compute(host).proxyjump;
       expect(ours === undefined ? undefined : hops(ours), `${host} proxyjump`).to.deep.equal(pj === undefined ? undefined : hops(pj));
       expect(r.jump !== null, `${host} jumps`).to.equal(pj !== undefined);
+    });
+  }
+
+  for (const host of HOSTS2) {
+    it(`agrees on ${host} in a second config`, async () => {
+      const second = join(home.sshDir, 'second.conf');
+      await writeTree(home, TREE2);
+      const ours = await loadSshConfig(second, { home: home.dir, localUser: me, checkPerms: false });
+      const c2: ResolveContext = { ...ctx, sshConfig: ours };
+      expectAgrees(await sshG(home.dir, second, host), resolveSettingsObject({ name: host }, c2), host);
     });
   }
 
