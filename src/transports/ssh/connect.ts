@@ -36,7 +36,8 @@ export interface Scanned {
 }
 
 function describe(host: ResolvedHost): string {
-  return `${host.name} (${host.address}:${host.port}${host.jump ? ` via ${host.jump.name}` : ''})`;
+  const via = host.jump ? ` via ${host.jump.name}` : host.proxyCommand !== null ? ' via ProxyCommand' : '';
+  return `${host.name} (${host.address}:${host.port}${via})`;
 }
 
 /** Map a library/socket error seen before `ready` to a typed error. */
@@ -157,6 +158,12 @@ async function handshake(host: ResolvedHost, tunnel: Duplex | null, deps: Handsh
       authHandler: (mode === 'session' ? authHandler(attempts, tried) : (_a: unknown, _b: unknown, next: (m: false) => void) => next(false)) as unknown as ConnectConfig['authHandler'],
       ...(algos ? { algorithms: { serverHostKey: algos as NonNullable<ConnectConfig['algorithms']>['serverHostKey'] } } : {}),
     };
+    // A tunnel or ProxyCommand that closed while we read known_hosts and keys emitted 'close' before
+    // ssh2 could listen: without this check the handshake would wait for the timer.
+    if (tunnel?.destroyed) {
+      fail(new UnreachableError(host.name, 'closed', `connection to ${describe(host)} closed before the handshake`));
+      return;
+    }
     try {
       client.connect(config);
     } catch (err) {

@@ -31,8 +31,13 @@ export class SshConnection implements SshTransport, ChannelHost {
   private readonly cleanups = new Set<Promise<void>>();
   private readonly closed: Promise<void>;
 
+  /**
+   * `carrier` is what the connection runs over besides a socket or tunnel (a ProxyCommand process): it
+   * is stopped when the connection ends, and close() waits for that.
+   */
   constructor(readonly host: ResolvedHost, readonly client: Client, readonly socket: Socket | null,
-    readonly hostKey: PresentedHostKey, maxChannels: number, onGone: (conn: SshConnection, reason: 'closed' | 'dropped') => void) {
+    readonly hostKey: PresentedHostKey, maxChannels: number, onGone: (conn: SshConnection, reason: 'closed' | 'dropped') => void,
+    private readonly carrier: { stop(): Promise<unknown> } | null = null) {
     this.hostName = host.name;
     this.limiter = new ChannelLimiter(maxChannels);
     this.sftp = new SftpSession(this);
@@ -41,6 +46,7 @@ export class SshConnection implements SshTransport, ChannelHost {
     this.closed = new Promise((resolve) => {
       client.once('close', () => {
         this.socketClosed = true;
+        void this.carrier?.stop();
         const reason = this.closing ? 'closed' : 'dropped';
         this.markDead(this.closing
           ? new UnreachableError(this.hostName, 'closed', `connection to ${this.hostName} was closed by the runner`)
@@ -112,6 +118,7 @@ export class SshConnection implements SshTransport, ChannelHost {
     this.client.end();
     await this.closed;
     clearTimeout(force);
+    await this.carrier?.stop();
   }
 
   /** Hard close, e.g. when the run is being torn down. */

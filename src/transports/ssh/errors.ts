@@ -26,7 +26,8 @@ export abstract class SshError extends Error {
   }
 }
 
-export type UnreachableReason = 'refused' | 'timeout' | 'dns' | 'dropped' | 'closed' | 'jump' | 'other';
+/** `proxy`: the ssh config ProxyCommand failed (could not start, or exited before the handshake). */
+export type UnreachableReason = 'refused' | 'timeout' | 'dns' | 'dropped' | 'closed' | 'jump' | 'proxy' | 'other';
 
 /** Could not connect, or the connection went away (mid-command included). The step fails as unreachable. */
 export class UnreachableError extends SshError {

@@ -9,6 +9,8 @@ export type SshEvent =
     readonly port: number;
     /** Name of the jump host the connection goes through, or null. */
     readonly via: string | null;
+    /** The ProxyCommand (tokens filled in) the connection goes through, when ssh config gives one. */
+    readonly proxyCommand?: string;
   }
   | { readonly type: 'connect-end'; readonly host: string; readonly ok: true; readonly durationMs: number }
   | { readonly type: 'connect-end'; readonly host: string; readonly ok: false; readonly durationMs: number; readonly error: Error }

@@ -3,17 +3,25 @@
 // creates it at run start and calls closeAll() in `finally`.
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import type { TransportPool } from '../types.js';
 import type { AuthSources } from './auth.js';
 import { connectSession, type HandshakeDeps } from './connect.js';
 import { SshConnection, type SshTransport } from './connection.js';
-import { ForwardError, HostKeyError, UnreachableError } from './errors.js';
+import { ForwardError, HostKeyError, SshSettingsError, UnreachableError } from './errors.js';
 import type { SshEvent } from './events.js';
 import { KnownHostsStore } from './host-key-policy.js';
 import { preflight, type PreflightOutcome } from './preflight.js';
+import { ProxyProcess } from './proxy-command.js';
 import { resolveHost, type ResolveContext, type ResolvedHost, type SshHostSettings } from './settings.js';
-import { loadSshConfig } from './ssh-config.js';
+import { loadSshConfig, SshConfigError } from './ssh-config.js';
 import type { TunnelStream } from './tunnel.js';
+
+/** What a connection runs over: a tunnel from its jump host, a ProxyCommand's pipes, or (both null) TCP. */
+export interface Carrier {
+  readonly stream: Duplex | null;
+  readonly proxy: ProxyProcess | null;
+}
 
 export interface SshPoolOptions {
   readonly hosts: (name: string) => SshHostSettings | undefined;
@@ -48,6 +56,8 @@ export interface SshPoolOptions {
   readonly now?: () => number;
   /** How many hosts preflightHostKeys connects to at once. Default 32. */
   readonly preflightConcurrency?: number;
+  /** Shell that runs ProxyCommand (`SHELL -c "exec …"`). Default $SHELL, else /bin/sh, as ssh does. */
+  readonly proxyShell?: string;
 }
 
 export interface SshPool extends TransportPool {
@@ -70,6 +80,7 @@ export class SshPoolImpl implements SshPool {
   private contextP: Promise<ResolveContext> | null = null;
   private closedFlag = false;
   private readonly registered = new Set<string>(); // secrets already handed to the masker
+  private readonly proxies = new Set<ProxyProcess>(); // ProxyCommands not yet exited: closeAll waits for them
   readonly store: KnownHostsStore;
   readonly homeDir: string;
   private readonly userKnownHosts: string;
@@ -97,9 +108,11 @@ export class SshPoolImpl implements SshPool {
   resolveContext(): Promise<ResolveContext> {
     this.contextP ??= (async () => {
       const path = this.o.sshConfigPath === undefined ? join(this.homeDir, '.ssh', 'config') : this.o.sshConfigPath;
+      const localUser = this.o.localUser ?? userInfo().username;
+      // ssh checks the owner and mode of ~/.ssh/config itself, not of a file given with -F.
+      const sshConfig = await loadSshConfig(path, { home: this.homeDir, localUser, checkPerms: this.o.sshConfigPath === undefined });
       return {
-        hosts: this.o.hosts, sshConfig: await loadSshConfig(path), homeDir: this.homeDir,
-        localUser: this.o.localUser ?? userInfo().username, defaultConnectTimeoutMs: this.o.connectTimeoutMs ?? 10_000,
+        hosts: this.o.hosts, sshConfig, homeDir: this.homeDir, localUser, defaultConnectTimeoutMs: this.o.connectTimeoutMs ?? 10_000,
       };
     })();
     return this.contextP;
@@ -124,7 +137,14 @@ export class SshPoolImpl implements SshPool {
   }
 
   async resolve(name: string): Promise<ResolvedHost> {
-    const host = resolveHost(name, await this.resolveContext());
+    let ctx: ResolveContext;
+    try {
+      ctx = await this.resolveContext();
+    } catch (err) {
+      if (err instanceof SshConfigError) throw new SshSettingsError(name, `cannot use the ssh config: ${err.message}`, { cause: err });
+      throw err;
+    }
+    const host = resolveHost(name, ctx);
     for (let h: ResolvedHost | null = host; h; h = h.jump) {
       for (const v of [h.password, h.passphrase]) {
         if (v === undefined || this.registered.has(v)) continue;
@@ -171,19 +191,40 @@ export class SshPoolImpl implements SshPool {
     }
   }
 
+  /** Start what `host`'s connection runs over. A started ProxyCommand must be stopped by the caller. */
+  async carrier(host: ResolvedHost): Promise<Carrier> {
+    if (host.jump) return { stream: await this.tunnelTo(host, host.jump), proxy: null };
+    if (host.proxyCommand !== null) {
+      const proxy = new ProxyProcess(host.proxyCommand, host.name, this.o.proxyShell);
+      this.proxies.add(proxy);
+      void proxy.exited.then(() => this.proxies.delete(proxy));
+      return { stream: proxy.stream, proxy };
+    }
+    return { stream: null, proxy: null };
+  }
+
   private async open(host: ResolvedHost): Promise<SshConnection> {
-    const tunnel = host.jump ? await this.tunnelTo(host, host.jump) : null;
+    const carrier = await this.carrier(host);
     const t0 = this.now();
-    this.emit({ type: 'connect-start', host: host.name, address: host.address, port: host.port, via: host.jump?.name ?? null });
+    this.emit({
+      type: 'connect-start', host: host.name, address: host.address, port: host.port, via: host.jump?.name ?? null,
+      ...(host.proxyCommand !== null ? { proxyCommand: host.proxyCommand } : {}),
+    });
     try {
-      const c = await connectSession(host, tunnel, this.handshakeDeps());
+      let c;
+      try {
+        c = await connectSession(host, carrier.stream, this.handshakeDeps());
+      } catch (err) {
+        throw carrier.proxy ? await carrier.proxy.explain(err) : err;
+      }
       const conn = new SshConnection(host, c.client, c.socket, c.presented, this.o.maxChannelsPerHost ?? 8, (gone, reason) => {
         const e = this.entries.get(host.id);
         if (e?.conn === gone) this.entries.delete(host.id);
         this.emit({ type: 'disconnect', host: host.name, reason });
-      });
+      }, carrier.proxy);
       if (this.closedFlag) { // closeAll ran while we were connecting
         conn.destroy();
+        await carrier.proxy?.stop();
         throw new UnreachableError(host.name, 'closed', `the SSH pool was closed while connecting to ${host.name}`);
       }
       this.emit({ type: 'connect-end', host: host.name, ok: true, durationMs: this.now() - t0 });
@@ -198,7 +239,7 @@ export class SshPoolImpl implements SshPool {
     return preflight(hostNames, (n) => this.get(n), this.o.preflightConcurrency ?? 32);
   }
 
-  /** Close targets before their jump hosts; waits for connects in flight. Idempotent. */
+  /** Close targets before their jump hosts, then wait for every ProxyCommand to exit; waits for connects in flight. Idempotent. */
   async closeAll(): Promise<void> {
     this.closedFlag = true;
     const entries = [...this.entries.values()];
@@ -214,6 +255,8 @@ export class SshPoolImpl implements SshPool {
       await Promise.all((byDepth.get(d) ?? []).map((c) => c.close()));
     }
     this.entries.clear();
+    // Proxies of connections that dropped earlier are being stopped already; none may outlive the pool.
+    await Promise.all([...this.proxies].map((p) => p.stop()));
   }
 }
 

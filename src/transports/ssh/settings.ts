@@ -1,9 +1,10 @@
 // Connection settings of one host: the inventory's plain object (SshHostSettings) merged with ~/.ssh/config
-// into a ResolvedHost, jump chain included. Inventory values win; ssh config fills the gaps, as
-// `ssh HOST` would. Resolution is pure (no I/O) so cycles and bad ProxyJump values fail before connecting.
+// into a ResolvedHost, jump chain or ProxyCommand included. Inventory values win; ssh config fills the gaps,
+// as `ssh HOST` would. Resolution is pure (no I/O) so cycles and bad values fail before connecting.
 import { SshSettingsError } from './errors.js';
+import { configFor, expandHome, expandIdentityFile, proxyCommandFor, type HostTokens } from './host-config.js';
 import { knownHostsName } from './known-hosts.js';
-import type { SshConfigLookup, SshConfigValues } from './ssh-config.js';
+import { lowerHost, type SshConfigLookup } from './ssh-config.js';
 
 export interface SshHostSettings {
   /** Inventory host name. */
@@ -44,6 +45,8 @@ export interface ResolvedHost {
   readonly knownHostsFiles: readonly string[];
   readonly connectTimeoutMs: number;
   readonly jump: ResolvedHost | null;
+  /** ssh config's ProxyCommand, tokens filled in (run as `$SHELL -c "exec …"`); null when direct or jumping. */
+  readonly proxyCommand: string | null;
 }
 
 export interface ResolveContext {
@@ -69,20 +72,6 @@ export function parseHop(spec: string, owner: string): Hop {
   const port = m[3] === undefined ? undefined : Number(m[3]);
   if (port !== undefined && (port < 1 || port > 65535)) throw new SshSettingsError(owner, `${owner}: bad port in jump host "${spec}"`);
   return { alias, ...(m[1] !== undefined ? { user: m[1] } : {}), ...(port !== undefined ? { port } : {}) };
-}
-
-/** Expand `~` and the ssh_config tokens %d %u %h %r %% used in IdentityFile. */
-export function expandPath(p: string, t: { home: string; localUser: string; host: string; user: string }): string {
-  const tilde = p === '~' ? t.home : p.startsWith('~/') ? t.home + p.slice(1) : p;
-  return tilde.replace(/%([duhr%])/g, (_, c: string) =>
-    c === 'd' ? t.home : c === 'u' ? t.localUser : c === 'h' ? t.host : c === 'r' ? t.user : '%');
-}
-
-function configFor(s: SshHostSettings, ctx: ResolveContext): SshConfigValues {
-  const byName = ctx.sshConfig.compute(s.name);
-  if (s.address === undefined || s.address === s.name) return byName;
-  // First obtained value wins, as in ssh_config: the alias's own section first, then the address's.
-  return { ...ctx.sshConfig.compute(s.address), ...byName };
 }
 
 function parsePort(v: string | undefined, owner: string): number | undefined {
@@ -115,29 +104,32 @@ function resolveSettings(s: SshHostSettings, id: string, ctx: ResolveContext, ch
   forcedJump: ResolvedHost | null | undefined): ResolvedHost {
   checkCycle(id, chain);
   const here = [...chain, id];
-  const cfg = configFor(s, ctx);
-  const address = s.address ?? (cfg.hostname !== undefined ? cfg.hostname.replace(/%h/g, s.name).replace(/%%/g, '%') : s.name);
+  const cfg = configFor(ctx.sshConfig, s.name, s.address, s.user);
+  const address = lowerHost(s.address ?? cfg.hostname ?? s.name);
   const port = s.port ?? parsePort(cfg.port, s.name) ?? 22;
   const user = s.user ?? cfg.user ?? ctx.localUser;
-  const tokens = { home: ctx.homeDir, localUser: ctx.localUser, host: address, user };
-  const keyFiles = (s.keyFile !== undefined ? [s.keyFile] : cfg.identityfile ?? []).map((p) => expandPath(p, tokens));
+  const alias = cfg.hostkeyalias?.toLowerCase(); // ssh compares it in lower case, like host names
+  const t: HostTokens = { home: ctx.homeDir, localUser: ctx.localUser, host: address, user, original: s.name, port, keyAlias: alias ?? s.name };
+  const keyFiles = s.keyFile !== undefined ? [expandHome(s.keyFile, ctx.homeDir)] : (cfg.identityfile ?? []).map((p) => expandIdentityFile(p, t));
   const timeoutS = cfg.connecttimeout !== undefined ? Number(cfg.connecttimeout) : NaN;
   const knownHostsFiles = s.knownHostsFiles ?? [];
-  let jump: ResolvedHost | null;
+  let jump: ResolvedHost | null = null;
+  let proxyCommand: string | null = null;
   if (forcedJump !== undefined) jump = forcedJump;
-  else {
-    const spec = s.jump ?? cfg.proxyjump;
-    jump = spec === undefined || spec.trim().toLowerCase() === 'none' ? null : resolveJumpSpec(spec, s.name, knownHostsFiles, ctx, here);
-  }
+  else if (s.jump !== undefined) {
+    // The inventory's jump (or `none`) wins over ProxyJump and ProxyCommand alike, as `ssh -J` does.
+    if (s.jump.trim().toLowerCase() !== 'none') jump = resolveJumpSpec(s.jump, s.name, knownHostsFiles, ctx, here);
+  } else if (cfg.proxyjump !== undefined) jump = resolveJumpSpec(cfg.proxyjump, s.name, knownHostsFiles, ctx, here);
+  else if (cfg.proxycommand !== undefined) proxyCommand = proxyCommandFor(cfg.proxycommand, cfg, t);
   return {
     id, name: s.name, address, port, user,
-    knownHostsName: cfg.hostkeyalias ?? knownHostsName(address, port),
+    knownHostsName: alias ?? knownHostsName(address, port),
     keyFiles, useDefaultKeys: keyFiles.length === 0, useAgent: cfg.identitiesonly !== 'yes',
     ...(s.passphrase !== undefined ? { passphrase: s.passphrase } : {}),
     ...(s.password !== undefined ? { password: s.password } : {}),
     knownHostsFiles,
     connectTimeoutMs: s.connectTimeoutMs ?? (Number.isFinite(timeoutS) && timeoutS > 0 ? timeoutS * 1000 : ctx.defaultConnectTimeoutMs),
-    jump,
+    jump, proxyCommand,
   };
 }
 

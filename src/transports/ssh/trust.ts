@@ -29,8 +29,16 @@ export async function collectHostKeys(settingsList: readonly SshHostSettings[], 
   const scanOne = async (s: SshHostSettings): Promise<CollectedHostKey> => {
     try {
       const host = await pool.resolve(s.name);
-      const tunnel = host.jump ? await pool.tunnelTo(host, host.jump) : null;
-      const { presented: p, verdict: v } = await scanHostKey(host, tunnel, pool.handshakeDeps());
+      const { stream, proxy } = await pool.carrier(host);
+      let scanned;
+      try {
+        scanned = await scanHostKey(host, stream, pool.handshakeDeps());
+      } catch (err) {
+        throw proxy ? await proxy.explain(err) : err;
+      } finally {
+        await proxy?.stop();
+      }
+      const { presented: p, verdict: v } = scanned;
       const status = v.status === 'unknown' ? 'new' : v.status;
       const expected = v.status === 'changed' ? v.expected.map(entryRef) : v.status === 'revoked' ? [entryRef(v.entry)] : [];
       return {
