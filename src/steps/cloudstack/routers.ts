@@ -73,7 +73,7 @@ async function prepare(ctx: StepContext, args: RoutersArgs): Promise<Prepared> {
     }
     const vpcUnits = chains.flat().filter((u) => u.kind === 'vpc');
     if (flags.livepatch && !flags.cleanup && vpcUnits.length > 0) {
-      // restartVPC live-patches through its tiers: a VPC without tiers is not patched at all (§6.4).
+      // restartVPC live-patches through its tiers: a VPC without tiers is not patched at all (docs/cloudstack-facts.md §6.4).
       const vpcs = new Map((await listVpcs(client)).map((v) => [text(v['id']), v]));
       const empty = vpcUnits.filter((u) => {
         const v = vpcs.get(u.id);
