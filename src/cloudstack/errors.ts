@@ -160,3 +160,14 @@ export class CloudStackJobTimeoutError extends CloudStackError {
     );
   }
 }
+
+/** The inventory lacks what a client for this host needs (no `cloudstack:` settings, no keys, no URL). */
+export class CloudStackSetupError extends Error {
+  override readonly name = 'CloudStackSetupError';
+  constructor(
+    readonly host: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

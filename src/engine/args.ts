@@ -26,16 +26,16 @@ export function prepareArgs(step: TaskStep, def: StepType, scope: Record<string,
     const cx = {
       templates: false,
       hosts,
-      issue(path: Path, _code: string, message: string): never {
-        throw new PlaybookRuntimeError(`argument '${formatPath(path)}' of '${step.name}' ${message}`, positionOf(step, path));
+      issue(path: Path, code: string, message: string): never {
+        throw new PlaybookRuntimeError(`argument '${formatPath(path)}' of '${step.name}' ${message}`, positionOf(step, path), code);
       },
     };
     const v = readValue(schema.kind, value, cx, [name]);
     out[name] = v instanceof Pending ? v.unknown : v;
   }
   if (rendered && def.validate !== undefined) {
-    def.validate(out, (arg, _code, message) => {
-      throw new PlaybookRuntimeError(`argument '${arg}' of '${step.name}': ${message}`, step.argPos.get(arg) ?? step.pos);
+    def.validate(out, (arg, code, message) => {
+      throw new PlaybookRuntimeError(`argument '${arg}' of '${step.name}': ${message}`, step.argPos.get(arg) ?? step.pos, code);
     });
   }
   return out;

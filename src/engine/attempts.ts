@@ -4,6 +4,7 @@
 
 import type { TaskStep } from '../loader/ast.js';
 import { prepareArgs } from './args.js';
+import { errorPos } from './errors.js';
 import { condition, isUnknown } from './evaluate.js';
 import type { StepPhase } from './events.js';
 import type { HostRun, StepRun } from './host-run.js';
@@ -33,11 +34,17 @@ export async function attempts(h: HostRun, step: TaskStep, scope: Record<string,
       const u = condition(step.until, { ...scope, result: last.result, ...(step.register ? { [step.register]: last.result } : {}) }, 'until');
       if (isUnknown(u)) break;
       done = u && last.status !== 'failed';
-      if (!done && attempt === maxAttempts) last = { ...last, status: 'failed', msg: `'until' still false after ${maxAttempts} attempts` };
+      if (!done && attempt === maxAttempts) {
+        const message = `'until' still false after ${maxAttempts} attempts`;
+        last = { ...last, status: 'failed', error: { kind: 'condition', code: 'until', message, pos: errorPos(step.until.pos) } };
+      }
     }
     if (done || attempt === maxAttempts || (run.interruption.interrupted && phase === 'main')) break;
     if (last.status === 'unreachable' && step.retries === undefined) break;
-    run.emit({ type: 'step-progress', stepId: step.id, host: h.host.name, message: `attempt ${attempt}/${maxAttempts} ${step.until ? 'not there yet' : 'failed'}; retrying` });
+    run.emit({
+      type: 'step-progress', stepId: step.id, host: h.host.name, message: `attempt ${attempt}/${maxAttempts} ${step.until ? 'not there yet' : 'failed'}; retrying`,
+      progress: { kind: 'attempt', attempt, attempts: maxAttempts, until: step.until !== undefined },
+    });
     await run.clock.sleep(step.delayMs ?? 1000, run.opts.interrupt);
   }
   return last;

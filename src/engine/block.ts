@@ -4,26 +4,29 @@
 
 import type { BlockStep } from '../loader/ast.js';
 import { condition, isUnknown, type Unknown } from './evaluate.js';
-import { formatError } from './errors.js';
+import { classifyError, errorPos } from './errors.js';
 import type { StepPhase } from './events.js';
-import type { HostRun, Outcome } from './host-run.js';
+import type { Ended, HostRun } from './host-run.js';
 import { discharge } from './obligations.js';
 import { UndoScope } from './undo.js';
 
-export async function runBlock(h: HostRun, step: BlockStep, phase: StepPhase, tags: readonly string[]): Promise<Outcome> {
+export async function runBlock(h: HostRun, step: BlockStep, phase: StepPhase, tags: readonly string[]): Promise<Ended> {
   const scopeUndo = new UndoScope();
   let whenValue: boolean | Unknown = true;
   try {
     whenValue = step.when ? condition(step.when, h.scope, 'when') : true;
   } catch (err) {
     h.ps.failed = true;
-    h.endEvent(step, phase, 'failed', false, formatError(err), 0);
+    h.endEvent(step, phase, { status: 'failed', error: classifyError(err, step.pos) }, false, 0);
     return { status: 'failed', ignored: false };
   }
-  if (whenValue === false || isUnknown(whenValue)) {
-    const unknown = isUnknown(whenValue);
-    h.endEvent(step, phase, unknown ? 'unknown' : 'skipped', false, unknown ? `condition unknown in a dry run: ${(whenValue as Unknown).reason}` : undefined, 0);
-    return { status: unknown ? 'unknown' : 'skipped', ignored: false };
+  if (whenValue === false) {
+    h.endEvent(step, phase, { status: 'skipped', skip: 'condition' }, false, 0);
+    return { status: 'skipped', ignored: false };
+  }
+  if (isUnknown(whenValue)) {
+    h.endEvent(step, phase, { status: 'unknown', msg: `condition unknown in a dry run: ${(whenValue as Unknown).reason}` }, false, 0);
+    return { status: 'unknown', ignored: false };
   }
   let ok = false;
   const counts = h.run.recap.of(h.host.name);
@@ -53,9 +56,7 @@ export async function runBlock(h: HostRun, step: BlockStep, phase: StepPhase, ta
   const ignored = !ok && step.ignoreErrors;
   if (ignored) h.ps.failed = false;
   // the block's own end (not counted in the recap: its steps were)
-  h.run.emit({
-    type: 'step-end', play: h.play.index, stepId: step.id, name: step.name, host: h.host.name, phase,
-    status: ok ? 'ok' : 'failed', ignored, durationMs: 0, ...(ok && counts.rescued > 0 ? { msg: 'rescued' } : {}),
-  });
+  const failure = { kind: 'block', code: 'block-failed', message: 'a step in the block failed', pos: errorPos(step.pos) } as const;
+  h.emitEnd(step, phase, ok ? { status: 'ok', ...(counts.rescued > 0 ? { msg: 'rescued' } : {}) } : { status: 'failed', error: failure }, ignored, 0);
   return { status: ok ? 'ok' : 'failed', ignored };
 }

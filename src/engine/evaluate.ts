@@ -9,11 +9,13 @@ import type { Position } from '../diagnostics/problems.js';
 
 export { isUnknown, Unknown };
 
-/** A runtime error in the playbook's own text (template or condition): carries its position. */
+/** A runtime error in the playbook's own text (template, condition, argument): carries its position. */
 export class PlaybookRuntimeError extends Error {
   constructor(
     message: string,
     readonly pos: Position | null,
+    /** 'template', 'condition', 'loop', or the argument schema's code ('bad-duration', …). */
+    readonly code = 'template',
   ) {
     super(message);
     this.name = 'PlaybookRuntimeError';
@@ -26,14 +28,14 @@ export function condition(cond: Condition, scope: Readonly<Record<string, unknow
   let ast = conditionCache.get(cond.source);
   if (ast === undefined) {
     const parsed = parseExpression(cond.source);
-    if (!parsed.ok) throw new PlaybookRuntimeError(`${key}: ${parsed.problem.message}`, cond.pos);
+    if (!parsed.ok) throw new PlaybookRuntimeError(`${key}: ${parsed.problem.message}`, cond.pos, 'condition');
     ast = parsed.ast;
     conditionCache.set(cond.source, ast);
   }
   try {
     return evaluateCondition(ast, scope);
   } catch (err) {
-    throw new PlaybookRuntimeError(`${key} '${cond.source}': ${(err as Error).message}`, cond.pos);
+    throw new PlaybookRuntimeError(`${key} '${cond.source}': ${(err as Error).message}`, cond.pos, 'condition');
   }
 }
 

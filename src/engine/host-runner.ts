@@ -6,8 +6,11 @@
 import type { Play, Step, TaskStep } from '../loader/ast.js';
 import type { HostEntry } from '../inventory/types.js';
 import { runBlock } from './block.js';
-import type { StepPhase, StepStatus } from './events.js';
-import type { HostPlayState, HostRun, Outcome } from './host-run.js';
+import { errorPos } from './errors.js';
+import type { Position } from '../diagnostics/problems.js';
+import type { Outcome, StepPhase } from './events.js';
+import { outcomeMessage } from './events.js';
+import type { Ended, HostPlayState, HostRun, StepRun } from './host-run.js';
 import { discharge } from './obligations.js';
 import type { RunContext } from './run-context.js';
 import type { OpenObligation } from './run-options.js';
@@ -74,21 +77,29 @@ export class HostRunner implements HostRun {
     return true;
   }
 
-  runTask(step: TaskStep, phase: StepPhase, undo: UndoScope, scope: Record<string, unknown> = this.scope): Promise<Outcome> {
+  runTask(step: TaskStep, phase: StepPhase, undo: UndoScope, scope: Record<string, unknown> = this.scope): Promise<Ended> {
     return runTask(this, step, phase, undo, scope);
   }
 
-  endEvent(step: Step, phase: StepPhase, status: StepStatus, ignored: boolean, msg: string | undefined, durationMs: number, plan?: string): void {
+  endEvent(step: Step, phase: StepPhase, r: StepRun, ignored: boolean, durationMs: number): void {
     const c = this.run.recap.of(this.host.name);
     if (ignored) c.ignored += 1;
-    else c[status] += 1;
+    else c[r.status] += 1;
+    this.emitEnd(step, phase, r, ignored, durationMs);
+  }
+
+  emitEnd(step: Step, phase: StepPhase, r: StepRun, ignored: boolean, durationMs: number): void {
+    const outcome = toOutcome(r, step.pos);
+    const msg = outcomeMessage(outcome);
+    const parentId = this.run.parents.get(step.id);
     this.run.emit({
-      type: 'step-end', play: this.play.index, stepId: step.id, name: step.name, host: this.host.name, phase, status, ignored,
-      ...(msg !== undefined ? { msg } : {}), ...(plan !== undefined ? { plan } : {}), durationMs,
+      type: 'step-end', play: this.play.index, stepId: step.id, name: step.name, host: this.host.name, phase,
+      ...(parentId !== undefined ? { parentId } : {}), status: r.status, outcome, ignored,
+      ...(msg !== undefined ? { msg } : {}), ...(r.plan !== undefined ? { plan: r.plan } : {}), durationMs,
     });
   }
 
-  private async runStep(step: Step, phase: StepPhase, undo: UndoScope, tags: readonly string[]): Promise<Outcome> {
+  private async runStep(step: Step, phase: StepPhase, undo: UndoScope, tags: readonly string[]): Promise<Ended> {
     if (phase !== 'undo' && !this.run.selection.selected(step, tags)) return { status: 'skipped', ignored: false };
     if (step.kind === 'block') return runBlock(this, step, phase, [...tags, ...step.tags]);
     if (step.type === 'flush_handlers') {
@@ -108,4 +119,21 @@ export function findStep(steps: readonly Step[], id: string): Step | undefined {
     }
   }
   return undefined;
+}
+
+/** A step's run as the outcome its step-end carries. */
+export function toOutcome(r: StepRun, pos: Position): Outcome {
+  const plan = r.plan !== undefined ? { plan: r.plan } : {};
+  const message = r.msg !== undefined ? { message: r.msg } : {};
+  switch (r.status) {
+    case 'failed':
+    case 'unreachable':
+      return { kind: r.status, error: r.error ?? { kind: 'step', code: 'step-failed', message: r.msg ?? r.status, pos: errorPos(pos) }, ...plan };
+    case 'skipped':
+      return { kind: 'skipped', reason: r.skip ?? 'condition', ...message };
+    case 'unknown':
+      return { kind: 'unknown', ...(r.msg !== undefined ? { reason: r.msg } : {}), ...plan };
+    default:
+      return { kind: r.status, ...message, ...plan };
+  }
 }

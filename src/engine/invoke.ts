@@ -6,11 +6,18 @@ import { setMaxListeners } from 'node:events';
 import type { TaskStep } from '../loader/ast.js';
 import { StepFailedError, type StepOutcome, type StepType } from '../steps/types.js';
 import { unknownArgument } from './args.js';
-import { formatError, isUnreachable } from './errors.js';
+import { classifyError, errorPos, isUnreachable } from './errors.js';
 import { condition, isUnknown, Unknown } from './evaluate.js';
-import type { StepPhase, StepStatus } from './events.js';
+import type { RunError, StepPhase, StepStatus } from './events.js';
 import type { HostRun, StepRun } from './host-run.js';
 import { makeStepContext } from './step-context.js';
+
+/** The step's own `timeout:` ran out. */
+class StepTimedOut extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`timed out after ${timeoutMs / 1000}s`);
+  }
+}
 
 /** The signal of steps nothing may cancel. */
 const NEVER_ABORTED = new AbortController().signal;
@@ -45,7 +52,7 @@ export async function invoke(h: HostRun, step: TaskStep, def: StepType, args: Re
       const timed = new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
           timeout?.abort();
-          reject(new StepFailedError(`timed out after ${t / 1000}s`));
+          reject(new StepTimedOut(t));
         }, t);
       });
       outcome = await Promise.race([work, timed]);
@@ -54,8 +61,13 @@ export async function invoke(h: HostRun, step: TaskStep, def: StepType, args: Re
       return { status: 'changed', plan: outcome.plan, result: new Unknown(`result of '${step.name}' (dry run)`) };
     }
   } catch (err) {
-    if (err instanceof StepFailedError) return { status: 'failed', msg: err.message, result: { ...(err.result ?? {}), failed: true, changed: false, msg: err.message } };
-    return { status: isUnreachable(err) ? 'unreachable' : 'failed', msg: formatError(err), result: { failed: true, changed: false, msg: formatError(err) } };
+    if (err instanceof StepTimedOut) {
+      const error: RunError = { kind: 'timeout', code: 'step-timeout', message: err.message, pos: errorPos(step.pos), timeoutMs: err.timeoutMs };
+      return { status: 'failed', error, result: { failed: true, changed: false, msg: err.message } };
+    }
+    const error = classifyError(err, step.pos);
+    const extra = err instanceof StepFailedError ? (err.result ?? {}) : {};
+    return { status: isUnreachable(err) ? 'unreachable' : 'failed', error, result: { ...extra, failed: true, changed: false, msg: error.message } };
   } finally {
     if (timer) clearTimeout(timer);
   }
@@ -86,6 +98,9 @@ function interpret(h: HostRun, step: TaskStep, outcome: StepOutcome, scope: Reco
   const status: StepStatus = failed ? 'failed' : changed ? 'changed' : 'ok';
   // when failed_when turned a success into a failure, the condition is the reason, not the step's message
   const byRule = failed && !(outcome.failed ?? false) && step.failedWhen !== undefined;
-  const msg = failed ? (byRule ? `failed_when: ${step.failedWhen!.source}` : (outcome.msg ?? 'failed')) : outcome.msg;
-  return { status, msg, result, plan: outcome.plan };
+  if (!failed) return { status, msg: outcome.msg, result, plan: outcome.plan };
+  const error: RunError = byRule
+    ? { kind: 'condition', code: 'failed-when', message: `failed_when: ${step.failedWhen!.source}`, pos: errorPos(step.failedWhen!.pos) }
+    : { kind: 'step', code: 'step-failed', message: outcome.msg ?? 'failed', pos: errorPos(step.pos) };
+  return { status, error, result, plan: outcome.plan };
 }

@@ -3,7 +3,7 @@
 // of the engine uses the parts it needs; `emit` masks secrets in every event before any sink sees it.
 
 import { setMaxListeners } from 'node:events';
-import type { Step } from '../loader/ast.js';
+import type { Playbook, Step } from '../loader/ast.js';
 import { realClock, type Clock } from './clock.js';
 import { emptyCounts, type HostCounts, type RunEvent } from './events.js';
 import type { RunOptions } from './run-options.js';
@@ -106,8 +106,25 @@ export class ObligationIds {
   }
 }
 
+/**
+ * Each step's parent in the tree the renderers draw: the block it is in, or for an undo step the step it
+ * belongs to. Top-level steps and handlers have none.
+ */
+export function parentsOf(playbook: Playbook): Map<string, string> {
+  const parents = new Map<string, string>();
+  const visit = (s: Step, parent: string | undefined): void => {
+    if (parent !== undefined) parents.set(s.id, parent);
+    if (s.kind === 'block') for (const c of [...s.block, ...s.rescue, ...s.always]) visit(c, s.id);
+    for (const u of s.undo) visit(u, s.id);
+  };
+  for (const play of playbook.plays) for (const s of [...play.steps, ...play.handlers]) visit(s, undefined);
+  return parents;
+}
+
 export interface RunContext {
   readonly opts: RunOptions;
+  /** Parent ids of nested steps, for the tree the events describe. */
+  readonly parents: ReadonlyMap<string, string>;
   /** The inventory's host names: a templated host argument must render to one of them. */
   readonly hostNames: ReadonlySet<string>;
   readonly clock: Clock;
@@ -126,6 +143,7 @@ export function createRunContext(opts: RunOptions): RunContext {
   const emit = (event: RunEvent): void => opts.sink(opts.secrets.size > 0 ? opts.secrets.maskDeep(event) : event);
   return {
     opts,
+    parents: parentsOf(opts.playbook),
     hostNames: new Set(opts.inventory.hosts.keys()),
     clock: opts.clock ?? realClock,
     emit,

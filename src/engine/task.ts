@@ -4,18 +4,22 @@
 
 import type { TaskStep } from '../loader/ast.js';
 import { attempts } from './attempts.js';
-import { formatError, isUnreachable } from './errors.js';
+import { classifyError, isUnreachable } from './errors.js';
 import { condition, isUnknown, PlaybookRuntimeError, renderValue, Unknown } from './evaluate.js';
-import type { StepPhase, StepStatus } from './events.js';
-import type { HostRun, Outcome, StepRun } from './host-run.js';
+import type { RunError, StepPhase, StepStatus } from './events.js';
+import type { Ended, HostRun, StepRun } from './host-run.js';
 import type { UndoScope } from './undo.js';
 
-export async function runTask(h: HostRun, step: TaskStep, phase: StepPhase, undo: UndoScope, scope: Record<string, unknown>): Promise<Outcome> {
+export async function runTask(h: HostRun, step: TaskStep, phase: StepPhase, undo: UndoScope, scope: Record<string, unknown>): Promise<Ended> {
   const run = h.run;
   const started = run.clock.now();
-  run.emit({ type: 'step-start', play: h.play.index, stepId: step.id, name: step.name, stepType: step.type, host: h.host.name, phase });
+  const parentId = run.parents.get(step.id);
+  run.emit({
+    type: 'step-start', play: h.play.index, stepId: step.id, name: step.name, stepType: step.type, host: h.host.name, phase,
+    ...(parentId !== undefined ? { parentId } : {}),
+  });
   if (phase === 'main' && run.opts.resume?.completed.has(`${step.id}@${h.host.name}`)) {
-    h.endEvent(step, phase, 'skipped', false, 'done before the interruption', 0);
+    h.endEvent(step, phase, { status: 'skipped', skip: 'resumed', msg: 'done before the interruption' }, false, 0);
     return { status: 'skipped', ignored: false };
   }
   try {
@@ -23,18 +27,19 @@ export async function runTask(h: HostRun, step: TaskStep, phase: StepPhase, undo
     if (step.loop !== undefined) {
       const l = renderValue(step.loop, scope, step.pos, 'loop');
       if (isUnknown(l)) return finish(h, step, phase, { status: 'unknown', msg: `loop unknown in a dry run: ${l.reason}`, result: l }, started);
-      if (!Array.isArray(l)) throw new PlaybookRuntimeError(`'loop' must give a list, got ${typeof l}`, step.pos);
+      if (!Array.isArray(l)) throw new PlaybookRuntimeError(`'loop' must give a list, got ${typeof l}`, step.pos, 'loop');
       items = l;
     }
     if (items === null) {
       const w = step.when ? condition(step.when, scope, 'when') : true;
-      if (w === false) return finish(h, step, phase, { status: 'skipped', result: { skipped: true, changed: false } }, started);
+      if (w === false) return finish(h, step, phase, { status: 'skipped', skip: 'condition', result: { skipped: true, changed: false } }, started);
       if (isUnknown(w)) return finish(h, step, phase, { status: 'unknown', msg: `condition unknown in a dry run: ${w.reason}`, result: new Unknown(`'${step.name}' may not run (dry run)`) }, started);
       return finish(h, step, phase, await attempts(h, step, scope, undo, phase), started);
     }
     return finish(h, step, phase, await loop(h, step, items, scope, undo, phase), started);
   } catch (err) {
-    return finish(h, step, phase, { status: isUnreachable(err) ? 'unreachable' : 'failed', msg: formatError(err), result: { failed: true, msg: formatError(err) } }, started);
+    const error = classifyError(err, step.pos);
+    return finish(h, step, phase, { status: isUnreachable(err) ? 'unreachable' : 'failed', error, result: { failed: true, msg: error.message } }, started);
   }
 }
 
@@ -44,7 +49,7 @@ async function loop(h: HostRun, step: TaskStep, items: readonly unknown[], scope
   let failed = false;
   let unreachable = false;
   let unknown = false;
-  let lastMsg: string | undefined;
+  let lastError: RunError | undefined;
   for (const item of items) {
     if (h.run.interruption.interrupted && phase === 'main') break;
     const itemScope = { ...scope, [step.loopVar]: item };
@@ -60,20 +65,23 @@ async function loop(h: HostRun, step: TaskStep, items: readonly unknown[], scope
     failed ||= r.status === 'failed';
     unreachable ||= r.status === 'unreachable';
     unknown ||= r.status === 'unknown';
-    if (r.msg) lastMsg = r.msg;
-    h.run.emit({ type: 'step-progress', stepId: step.id, host: h.host.name, message: `item ${results.length}/${items.length}: ${r.status}` });
+    if (r.error) lastError = r.error;
+    h.run.emit({
+      type: 'step-progress', stepId: step.id, host: h.host.name, message: `item ${results.length}/${items.length}: ${r.status}`,
+      progress: { kind: 'item', index: results.length, total: items.length, status: r.status },
+    });
     if (unreachable) break;
   }
   const status: StepStatus = unreachable ? 'unreachable' : failed ? 'failed' : unknown ? 'unknown' : changed ? 'changed' : results.length === 0 ? 'skipped' : 'ok';
-  return { status, msg: failed || unreachable ? lastMsg : undefined, result: { results, changed, failed } };
+  return { status, ...(status === 'skipped' ? { skip: 'no-items' as const } : {}), error: failed || unreachable ? lastError : undefined, result: { results, changed, failed } };
 }
 
-function finish(h: HostRun, step: TaskStep, phase: StepPhase, r: StepRun, started: number): Outcome {
+function finish(h: HostRun, step: TaskStep, phase: StepPhase, r: StepRun, started: number): Ended {
   const ignored = (r.status === 'failed' && step.ignoreErrors) || false;
   if (step.register !== undefined && r.result !== undefined) h.setRegistered(step.register, r.result);
   if (r.status === 'changed' && step.notify.length > 0) for (const n of step.notify) h.ps.notified.add(n);
   if (r.status === 'failed' && !ignored && phase !== 'undo') h.ps.failed = true;
   if (r.status === 'unreachable' && phase !== 'undo') h.ps.unreachable = true;
-  h.endEvent(step, phase, r.status, ignored, r.msg, h.run.clock.now() - started, r.plan);
+  h.endEvent(step, phase, r, ignored, h.run.clock.now() - started);
   return { status: r.status, ignored };
 }

@@ -1,9 +1,10 @@
 // Reading journals back: run summaries for `stackplay runs`/`show`, and the open obligations that
-// `stackplay recover` must discharge.
+// `stackplay recover` must discharge. Events of older versions are read as today's (upgrade.ts).
 
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JournalRecord, RunHeader } from './journal.js';
+import { upgradeEvent } from './upgrade.js';
 
 export interface OpenObligation {
   readonly id: string;
@@ -39,7 +40,8 @@ export function readRun(path: string, quick = false): RunSummaryInfo {
     // events are most of a journal; a quick scan skips parsing them (run-end is found by its prefix)
     if (quick && !QUICK.some((p) => line.startsWith(p)) && !line.startsWith('{"t":"event","e":{"type":"run-end"')) continue;
     try {
-      records.push(JSON.parse(line) as JournalRecord);
+      const r = JSON.parse(line) as JournalRecord;
+      records.push(r.t === 'event' ? { t: 'event', e: upgradeEvent(r.e) } : r);
     } catch {
       // a torn last line after a crash: everything before it is intact
     }

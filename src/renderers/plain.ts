@@ -1,7 +1,7 @@
 // Plain lines for CI and pipes: one line per step result, output lines indented under their host,
 // warnings and the reverting phase called out, then the closing summary (failures, warnings) and the recap.
 
-import type { RunEvent } from '../engine/events.js';
+import { outcomeMessage, type RunEvent } from '../engine/events.js';
 import { formatDuration } from '../util/durations.js';
 import { formatRecap } from './recap.js';
 import { RunRecord } from './run-record.js';
@@ -30,17 +30,19 @@ export function plainRenderer(write: (text: string) => void, s: Styler, opts: { 
         return;
       case 'step-progress':
         // per-item loop progress is for the live task list; plain output shows the items' own lines
-        if (/^item \d+\/\d+: (ok|changed|skipped)$/.test(e.message)) return;
+        if (e.progress?.kind === 'item' && (e.progress.status === 'ok' || e.progress.status === 'changed' || e.progress.status === 'skipped')) return;
         write(`    ${s.dim(`${e.host} …`)} ${e.message}\n`);
         return;
       case 'subtask':
         if (e.status !== 'pending' && e.status !== 'running') write(`    ${s.dim(`${e.host} ·`)} ${e.title}: ${e.status}${e.message ? ` — ${e.message}` : ''}\n`);
         return;
       case 'step-end': {
+        const o = e.outcome;
         const phase = e.phase === 'main' ? '' : s.dim(`[${e.phase}] `);
-        const status = dryRun && e.plan !== undefined && e.status === 'changed' ? s.yellow('would  ') : mark[e.status];
+        const plan = 'plan' in o ? o.plan : undefined;
+        const status = dryRun && plan !== undefined && o.kind === 'changed' ? s.yellow('would  ') : mark[o.kind];
         const ignored = e.ignored ? s.dim(' (ignored)') : '';
-        const detail = e.plan ?? e.msg;
+        const detail = plan ?? outcomeMessage(o);
         const time = e.durationMs >= 100 ? s.dim(` (${formatDuration(e.durationMs)})`) : '';
         write(`  ${status} ${e.host}  ${phase}${e.name}${ignored}${detail ? `: ${detail}` : ''}${time}\n`);
         return;

@@ -2,11 +2,13 @@
 // failed inside them, warnings, `log` output and dry-run plans. The end-of-run screens (task list, plain,
 // JSON, `stackplay show`) are all drawn from this one record, so they cannot disagree.
 
-import type { RunEvent, RunStatus, StepPhase, StepStatus } from '../engine/events.js';
+import { outcomeMessage, type Outcome, type RunEvent, type RunStatus, type StepPhase, type StepStatus } from '../engine/events.js';
 
 export interface HostResult {
   readonly status: StepStatus;
   readonly ignored: boolean;
+  readonly outcome: Outcome;
+  /** The outcome in words, and a dry run's plan. */
   readonly msg?: string | undefined;
   readonly plan?: string | undefined;
 }
@@ -66,6 +68,8 @@ export class RunRecord {
   readonly undo = new Map<number, string[]>();
   readonly failures: Failure[] = [];
   readonly warnings: Warning[] = [];
+  /** The tree of nested steps, from the events: step id → the block (or the step an undo belongs to). */
+  private readonly parents = new Map<string, string>();
   private readonly failedUnits = new Map<string, FailedUnit[]>();
   /** Blocks (`id@host`) whose failures were handled: rescued, or the block's errors ignored. */
   private readonly handled = new Map<string, 'rescued' | 'ignored'>();
@@ -85,6 +89,7 @@ export class RunRecord {
         return;
       }
       case 'step-start': {
+        if (e.parentId !== undefined) this.parents.set(e.stepId, e.parentId);
         const s = this.step(e.stepId, e.name);
         s.stepType = e.stepType;
         if (e.phase === 'undo') {
@@ -108,9 +113,12 @@ export class RunRecord {
         }
         return;
       case 'step-end': {
+        if (e.parentId !== undefined) this.parents.set(e.stepId, e.parentId);
         const s = this.step(e.stepId, e.name);
-        s.hosts.set(e.host, { status: e.status, ignored: e.ignored, msg: e.msg, plan: e.plan });
-        const within = this.failures.filter((f) => f.host === e.host && f.stepId.startsWith(`${e.stepId}.`));
+        const msg = outcomeMessage(e.outcome);
+        const plan = 'plan' in e.outcome ? e.outcome.plan : undefined;
+        s.hosts.set(e.host, { status: e.status, ignored: e.ignored, outcome: e.outcome, msg, plan });
+        const within = this.failures.filter((f) => f.host === e.host && this.isInside(f.stepId, e.stepId));
         const inner = within.length > 0;
         // a block that ended well with failures inside, not already handled by a block within it, rescued them
         if (within.some((f) => this.handledAs(f) === undefined) && (e.status === 'ok' || e.ignored)) {
@@ -120,7 +128,7 @@ export class RunRecord {
           // a block's own failure only repeats the failure of a step inside it
           if (!inner) {
             this.failures.push({
-              stepId: e.stepId, name: e.name, host: e.host, phase: e.phase, status: e.status, message: e.msg ?? e.status, ignored: e.ignored,
+              stepId: e.stepId, name: e.name, host: e.host, phase: e.phase, status: e.status, message: msg ?? e.status, ignored: e.ignored,
               units: this.failedUnits.get(`${e.stepId}@${e.host}`) ?? [],
             });
           }
@@ -144,12 +152,17 @@ export class RunRecord {
   /** How a failure was dealt with: its own ignore_errors, or a block around it that rescued or ignored it. */
   handledAs(f: Failure): 'rescued' | 'ignored' | undefined {
     if (f.ignored) return 'ignored';
-    for (let id = f.stepId; id.includes('.'); ) {
-      id = id.slice(0, id.lastIndexOf('.'));
+    for (let id = this.parents.get(f.stepId); id !== undefined; id = this.parents.get(id)) {
       const h = this.handled.get(`${id}@${f.host}`);
       if (h) return h;
     }
     return undefined;
+  }
+
+  /** True if step `id` is nested (at any depth) in step `ancestor`. */
+  isInside(id: string, ancestor: string): boolean {
+    for (let p = this.parents.get(id); p !== undefined; p = this.parents.get(p)) if (p === ancestor) return true;
+    return false;
   }
 
   /** A block that rescued (or ignored) failures inside it on some host. */

@@ -30,11 +30,21 @@ export class StepView {
   /** Resolves when this step (or a step nested in it) starts on some host. */
   readonly startedP = new Promise<void>((r) => (this.resolveStarted = r));
 
+  /** The block this step is in (views form the playbook's tree). */
+  parent: StepView | undefined;
+  /**
+   * A step in a rescue or always section (at any depth), or the handlers: they still run after an
+   * interrupt, so their views are not finished when one comes.
+   */
+  runsAfterInterrupt = false;
+
   constructor(
     readonly id: string,
     readonly title: string,
     readonly children: StepView[] = [],
-  ) {}
+  ) {
+    for (const c of children) c.parent = this;
+  }
 
   /** True once this step, or a step inside it, has started on some host. */
   begun = false;
@@ -53,7 +63,8 @@ export class StepView {
 
   /** True if `other` is this view or nested inside it. */
   contains(other: StepView): boolean {
-    return other === this || other.id.startsWith(`${this.id}.`);
+    for (let v: StepView | undefined = other; v; v = v.parent) if (v === this) return true;
+    return false;
   }
 }
 
@@ -68,16 +79,20 @@ export interface PlayView {
 export function buildViews(playbook: Playbook): { views: Map<string, StepView>; plays: Map<number, PlayView> } {
   const views = new Map<string, StepView>();
   const plays = new Map<number, PlayView>();
-  const build = (st: Step): StepView => {
-    const children = st.kind === 'block' ? [...st.block, ...st.rescue, ...st.always].map(build) : [];
+  const build = (st: Step, afterInterrupt: boolean): StepView => {
+    const children = st.kind === 'block'
+      ? [...st.block.map((c) => build(c, afterInterrupt)), ...[...st.rescue, ...st.always].map((c) => build(c, true))]
+      : [];
     const v = new StepView(st.id, st.name, children);
+    v.runsAfterInterrupt = afterInterrupt;
     views.set(st.id, v);
     return v;
   };
   for (const play of playbook.plays) {
-    const steps = play.steps.map(build);
+    const steps = play.steps.map((st) => build(st, false));
     if (play.handlers.length > 0) {
       const h = new StepView(`${play.index}.handlers`, 'handlers');
+      h.runsAfterInterrupt = true;
       views.set(h.id, h);
       steps.push(h);
     }

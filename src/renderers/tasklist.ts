@@ -5,7 +5,7 @@
 // the last screen: the whole tree as it ended, the summary of failures and warnings, and the recap.
 
 import type { Playbook } from '../loader/ast.js';
-import type { RunEvent } from '../engine/events.js';
+import { outcomeMessage, type RunEvent } from '../engine/events.js';
 import { formatFinalTree } from './final-tree.js';
 import { formatRecap } from './recap.js';
 import { RunRecord } from './run-record.js';
@@ -40,17 +40,11 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
   let dryRun = false;
   let recapText = '';
 
-  const viewFor = (stepId: string, phase: string): StepView | undefined => {
-    const play = Number(stepId.split('.')[0]);
-    if (phase === 'undo') return playViews.get(play)?.undo;
-    if (phase === 'handler') return views.get(`${play}.handlers`);
-    for (let id = stepId; ; ) {
-      const v = views.get(id);
-      if (v) return v;
-      const cut = id.lastIndexOf('.');
-      if (cut < 0) return undefined;
-      id = id.slice(0, cut);
-    }
+  /** The view a step is drawn in: its own, or for undo and handler steps their play's group. */
+  const viewFor = (e: { readonly stepId: string; readonly play: number; readonly phase: string; readonly parentId?: string }): StepView | undefined => {
+    if (e.phase === 'undo') return playViews.get(e.play)?.undo;
+    if (e.phase === 'handler') return views.get(`${e.play}.handlers`);
+    return views.get(e.stepId) ?? (e.parentId !== undefined ? views.get(e.parentId) : undefined);
   };
 
   // Events can come by the thousand (a subtask per router); redraw each view at most every 100 ms.
@@ -170,21 +164,16 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
         // no new step starts after an interrupt: the list must not wait for them before it shows the revert
         // (rescue and always steps still run, and handlers' and undo's views stay)
         // (a block whose steps began is left alone: finishing it would finish the step running in it)
-        if (e.phase === 'interrupted') for (const v of views.values()) if (!v.begun && !/\.[ra]\.|handlers$/.test(v.id)) v.finish();
+        if (e.phase === 'interrupted') for (const v of views.values()) if (!v.begun && !v.runsAfterInterrupt) v.finish();
         return;
       case 'step-start': {
-        const v = viewFor(e.stepId, e.phase);
+        const v = viewFor(e);
         if (!v) return;
         // an undo step runs after the steps of its scope: they are over, and the list moves on to the undo
         if (e.phase !== 'handler') finishOutside(v);
         if (v.started === 0) v.started = Date.now();
-        for (let id = v.id; ; ) {
-          // this view and every block around it have started
-          views.get(id)?.markStarted();
-          const cut = id.lastIndexOf('.');
-          if (cut < 0) break;
-          id = id.slice(0, cut);
-        }
+        // this view and every block around it have started
+        for (let p: StepView | undefined = v; p; p = p.parent) p.markStarted();
         if (!open.includes(v)) open.push(v);
         current = v;
         runningIn.set(e.stepId, v);
@@ -196,27 +185,28 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
       }
       case 'step-output':
       case 'step-progress': {
-        const v = runningIn.get(e.stepId) ?? viewFor(e.stepId, 'main') ?? current;
+        const v = runningIn.get(e.stepId) ?? views.get(e.stepId) ?? current;
         if (!v) return;
         v.latest = `${e.host}: ${e.type === 'step-output' ? e.line : e.message}`;
         refresh(v);
         return;
       }
       case 'subtask': {
-        const v = viewFor(e.stepId, 'main') ?? current;
+        const v = runningIn.get(e.stepId) ?? views.get(e.stepId) ?? current;
         if (!v) return;
         v.subtasks.set(`${e.host}/${e.id}`, { title: e.title, status: e.status, message: e.message });
         refresh(v);
         return;
       }
       case 'step-end': {
-        const v = viewFor(e.stepId, e.phase);
+        const v = viewFor(e);
         if (!v) return;
         const own = v.id === e.stepId || e.phase === 'undo' || e.phase === 'handler';
         const prev = v.hosts.get(e.host);
         // a view's marks come from its own step-end; steps nested deeper only add failures
         if (own || !prev || (e.status === 'failed' && !e.ignored)) {
-          if (!(prev?.status === 'failed' && !own && e.status !== 'failed')) v.hosts.set(e.host, { status: e.status, msg: e.plan ?? e.msg, ignored: e.ignored });
+          const msg = ('plan' in e.outcome ? e.outcome.plan : undefined) ?? outcomeMessage(e.outcome);
+          if (!(prev?.status === 'failed' && !own && e.status !== 'failed')) v.hosts.set(e.host, { status: e.outcome.kind, msg, ignored: e.ignored });
         }
         v.durationMs = Date.now() - v.started;
         refresh(v);
@@ -241,7 +231,7 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
         finishAll();
         return;
       case 'warning': {
-        const v = (e.stepId ? viewFor(e.stepId, 'main') : undefined) ?? current;
+        const v = (e.stepId ? runningIn.get(e.stepId) ?? views.get(e.stepId) : undefined) ?? current;
         if (v) {
           v.latest = s.yellow(`warning: ${e.message}`);
           refresh(v);

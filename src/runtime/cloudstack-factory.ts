@@ -6,6 +6,7 @@ import { createCloudStackClient } from '../cloudstack/index.js';
 import type { CloudStackClient, CloudStackEndpoint, CloudStackEvent, PollPolicy, RetryPolicy, SecretSink } from '../cloudstack/index.js';
 import type { Inventory } from '../inventory/types.js';
 import type { CloudStackFactory } from './services.js';
+import { CloudStackSetupError } from '../cloudstack/errors.js';
 import { connectThrough, DEFAULT_INTEGRATION_PORT } from '../steps/cloudstack/common.js';
 
 export { DEFAULT_INTEGRATION_PORT };
@@ -24,23 +25,19 @@ export interface CloudStackFactoryOptions {
   readonly onEvent?: (event: CloudStackEvent) => void;
 }
 
-export class CloudStackSetupError extends Error {
-  override readonly name = 'CloudStackSetupError';
-}
-
 /** The endpoint for `hostName` in `mode`; integration mode carries no credentials at all. */
 export function endpointFor(inventory: Inventory, hostName: string, mode: 'signed' | 'integration'): CloudStackEndpoint {
   const host = inventory.hosts.get(hostName);
-  if (!host) throw new CloudStackSetupError(`host '${hostName}' is not in the inventory`);
+  if (!host) throw new CloudStackSetupError(hostName, `host '${hostName}' is not in the inventory`);
   const cs = host.cloudstack;
-  if (!cs) throw new CloudStackSetupError(`host '${hostName}' has no 'cloudstack:' settings in the inventory (url, api_key, secret_key …)`);
+  if (!cs) throw new CloudStackSetupError(hostName, `host '${hostName}' has no 'cloudstack:' settings in the inventory (url, api_key, secret_key …)`);
   const url = cs.url ?? (host.address ? `http://${host.address}:8080/client/api` : undefined);
-  if (!url) throw new CloudStackSetupError(`host '${hostName}': 'cloudstack.url' is missing and the host has no address`);
+  if (!url) throw new CloudStackSetupError(hostName, `host '${hostName}': 'cloudstack.url' is missing and the host has no address`);
   const tls = cs.caFile !== undefined || cs.insecure ? { ...(cs.caFile ? { caFile: cs.caFile } : {}), ...(cs.insecure ? { insecure: true } : {}) } : undefined;
   const base = { name: hostName, url, ...(cs.via ? { via: cs.via } : {}), ...(tls ? { tls } : {}) };
   if (mode === 'integration') return { ...base, integrationPort: cs.integrationPort ?? DEFAULT_INTEGRATION_PORT };
   if (!(cs.apiKey && cs.secretKey) && !(cs.username && cs.password !== undefined)) {
-    throw new CloudStackSetupError(`host '${hostName}': signed API calls need cloudstack.api_key and secret_key (or username and password)`);
+    throw new CloudStackSetupError(hostName, `host '${hostName}': signed API calls need cloudstack.api_key and secret_key (or username and password)`);
   }
   return {
     ...base,
@@ -58,7 +55,7 @@ export function createCloudstackFactory(o: CloudStackFactoryOptions = {}): Cloud
   return async (hostName, mode, run): Promise<CloudStackClient> => {
     const services = run.services;
     const inventory = o.inventory ?? run.inventory;
-    if (!inventory) throw new CloudStackSetupError('the CloudStack client factory was given no inventory');
+    if (!inventory) throw new CloudStackSetupError(hostName, 'the CloudStack client factory was given no inventory');
     const secrets = o.secrets ?? run.secrets;
     const endpoint = endpointFor(inventory, hostName, mode);
     const via = endpoint.via;

@@ -87,7 +87,8 @@ describe('end-of-run screens', () => {
       { type: 'step-start', play: 1, stepId: '1.1', name: 'Reboot routers', stepType: 'cloudstack.routers', host: 'mgmt1', phase: 'main' },
       { type: 'subtask', stepId: '1.1', host: 'mgmt1', id: 'router:1', title: 'router r-1-VM (zone1): rebootRouter', status: 'ok' },
       { type: 'subtask', stepId: '1.1', host: 'mgmt1', id: 'router:500', title: 'router r-500-VM (zone1): rebootRouter', status: 'failed', message: 'job 77 failed (530): Failed to reboot router' },
-      { type: 'step-end', play: 1, stepId: '1.1', name: 'Reboot routers', host: 'mgmt1', phase: 'main', status: 'failed', ignored: false, msg: '1 of 2 unit(s) failed', durationMs: 5 },
+      { type: 'step-end', play: 1, stepId: '1.1', name: 'Reboot routers', host: 'mgmt1', phase: 'main', status: 'failed',
+        outcome: { kind: 'failed', error: { kind: 'step', code: 'step-failed', message: '1 of 2 unit(s) failed', pos: null } }, ignored: false, msg: '1 of 2 unit(s) failed', durationMs: 5 },
     ]);
     expect(formatSummary(r, noStyle)).to.deep.equal([
       'FAILED (1 failure)',

@@ -4,23 +4,19 @@
 // look alive but is stale (the host is rebooting): the transport interface has no close, so the
 // SSH transport's own `destroy()` is used when it has one.
 
+import { AuthError, HostKeyError, HostKeyPreflightError, SshSettingsError, UnreachableError } from '../../transports/ssh/errors.js';
 import type { RemoteTransport } from '../../transports/types.js';
 import type { StepContext } from '../types.js';
 import type { Budget } from '../../util/budget.js';
 
-function errorName(err: unknown): string {
-  return err !== null && typeof err === 'object' ? String((err as { name?: unknown }).name ?? '') : '';
-}
-
 /** The connection is gone (or could not be opened); trying again later may work. */
 export function isUnreachableError(err: unknown): boolean {
-  return errorName(err) === 'UnreachableError' || (err !== null && typeof err === 'object' && (err as { unreachable?: unknown }).unreachable === true);
+  return err instanceof UnreachableError;
 }
 
 /** Retrying cannot help: a host key problem or refused credentials need a person. */
 export function isPermanentSshError(err: unknown): boolean {
-  const n = errorName(err);
-  return n.startsWith('HostKey') || n === 'AuthError' || n === 'SshSettingsError';
+  return err instanceof HostKeyError || err instanceof HostKeyPreflightError || err instanceof AuthError || err instanceof SshSettingsError;
 }
 
 interface Destroyable {

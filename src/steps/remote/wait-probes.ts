@@ -8,7 +8,7 @@ import { shellQuote } from '../../util/shell-quote.js';
 import type { StepContext } from '../types.js';
 import { execShell, type BecomeArgs } from './command.js';
 import { completeLines } from './lines.js';
-import { isPermanentSshError } from './reconnect.js';
+import { isPermanentSshError, isUnreachableError } from './reconnect.js';
 
 export type ProbeAnswer =
   | { readonly kind: 'yes'; readonly detail?: string; readonly match?: RegExpExecArray }
@@ -23,10 +23,9 @@ export async function probePort(ctx: StepContext, host: string, port: number, vi
   if (probe.state === 'timeout') return { kind: 'no', detail: `${where}: no answer within ${timeoutMs} ms` };
   const err = probe.error;
   if (isPermanentSshError(err)) throw err;
-  const name = err !== null && typeof err === 'object' ? (err as { name?: unknown }).name : undefined;
   const message = (err as Error).message ?? String(err);
   // The SSH hop itself failing says nothing about the port: "closed" must not be concluded from it.
-  if (via && name === 'UnreachableError') return { kind: 'unknown', detail: `cannot reach ${via}: ${message}` };
+  if (via && isUnreachableError(err)) return { kind: 'unknown', detail: `cannot reach ${via}: ${message}` };
   return { kind: 'no', detail: `${where}: ${message}` };
 }
 
