@@ -1,7 +1,11 @@
 // The executor's typed event stream. The executor never writes to the terminal: renderers (task list,
 // plain, JSON) and the journal are sinks of these events. Every event passes the secret masker first.
 // Results travel as data: a step's end carries its outcome (and a failure its error, with a kind, a code
-// and a position); loop and retry progress are data too.
+// and a position); loop and retry progress, and the transports' own events, are data too.
+
+import type { TransportEvent } from '../transports/events.js';
+
+export type { TransportEvent };
 
 export type StepStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'unknown';
 
@@ -129,6 +133,7 @@ export type RunEvent =
       readonly plan?: string;
       readonly durationMs: number;
     }
+  | { readonly type: 'transport'; readonly host: string; readonly event: TransportEvent }
   | { readonly type: 'warning'; readonly message: string; readonly host?: string; readonly stepId?: string }
   | { readonly type: 'phase'; readonly phase: 'reverting' | 'interrupted'; readonly message: string }
   | { readonly type: 'undo-registered'; readonly obligationId: string; readonly stepId: string; readonly host: string; readonly description: string }

@@ -19,6 +19,8 @@ export async function runPlaybook(opts: RunOptions): Promise<RunSummary> {
   const started = run.clock.now();
   run.emit({ type: 'run-start', runId: opts.runId, playbook: opts.playbook.name, file: opts.playbook.file, dryRun: opts.dryRun, time: new Date().toISOString() });
   let aborted = false;
+  // the transports' own events (connections, API calls) join the run's stream, masked like the rest
+  const stopObserving = opts.services.observe?.((host, event) => run.emit({ type: 'transport', host, event }));
   try {
     for (const play of opts.playbook.plays) {
       if (run.interruption.interrupted) break;
@@ -29,6 +31,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunSummary> {
       }
     }
   } finally {
+    stopObserving?.();
     await opts.services.close().catch(() => undefined);
   }
   const recap = run.recap.snapshot();

@@ -105,10 +105,10 @@ export class Journal implements RunJournalHooks {
     this.write({ t: 'run', ...h }, true);
   }
 
-  /** Event sink: step starts and results, phases, the run's end, and the messages of `log` steps (other output is left out). */
+  /** Event sink: step starts and results, phases, the run's end, and the messages of `log` steps (other output, progress and transport events are left out). */
   sink = (e: RunEvent): void => {
     if (e.type === 'step-start' && e.stepType === 'log') this.logSteps.add(e.stepId);
-    if (e.type === 'step-progress' || (e.type === 'step-output' && !this.logSteps.has(e.stepId))) return;
+    if (e.type === 'step-progress' || e.type === 'transport' || (e.type === 'step-output' && !this.logSteps.has(e.stepId))) return;
     this.write({ t: 'event', e }, e.type === 'run-end');
   };
   private readonly logSteps = new Set<string>();

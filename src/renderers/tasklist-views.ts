@@ -3,7 +3,7 @@
 // drawn from the run's record (final-tree.ts).
 
 import type { Playbook, Step } from '../loader/ast.js';
-import type { RunEvent, StepStatus } from '../engine/events.js';
+import type { RunEvent, StepStatus, TransportEvent } from '../engine/events.js';
 import { formatDuration } from '../util/durations.js';
 import type { Styler } from './style.js';
 
@@ -153,4 +153,28 @@ export function failureText(v: StepView): string {
   for (const f of failedSubs.slice(0, MAX_SUBTASK_LINES)) lines.push(`${f.title}${f.message ? `: ${f.message}` : ''}`);
   if (failedSubs.length > MAX_SUBTASK_LINES) lines.push(`… and ${failedSubs.length - MAX_SUBTASK_LINES} more`);
   return lines.join('\n');
+}
+
+/**
+ * What a running step's line says about its host's connections: connecting (slow connects and
+ * reconnects after a reboot are visible), failures, keys recorded, API retries and new logins. API calls
+ * and job polls are left to the step's own progress.
+ */
+export function transportLine(e: TransportEvent): string | undefined {
+  switch (e.kind) {
+    case 'ssh-connect':
+      return `${e.reconnect ? 'reconnecting' : 'connecting'} to ${e.address}:${e.port}${e.via ? ` via ${e.via}` : ''}…`;
+    case 'ssh-connect-failed':
+      return `cannot connect: ${e.message}`;
+    case 'ssh-host-key-accepted':
+      return `host key recorded (${e.keyType} ${e.fingerprint}) in ${e.file}`;
+    case 'ssh-disconnect':
+      return e.reason === 'dropped' ? 'connection dropped' : undefined;
+    case 'api-retry':
+      return `${e.command}: ${e.reason}, retrying (attempt ${e.attempt + 1})`;
+    case 'api-login':
+      return e.relogin ? `session expired: logging in again as ${e.username}` : undefined;
+    default:
+      return undefined;
+  }
 }

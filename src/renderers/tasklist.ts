@@ -12,7 +12,7 @@ import { RunRecord } from './run-record.js';
 import type { Styler } from './style.js';
 import { formatSummary } from './summary.js';
 import { coalescedRenderer, type LiveList } from './tasklist-drawing.js';
-import { buildViews, failureText, hasUndo, HEARTBEAT_MS, liveTitle, saneColumns, type ListrTaskLike, type StepView } from './tasklist-views.js';
+import { buildViews, failureText, hasUndo, HEARTBEAT_MS, liveTitle, saneColumns, transportLine, type ListrTaskLike, type StepView } from './tasklist-views.js';
 
 export { saneColumns } from './tasklist-views.js';
 
@@ -132,6 +132,8 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
   let current: StepView | undefined;
   // the view each started step is drawn in (undo and handler steps are drawn in their play's group)
   const runningIn = new Map<string, StepView>();
+  // the view of the step each host runs now: its connections' news are drawn there
+  const runningOn = new Map<string, StepView>();
   const finishOutside = (v: StepView): void => {
     const keep: StepView[] = [];
     for (const o of open) {
@@ -177,6 +179,7 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
         if (!open.includes(v)) open.push(v);
         current = v;
         runningIn.set(e.stepId, v);
+        runningOn.set(e.host, v);
         if (e.phase === 'undo' || e.phase === 'handler') {
           v.latest = `${e.host}: ${e.name}`;
           refresh(v);
@@ -188,6 +191,14 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
         const v = runningIn.get(e.stepId) ?? views.get(e.stepId) ?? current;
         if (!v) return;
         v.latest = `${e.host}: ${e.type === 'step-output' ? e.line : e.message}`;
+        refresh(v);
+        return;
+      }
+      case 'transport': {
+        const v = runningOn.get(e.host);
+        const text = transportLine(e.event);
+        if (!v || text === undefined) return;
+        v.latest = `${e.host}: ${text}`;
         refresh(v);
         return;
       }
@@ -209,6 +220,7 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
           if (!(prev?.status === 'failed' && !own && e.status !== 'failed')) v.hosts.set(e.host, { status: e.outcome.kind, msg, ignored: e.ignored });
         }
         v.durationMs = Date.now() - v.started;
+        if (runningOn.get(e.host) === v) runningOn.delete(e.host);
         refresh(v);
         return;
       }

@@ -67,7 +67,7 @@ export function createCloudstackFactory(o: CloudStackFactoryOptions = {}): Cloud
       ...(o.retry ? { retry: o.retry } : {}),
       ...(o.poll ? { poll: o.poll } : {}),
       ...(o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
-      ...(o.onEvent ? { onEvent: o.onEvent } : {}),
+      ...(o.onEvent || run.onEvent ? { onEvent: (e: CloudStackEvent) => { o.onEvent?.(e); run.onEvent?.(e); } } : {}),
     });
   };
 }

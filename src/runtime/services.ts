@@ -4,12 +4,14 @@
 // ends, whatever happened.
 
 import type { Duplex } from 'node:stream';
+import type { CloudStackClient, CloudStackEvent } from '../cloudstack/types.js';
 import type { Inventory } from '../inventory/types.js';
 import type { SecretRegistry } from '../secrets/masker.js';
 import type { DeadmanTimer, RunServices, ServiceAnswer, StepServices } from '../steps/types.js';
 import { LocalTransport } from '../transports/local.js';
 import type { RemoteTransport } from '../transports/types.js';
-import type { SshHostSettings, SshPool } from '../transports/ssh/index.js';
+import type { SshEvent, SshHostSettings, SshPool } from '../transports/ssh/index.js';
+import type { TransportEvent, TransportListener } from '../transports/events.js';
 import { armTimer, disarmTimer } from './deadman.js';
 
 export interface ServiceOptions {
@@ -26,14 +28,15 @@ export interface ServiceOptions {
   readonly priorJobs?: ReadonlyMap<string, string>;
 }
 
-/** What a CloudStack client factory gets from the run: the services (tunnels), the inventory and the secrets. */
+/** What a CloudStack client factory gets from the run: the services (tunnels), the inventory, the secrets, and where its events go. */
 export interface CloudStackRun {
   readonly services: StepServices;
   readonly inventory: Inventory;
   readonly secrets: SecretRegistry;
+  readonly onEvent?: (event: CloudStackEvent) => void;
 }
 
-export type CloudStackFactory = (hostName: string, mode: 'signed' | 'integration', run: CloudStackRun) => Promise<unknown>;
+export type CloudStackFactory = (hostName: string, mode: 'signed' | 'integration', run: CloudStackRun) => Promise<CloudStackClient>;
 
 /** Inventory host → SSH connection settings (hosts not in the inventory fall back to ~/.ssh/config). */
 export function sshSettingsLookup(inv: Inventory): (name: string) => SshHostSettings | undefined {
@@ -52,9 +55,27 @@ export function sshSettingsLookup(inv: Inventory): (name: string) => SshHostSett
 export class DefaultRunServices implements RunServices {
   private pool: Promise<SshPool> | null = null;
   private readonly local = new LocalTransport();
-  private readonly clients = new Map<string, Promise<unknown>>();
+  private readonly clients = new Map<string, Promise<CloudStackClient>>();
+  private readonly listeners = new Set<TransportListener>();
+  /** Hosts the run had an SSH connection to: a new connection to one of them is a reconnect. */
+  private readonly connected = new Set<string>();
 
   constructor(private readonly o: ServiceOptions) {}
+
+  observe(listener: TransportListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private forward(host: string, event: TransportEvent | undefined): void {
+    if (event === undefined) return;
+    for (const l of this.listeners) l(host, event);
+  }
+
+  private onSsh = (e: SshEvent): void => {
+    if (this.listeners.size > 0) this.forward(e.host, sshEvent(e, this.connected.has(e.host)));
+    if (e.type === 'connect-end' && e.ok) this.connected.add(e.host);
+  };
 
   sshPool(): Promise<SshPool> {
     if (this.pool === null) {
@@ -67,6 +88,7 @@ export class DefaultRunServices implements RunServices {
           ...(this.o.sshConfigPath !== undefined ? { sshConfigPath: this.o.sshConfigPath } : {}),
           ...(this.o.userKnownHosts !== undefined ? { userKnownHosts: this.o.userKnownHosts } : {}),
           ...(this.o.homeDir !== undefined ? { homeDir: this.o.homeDir } : {}),
+          onEvent: this.onSsh,
         }),
       );
     }
@@ -83,12 +105,15 @@ export class DefaultRunServices implements RunServices {
     return (await this.ssh(viaHost)).forwardOut(host, port);
   }
 
-  cloudstack(hostName: string, mode: 'signed' | 'integration' = 'signed'): Promise<unknown> {
+  cloudstack(hostName: string, mode: 'signed' | 'integration' = 'signed'): Promise<CloudStackClient> {
     const key = `${hostName}/${mode}`;
     let c = this.clients.get(key);
     if (!c) {
       if (!this.o.cloudstackFactory) return Promise.reject(new Error('no CloudStack client is configured for this run'));
-      c = this.o.cloudstackFactory(hostName, mode, { services: this, inventory: this.o.inventory, secrets: this.o.secrets });
+      const onEvent = (e: CloudStackEvent): void => {
+        if (this.listeners.size > 0) this.forward(hostName, apiEvent(e));
+      };
+      c = this.o.cloudstackFactory(hostName, mode, { services: this, inventory: this.o.inventory, secrets: this.o.secrets, onEvent });
       this.clients.set(key, c);
     }
     return c;
@@ -120,10 +145,39 @@ export class DefaultRunServices implements RunServices {
   async close(): Promise<void> {
     for (const c of this.clients.values()) {
       // clients keep API connections alive; close them with the run
-      const client = (await c.catch(() => null)) as { close?: () => unknown } | null;
-      await Promise.resolve(client?.close?.()).catch(() => undefined);
+      const client = await c.catch(() => null);
+      await Promise.resolve(client?.close()).catch(() => undefined);
     }
     this.clients.clear();
     if (this.pool) await (await this.pool).closeAll();
+  }
+}
+
+function sshEvent(e: SshEvent, before: boolean): TransportEvent | undefined {
+  switch (e.type) {
+    case 'connect-start':
+      return { kind: 'ssh-connect', address: e.address, port: e.port, via: e.via, ...(e.proxyCommand !== undefined ? { proxyCommand: e.proxyCommand } : {}), reconnect: before };
+    case 'connect-end':
+      if (e.ok) return { kind: 'ssh-connected', durationMs: e.durationMs };
+      return { kind: 'ssh-connect-failed', durationMs: e.durationMs, code: (e.error as { code?: string }).code ?? 'error', message: e.error.message };
+    case 'host-key-accepted':
+      return { kind: 'ssh-host-key-accepted', keyType: e.keyType, fingerprint: e.fingerprint, file: e.file };
+    case 'disconnect':
+      return { kind: 'ssh-disconnect', reason: e.reason };
+  }
+}
+
+function apiEvent(e: CloudStackEvent): TransportEvent {
+  switch (e.type) {
+    case 'request':
+      return { kind: 'api-call', command: e.command, mode: e.mode, method: e.method, attempt: e.attempt, request: e.request };
+    case 'response':
+      return { kind: 'api-response', command: e.command, status: e.status };
+    case 'retry':
+      return { kind: 'api-retry', command: e.command, attempt: e.attempt, delayMs: e.delayMs, reason: e.reason };
+    case 'login':
+      return { kind: 'api-login', username: e.username, relogin: e.relogin };
+    case 'job-poll':
+      return { kind: 'job-poll', command: e.command, jobid: e.jobid, jobstatus: e.jobstatus, polls: e.polls };
   }
 }

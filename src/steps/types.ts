@@ -5,9 +5,11 @@
 // through the context, so they can be tested with real servers and the loader never needs SSH.
 
 import type { Duplex } from 'node:stream';
+import type { CloudStackClient } from '../cloudstack/types.js';
 import type { HostUse } from './schema/kinds.js';
 import type { ArgsOf, Loose, Maybe, Shape } from './schema/schema.js';
 import type { RemoteTransport } from '../transports/types.js';
+import type { TransportListener } from '../transports/events.js';
 import type { SecretRegistry } from '../secrets/masker.js';
 import type { HostEntry, Inventory } from '../inventory/types.js';
 
@@ -32,13 +34,6 @@ export interface SubtaskHandle {
   update(status: SubtaskStatus, message?: string): void;
 }
 export type SubtaskStatus = 'pending' | 'running' | 'ok' | 'changed' | 'failed' | 'skipped' | 'unknown';
-
-/** The CloudStack client as steps see it (implemented in src/cloudstack). */
-export interface CloudStackAccess {
-  readonly endpointName: string;
-  // The concrete client type lives in src/cloudstack; steps import it from there.
-  readonly client: unknown;
-}
 
 export interface StepContext {
   /** The step's id in the playbook (stable across runs: keys for journaled facts such as job ids). */
@@ -68,7 +63,8 @@ export interface StepServices {
   ssh(hostName: string): Promise<RemoteTransport>;
   /** A TCP connection to host:port as seen from `viaHost` (SSH tunnel). */
   connectVia(viaHost: string, host: string, port: number): Promise<Duplex>;
-  cloudstack(hostName: string, mode?: 'signed' | 'integration'): Promise<unknown>;
+  /** The CloudStack client of a management-server host (one per host and mode per run). */
+  cloudstack(hostName: string, mode?: 'signed' | 'integration'): Promise<CloudStackClient>;
   /** Records facts for the journal (job ids, changed values); no-op when there is no journal. */
   record(kind: 'job' | 'change', data: Readonly<Record<string, unknown>>): void;
   /** Resume: the async job an interrupted run submitted under this key, to wait for instead of submitting again. */
@@ -92,6 +88,8 @@ export type ServiceAnswer = { readonly ok: true } | { readonly ok: false; readon
 export interface RunServices extends StepServices {
   armDeadman(hostName: string, timer: DeadmanTimer): Promise<ServiceAnswer>;
   disarmDeadman(hostName: string, unit: string): Promise<ServiceAnswer>;
+  /** The transports' and clients' own events (connections, API calls) until the returned function is called. */
+  observe?(listener: TransportListener): () => void;
   close(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 // The renderers read the events' data, not their prose: a step's message comes from its outcome, the
 // tree from parent ids (not from the shape of step ids), loop progress from its numbers. Journals of
-// earlier versions are read as today's events.
+// earlier versions are read as today's events. Transport events reach the task list, not the JSON stream.
 
 import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,10 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunEvent } from '../../src/engine/events.js';
 import { readRun } from '../../src/journal/read.js';
+import { jsonRenderer } from '../../src/renderers/json.js';
 import { plainRenderer } from '../../src/renderers/plain.js';
 import { recordOf } from '../../src/renderers/run-record.js';
 import { noStyle } from '../../src/renderers/style.js';
 import { formatSummary } from '../../src/renderers/summary.js';
+import { transportLine } from '../../src/renderers/tasklist-views.js';
 
 type End = Extract<RunEvent, { type: 'step-end' }>;
 const base = { play: 1, host: 'h1', phase: 'main', ignored: false, durationMs: 0 } as const;
@@ -81,4 +83,14 @@ describe('renderers: events as data', () => {
     }
   });
 
+  it('transport events: the task list says what a connection does; the JSON stream leaves them out', () => {
+    expect(transportLine({ kind: 'ssh-connect', address: '10.0.0.5', port: 22, via: 'bastion', reconnect: true })).to.equal('reconnecting to 10.0.0.5:22 via bastion…');
+    expect(transportLine({ kind: 'api-retry', command: 'listRouters', attempt: 1, delayMs: 2000, reason: 'refused' })).to.equal('listRouters: refused, retrying (attempt 2)');
+    expect(transportLine({ kind: 'job-poll', command: 'rebootRouter', jobid: 'j', jobstatus: 0, polls: 3 })).to.equal(undefined);
+    let out = '';
+    const json = jsonRenderer((t) => (out += t));
+    json({ type: 'transport', host: 'h1', event: { kind: 'ssh-connected', durationMs: 3 } });
+    json({ type: 'warning', message: 'w' });
+    expect(out.trim().split('\n').map((l) => (JSON.parse(l) as { type: string }).type)).to.deep.equal(['warning']);
+  });
 });

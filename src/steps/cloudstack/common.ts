@@ -57,7 +57,7 @@ export function targetHost(ctx: StepContext, host: string | undefined): string {
 
 export async function clientFor(ctx: StepContext, host: string | undefined, mode: 'signed' | 'integration' = 'signed'): Promise<{ name: string; client: CloudStackClient }> {
   const name = targetHost(ctx, host);
-  const client = (await ctx.services.cloudstack(name, mode)) as CloudStackClient;
+  const client = await ctx.services.cloudstack(name, mode);
   return { name, client };
 }
 
