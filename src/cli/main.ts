@@ -5,7 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EXIT, flushStdout, makeIo, reportError, stdoutClosed, UsageError, type Io } from './output.js';
-import { loadInput, PACKAGE_ROOT } from './load-input.js';
+import { loadInput, PACKAGE_ROOT } from '../app/load-input.js';
 import { SecretRegistry } from '../secrets/masker.js';
 import { defaultJournalDir } from '../journal/journal.js';
 
@@ -126,7 +126,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .option('-i, --inventory <file>', 'inventory file')
     .option('--known-hosts <file>', "where to record the keys (default: the inventory's known_hosts, else ~/.ssh/known_hosts)")
     .action(async (hosts: string[], o: { inventory?: string; knownHosts?: string }) => {
-      const { loadInventoryFile } = await import('./load-input.js');
+      const { loadInventoryFile } = await import('../app/load-input.js');
       const inventory = loadInventoryFile(o.inventory, sources);
       const { trustCommand } = await import('./commands/trust.js');
       code = await trustCommand(io, inventory, hosts, o.knownHosts);

@@ -10,7 +10,7 @@ import { findRun, isSettled, listRuns, type RunSummaryInfo } from '../../journal
 import { Journal, legacyJournalDir } from '../../journal/journal.js';
 import { formatReport } from './show-report.js';
 import { SecretRegistry } from '../../secrets/masker.js';
-import { loadInput } from '../load-input.js';
+import { loadInput } from '../../app/load-input.js';
 import { UsageError, type Io } from '../output.js';
 
 export function runsCommand(io: Io, dir: string): number {

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import yaml from 'js-yaml';
 import type { Styler } from '../../renderers/style.js';
-import { BUNDLED_DIR } from '../load-input.js';
+import { BUNDLED_DIR } from '../../app/load-input.js';
 
 export function listPlaybooks(s: Styler): string {
   const found: Array<{ name: string; description: string }> = [];

@@ -15,8 +15,8 @@ import { stepRegistry } from '../../steps/registry.js';
 import type { StepType } from '../../steps/types.js';
 import { EXIT, flushStdout, UsageError, type Io } from '../output.js';
 import { Interrupts } from '../interrupt.js';
-import { runTargets } from '../run-targets.js';
-import type { LoadedInput } from '../load-input.js';
+import { runTargets } from '../../planner/targets.js';
+import type { LoadedInput } from '../../app/load-input.js';
 import { cloudstackFactory } from '../../runtime/cloudstack-factory.js';
 
 export interface RunFlags {

@@ -12,7 +12,7 @@ import { loadPlaybook } from '../loader/load-playbook.js';
 import { InvalidInputError, type Problem } from '../diagnostics/problems.js';
 import { SecretRegistry } from '../secrets/masker.js';
 import { stepRegistry } from '../steps/registry.js';
-import { UsageError } from './output.js';
+import { UsageError } from '../cli/output.js';
 
 /** The package root: the nearest directory above this file with stackplay's package.json. */
 export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
