@@ -13,7 +13,7 @@ const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
  */
 const ECHO_MS = 500;
 
-export interface InterruptHooks {
+interface InterruptHooks {
   readonly runId: string;
   /** Shows a line to the operator where it will be seen (under the task list, or on stderr). */
   notice(text: string): void;

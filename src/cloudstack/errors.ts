@@ -14,7 +14,7 @@ export abstract class CloudStackError extends Error {
   }
 }
 
-export interface ApiErrorDetails {
+interface ApiErrorDetails {
   readonly httpStatus: number;
   readonly errorcode?: number;
   readonly cserrorcode?: number;

@@ -7,9 +7,9 @@ import type { AsyncJobStatus, CallMode, CloudStackEvent, PollPolicy } from './ty
 
 // A first poll soon after submission catches fast jobs (a few extra cheap polls on slow ones), then backs off.
 export const DEFAULT_POLL: PollPolicy = { initialMs: 100, maxMs: 5000, factor: 2 };
-export const DEFAULT_JOB_TIMEOUT_MS = 30 * 60 * 1000;
+const DEFAULT_JOB_TIMEOUT_MS = 30 * 60 * 1000;
 
-export interface JobDeps {
+interface JobDeps {
   readonly endpoint: string;
   readonly query: (jobid: string, mode: CallMode | undefined) => Promise<JsonObject>;
   readonly clock: () => number;
@@ -18,7 +18,7 @@ export interface JobDeps {
   readonly emit: (e: CloudStackEvent) => void;
 }
 
-export interface JobWait {
+interface JobWait {
   readonly jobid: string;
   /** The API command for messages; falls back to the job's Java class name. */
   readonly command?: string;

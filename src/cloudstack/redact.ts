@@ -2,7 +2,7 @@
 // replaced by name, and known secret values (and their URL-encoded forms) by value as a second guard.
 
 const SECRET_PARAMS = new Set(['apikey', 'secretkey', 'signature', 'sessionkey', 'password']);
-export const MASK = '***';
+const MASK = '***';
 
 export function isSecretParam(name: string): boolean {
   return SECRET_PARAMS.has(name.toLowerCase());

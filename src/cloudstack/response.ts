@@ -23,7 +23,7 @@ function toNumber(v: unknown): number | undefined {
   return undefined;
 }
 
-export interface ErrorBody {
+interface ErrorBody {
   readonly errorcode?: number;
   readonly cserrorcode?: number;
   readonly errortext?: string;

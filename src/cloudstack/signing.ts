@@ -50,7 +50,7 @@ export function formatExpires(date: Date): string {
   );
 }
 
-export interface SignOptions {
+interface SignOptions {
   readonly apiKey: string;
   readonly secretKey: string;
   /** 3 (default) adds `signatureVersion=3` and `expires`; 2 signs without expiry. */
@@ -61,7 +61,7 @@ export interface SignOptions {
   readonly expiresInMs?: number;
 }
 
-export const DEFAULT_EXPIRES_IN_MS = 10 * 60 * 1000;
+const DEFAULT_EXPIRES_IN_MS = 10 * 60 * 1000;
 
 /**
  * Returns a new parameter map with `apiKey` (and for v3 `signatureVersion`/`expires`) added and the

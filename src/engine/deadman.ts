@@ -9,7 +9,7 @@ import { renderValue } from './evaluate.js';
 import type { RunContext } from './run-context.js';
 import type { Obligation } from './undo.js';
 
-export function deadmanUnit(runId: string, obligationId: string): string {
+function deadmanUnit(runId: string, obligationId: string): string {
   return `stackplay-deadman-${runId}-${obligationId}`.replace(/[^A-Za-z0-9_.-]/g, '-');
 }
 

@@ -87,7 +87,7 @@ export function outcomeMessage(o: Outcome): string | undefined {
 }
 
 /** Progress of a step as data: a loop's items, or the attempts of a step that retries. */
-export type Progress =
+type Progress =
   | { readonly kind: 'item'; readonly index: number; readonly total: number; readonly status: StepStatus }
   | { readonly kind: 'attempt'; readonly attempt: number; readonly attempts: number; readonly until: boolean };
 

@@ -122,7 +122,7 @@ export function findStep(steps: readonly Step[], id: string): Step | undefined {
 }
 
 /** A step's run as the outcome its step-end carries. */
-export function toOutcome(r: StepRun, pos: Position): Outcome {
+function toOutcome(r: StepRun, pos: Position): Outcome {
   const plan = r.plan !== undefined ? { plan: r.plan } : {};
   const message = r.msg !== undefined ? { message: r.msg } : {};
   switch (r.status) {

@@ -13,7 +13,7 @@ export interface HostVarsState {
   readonly registered: Record<string, unknown>;
 }
 
-export interface ScopeInputs {
+interface ScopeInputs {
   readonly playbook: Playbook;
   readonly inventory: Inventory;
   readonly extraVars: Readonly<Record<string, unknown>>;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { JournalRecord, RunHeader } from './journal.js';
 import { upgradeEvent } from './upgrade.js';
 
-export interface OpenObligation {
+interface OpenObligation {
   readonly id: string;
   readonly stepId: string;
   readonly step: string;

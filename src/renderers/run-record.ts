@@ -13,7 +13,7 @@ export interface HostResult {
   readonly plan?: string | undefined;
 }
 
-export interface FailedUnit {
+interface FailedUnit {
   readonly title: string;
   readonly message?: string | undefined;
 }
@@ -30,7 +30,7 @@ export interface Failure {
   readonly units: readonly FailedUnit[];
 }
 
-export interface Warning {
+interface Warning {
   readonly message: string;
   readonly host?: string | undefined;
   readonly stepId?: string | undefined;
@@ -48,7 +48,7 @@ export interface StepRecord {
   logDropped: number;
 }
 
-export interface PlayRecord {
+interface PlayRecord {
   readonly name: string;
   readonly hosts: readonly string[];
   ended: boolean;

@@ -40,7 +40,7 @@ function messageOf(f: Failure): string {
 }
 
 /** `--output json`: the summary as one object, written just before `run-end`. */
-export interface RunSummaryEvent {
+interface RunSummaryEvent {
   readonly type: 'run-summary';
   readonly failures: ReadonlyArray<{
     readonly host: string; readonly step: string; readonly stepId: string; readonly phase: string; readonly status: string;

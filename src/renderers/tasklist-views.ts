@@ -68,7 +68,7 @@ export class StepView {
   }
 }
 
-export interface PlayView {
+interface PlayView {
   readonly steps: StepView[];
   readonly undo: StepView;
   readonly resolveStart: () => void;

@@ -16,7 +16,7 @@ import { buildViews, failureText, hasUndo, HEARTBEAT_MS, liveTitle, saneColumns,
 
 export { saneColumns } from './tasklist-views.js';
 
-export interface TaskListRenderer {
+interface TaskListRenderer {
   readonly sink: (e: RunEvent) => void;
   /** Resolves when the last screen has been written. */
   readonly done: Promise<void>;

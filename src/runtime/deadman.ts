@@ -9,7 +9,7 @@ import type { RemoteTransport } from '../transports/types.js';
 import { shellQuote } from '../util/shell-quote.js';
 
 /** Where armed dead-man scripts wait on the host (tmpfs: like the transient timer, gone at a reboot). */
-export function deadmanDir(): string {
+function deadmanDir(): string {
   return process.env['STACKPLAY_DEADMAN_DIR'] || '/run/stackplay-deadman';
 }
 

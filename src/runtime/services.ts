@@ -14,7 +14,7 @@ import type { SshEvent, SshHostSettings, SshPool } from '../transports/ssh/index
 import type { TransportEvent, TransportListener } from '../transports/events.js';
 import { armTimer, disarmTimer } from './deadman.js';
 
-export interface ServiceOptions {
+interface ServiceOptions {
   readonly inventory: Inventory;
   readonly secrets: SecretRegistry;
   readonly acceptNewHostKeys?: boolean;
@@ -29,7 +29,7 @@ export interface ServiceOptions {
 }
 
 /** What a CloudStack client factory gets from the run: the services (tunnels), the inventory, the secrets, and where its events go. */
-export interface CloudStackRun {
+interface CloudStackRun {
   readonly services: StepServices;
   readonly inventory: Inventory;
   readonly secrets: SecretRegistry;

@@ -12,7 +12,7 @@ import { classifyConnectionError, connectionError, HttpConnectionError, type Con
 
 export { classifyConnectionError, HttpConnectionError, type ConnectFn, type HttpConnectionErrorCode } from './http-errors.js';
 
-export interface HttpTlsOptions {
+interface HttpTlsOptions {
   /** PEM file with the CA certificate(s) to trust instead of the system store. */
   readonly caFile?: string;
   /** Skip certificate verification. Only when the user asked for it explicitly. */
@@ -24,7 +24,7 @@ export type HttpBody =
   | { readonly kind: 'form'; readonly fields: Readonly<Record<string, string>> }
   | { readonly kind: 'raw'; readonly data: string | Buffer; readonly contentType?: string };
 
-export interface HttpRequest {
+interface HttpRequest {
   readonly method: string;
   readonly url: string;
   readonly headers?: Readonly<Record<string, string>>;
@@ -49,17 +49,17 @@ export interface HttpResponse {
 }
 
 /** RFC 3986 strict encoding: everything but unreserved characters is percent-encoded. */
-export function strictEncode(value: string): string {
+function strictEncode(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-export function encodeForm(fields: Readonly<Record<string, string>>): string {
+function encodeForm(fields: Readonly<Record<string, string>>): string {
   return Object.entries(fields)
     .map(([k, v]) => `${strictEncode(k)}=${strictEncode(v)}`)
     .join('&');
 }
 
-export interface HttpAgentOptions {
+interface HttpAgentOptions {
   readonly protocol: 'http:' | 'https:';
   readonly keepAlive?: boolean;
   readonly tls?: HttpTlsOptions;

@@ -6,14 +6,14 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ConnectFn } from './http-errors.js';
 
-export type TcpProbe =
+type TcpProbe =
   | { readonly state: 'open' }
   /** Nothing answered within the deadline (a firewall dropping packets, a host that is down). */
   | { readonly state: 'timeout' }
   /** The connection failed: refused, unreachable, or the tunnel itself failed (see `error`). */
   | { readonly state: 'error'; readonly error: unknown };
 
-export interface TcpProbeOptions {
+interface TcpProbeOptions {
   /** Opens the connection another way (an SSH tunnel); default: a socket from the runner. */
   readonly connect?: ConnectFn;
   readonly timeoutMs: number;

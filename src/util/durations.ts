@@ -5,7 +5,7 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 /** Node timers hold at most 2^31-1 ms (about 24.8 days); a longer timer fires at once. */
 const MAX_DURATION_MS = 2 ** 31 - 1;
 
-export type DurationRead = { readonly ok: true; readonly ms: number } | { readonly ok: false; readonly tooLong: boolean; readonly message: string };
+type DurationRead = { readonly ok: true; readonly ms: number } | { readonly ok: false; readonly tooLong: boolean; readonly message: string };
 
 /** A duration in ms, or why the value is not one (not written like one, or past the timer limit). */
 export function readDuration(value: unknown): DurationRead {

@@ -1,7 +1,7 @@
 // Bounded concurrency: one step across many hosts (`forks`), many host-key scans at once, the system
 // VMs of one step `concurrency` at a time.
 
-export interface LimitOptions {
+interface LimitOptions {
   /** Once aborted, no new item starts (the ones running finish); used for Ctrl-C in a step. */
   readonly signal?: AbortSignal;
 }

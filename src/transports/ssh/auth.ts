@@ -11,7 +11,7 @@ import type { ResolvedHost } from './settings.js';
 
 const { utils } = ssh2;
 
-export interface AuthAttempt {
+interface AuthAttempt {
   /** Shown in AuthError ("publickey /path", "agent", "password"); never contains a secret. */
   readonly label: string;
   /** The server-side method name it counts as (agent keys are "publickey"). */

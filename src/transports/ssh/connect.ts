@@ -23,14 +23,14 @@ export interface HandshakeDeps {
   readonly onHostKeyAccepted?: (presented: PresentedHostKey, file: string) => void;
 }
 
-export interface Connected {
+interface Connected {
   readonly client: ClientType;
   /** The TCP socket (null when tunnelled through a jump host). */
   readonly socket: Socket | null;
   readonly presented: PresentedHostKey;
 }
 
-export interface Scanned {
+interface Scanned {
   readonly presented: PresentedHostKey;
   readonly verdict: HostKeyVerdict;
 }

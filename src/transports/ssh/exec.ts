@@ -11,7 +11,7 @@ import { shellQuote } from '../../util/shell-quote.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export function envPrefix(env: Readonly<Record<string, string>> | undefined): string {
+function envPrefix(env: Readonly<Record<string, string>> | undefined): string {
   if (!env) return '';
   const parts: string[] = [];
   for (const [k, v] of Object.entries(env)) {

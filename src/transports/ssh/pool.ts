@@ -18,7 +18,7 @@ import { loadSshConfig, SshConfigError } from './ssh-config.js';
 import type { TunnelStream } from './tunnel.js';
 
 /** What a connection runs over: a tunnel from its jump host, a ProxyCommand's pipes, or (both null) TCP. */
-export interface Carrier {
+interface Carrier {
   readonly stream: Duplex | null;
   readonly proxy: ProxyProcess | null;
 }

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Duplex } from 'node:stream';
 import { UnreachableError } from './errors.js';
 
-export interface ProxyExit {
+interface ProxyExit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
   /** Why it could not start (e.g. the shell is missing), if so. */

@@ -36,7 +36,7 @@ function sendSignal(ch: ClientChannel, name: string): void {
  * whole session goes (the top shell and every child); otherwise only the marked processes. The
  * killer's own session is skipped (its grep and command line carry the marker too).
  */
-export function killByMarkerScript(marker: string, graceS: number): string {
+function killByMarkerScript(marker: string, graceS: number): string {
   const m = `${EXEC_MARKER_VAR}=${marker}`;
   return [
     `m='${m}'`,

@@ -35,13 +35,13 @@ export class SshConfigError extends Error {
 }
 
 /** OpenSSH's READCONF_MAX_DEPTH. */
-export const MAX_INCLUDE_DEPTH = 16;
+const MAX_INCLUDE_DEPTH = 16;
 
 /** Keywords we read whose single argument ssh insists on (`User a b` is an error there too). */
 const SINGLE = new Set(['hostname', 'user', 'port', 'identityfile', 'identitiesonly', 'hostkeyalias', 'connecttimeout',
   'proxyusefdpass', 'canonicalizehostname']);
 
-export interface LoadOptions {
+interface LoadOptions {
   /** For `~` and for relative Include paths (`~/.ssh/…`). */
   readonly home: string;
   /** Check the main file's owner and mode too (ssh does for ~/.ssh/config, not for `-F FILE`). */

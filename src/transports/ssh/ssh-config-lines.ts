@@ -28,7 +28,7 @@ const SPACE = new Set([' ', '\t', '\r', '\n']);
  * may join a word: a"b c" is `ab c`), backslash escapes a quote, a backslash or (outside quotes) a
  * space; any other backslash stays. Returns null for an unterminated quote.
  */
-export function splitArgs(s: string): string[] | null {
+function splitArgs(s: string): string[] | null {
   const out: string[] = [];
   let i = 0;
   while (i < s.length) {

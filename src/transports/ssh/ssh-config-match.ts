@@ -75,13 +75,13 @@ export function parseMatch(rest: string): MatchCriterion[] {
 }
 
 /** OpenSSH's match_pattern(): `*` any run, `?` one character, everything else literal and case-sensitive. */
-export function matchPattern(s: string, pattern: string): boolean {
+function matchPattern(s: string, pattern: string): boolean {
   const body = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
   return new RegExp(`^${body}$`, 'su').test(s);
 }
 
 /** OpenSSH's match_pattern_list(): 1 for a positive match, -1 if a `!pattern` matched, 0 otherwise. */
-export function matchPatternList(s: string, list: string, lower: boolean): 1 | 0 | -1 {
+function matchPatternList(s: string, list: string, lower: boolean): 1 | 0 | -1 {
   let positive = false;
   for (const raw of list.split(',')) {
     const negated = raw.startsWith('!');

@@ -24,7 +24,7 @@ export interface SshConfigValues {
   readonly connecttimeout?: string;
 }
 
-export interface ComputeOptions {
+interface ComputeOptions {
   /** A user given outside ssh config (the inventory), like `ssh -l`: it wins, and `Match user` sees it. */
   readonly user?: string;
 }
@@ -162,7 +162,7 @@ export function parseSshConfig(text: string, o: { readonly localUser?: string; r
   return lookupOf(parseConfigText(text, o.file ?? 'ssh config'), o.localUser ?? '');
 }
 
-export interface LoadSshConfigOptions {
+interface LoadSshConfigOptions {
   /** `~` and relative Include paths. */
   readonly home: string;
   /** For `Match user` / `Match localuser`. */
