@@ -204,11 +204,13 @@ export async function main(argv: readonly string[]): Promise<void> {
 
   program
     .command('steps')
-    .description('list step types with their arguments')
+    .description('list step types with their arguments and what they register')
     .argument('[type]', 'show one step type in detail')
-    .action(async (type: string | undefined) => {
-      const { describeSteps } = await import('./commands/steps.js');
-      io.out(describeSteps(type, io.style));
+    .option('--markdown', 'print the step reference as Markdown (docs/steps.md)')
+    .action(async (type: string | undefined, o: { markdown?: boolean }) => {
+      const { describeSteps, stepsMarkdown } = await import('./commands/steps.js');
+      if (o.markdown && type !== undefined) throw new UsageError('--markdown prints every step type; leave out the type');
+      io.out(o.markdown ? stepsMarkdown() : describeSteps(type, io.style));
     });
 
   program

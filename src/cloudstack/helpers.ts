@@ -6,6 +6,9 @@ import { probeTcp } from '../transports/tcp-probe.js';
 import { isObject } from './response.js';
 import type { CallOptions, CloudStackClient, CloudStackList, Params } from './types.js';
 
+/** The conventional integration port (the value the upgrade notes use) when the inventory names none. */
+export const DEFAULT_INTEGRATION_PORT = 8096;
+
 /** The configuration row whose name is exactly `name` (listConfigurations name= is LIKE %name%). */
 export async function getConfiguration(
   client: CloudStackClient,

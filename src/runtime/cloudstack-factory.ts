@@ -7,9 +7,8 @@ import type { CloudStackClient, CloudStackEndpoint, CloudStackEvent, PollPolicy,
 import type { Inventory } from '../inventory/types.js';
 import type { CloudStackFactory } from './services.js';
 import { CloudStackSetupError } from '../cloudstack/errors.js';
-import { connectThrough, DEFAULT_INTEGRATION_PORT } from '../steps/cloudstack/common.js';
-
-export { DEFAULT_INTEGRATION_PORT };
+import { DEFAULT_INTEGRATION_PORT } from '../cloudstack/helpers.js';
+import { connectThrough } from '../transports/connect-via.js';
 
 export interface CloudStackFactoryOptions {
   /** The run's inventory and secret registry; read from the services object when absent. */
@@ -26,7 +25,7 @@ export interface CloudStackFactoryOptions {
 }
 
 /** The endpoint for `hostName` in `mode`; integration mode carries no credentials at all. */
-export function endpointFor(inventory: Inventory, hostName: string, mode: 'signed' | 'integration'): CloudStackEndpoint {
+function endpointFor(inventory: Inventory, hostName: string, mode: 'signed' | 'integration'): CloudStackEndpoint {
   const host = inventory.hosts.get(hostName);
   if (!host) throw new CloudStackSetupError(hostName, `host '${hostName}' is not in the inventory`);
   const cs = host.cloudstack;

@@ -9,7 +9,7 @@ import { isUnknown, type Unknown } from '../expr/unknown.js';
 import { arg } from './schema/arg.js';
 import { allKnown, firstUnknown, type ArgsOf, type Maybe } from './schema/schema.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from './types.js';
-import { connectThrough } from './cloudstack/common.js';
+import { connectThrough } from '../transports/connect-via.js';
 
 const HTTP_ARGS = {
   url: arg.url('http:// or https:// URL').required(),
@@ -101,7 +101,15 @@ async function send(ctx: StepContext, a: HttpArgs): Promise<StepOutcome> {
 export const httpStep = defineStep({
   name: 'http',
   summary: 'Send an HTTP(S) request (GET/HEAD also run in a dry run; registers status, headers, body — parsed when JSON)',
-  description: 'GET, HEAD and OPTIONS run for real in a dry run; other methods are shown, not sent. `via: host` goes through its SSH connection.',
+  description: 'GET, HEAD and OPTIONS run for real in a dry run; other methods are shown, not sent. `via: host` sends the request '
+    + 'through that host\'s SSH connection. Headers and query values are never shown in output: messages show `METHOD '
+    + 'scheme://host/path`. An unexpected status fails the step with the status and the first 200 characters of the body.',
+  result: {
+    status: ['integer', 'the HTTP status'],
+    headers: ['mapping', 'response headers, lower-case names'],
+    body: ['any', 'the body, parsed when it is JSON'],
+    text: ['string', 'the body as text, when it was parsed'],
+  },
   args: HTTP_ARGS,
   primary: 'url',
   effect: 'write',

@@ -93,10 +93,19 @@ export interface RunServices extends StepServices {
   close(): Promise<void>;
 }
 
+/**
+ * What `register:` gets from a step type besides `changed`, `failed` and `msg` (which every step has):
+ * each field with its type, as the docs name it, and what it holds.
+ */
+export type ResultFields = Readonly<Record<string, readonly [type: string, description: string]>>;
+
 export interface StepDefinition<S extends Shape> {
   readonly name: string;
   readonly summary: string;
+  /** What the reference says beyond the arguments: behaviour, dry run, examples (Markdown). */
   readonly description?: string;
+  /** The registered result's fields ({} when the step registers nothing of its own). */
+  readonly result: ResultFields;
   readonly args: S;
   /** Argument that a scalar value fills (`shell: "uptime"` → command). */
   readonly primary?: keyof S & string;
@@ -120,6 +129,7 @@ export interface StepType {
   readonly name: string;
   readonly summary: string;
   readonly description?: string;
+  readonly result: ResultFields;
   readonly args: Shape;
   /** Any key is an argument of any value (the `set` step's variable names). */
   readonly freeform: boolean;

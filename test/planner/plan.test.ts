@@ -30,7 +30,7 @@ function needing(steps: string, types: ReadonlyMap<string, StepType>): string[] 
 describe('cli: hosts that need SSH before a run', () => {
   it('a step type of its own declares which argument names a host it reaches over SSH', () => {
     const relay = defineStep({
-      name: 'relay', summary: 'test: reaches a host over SSH', effect: 'none',
+      name: 'relay', summary: 'test: reaches a host over SSH', effect: 'none', result: {},
       args: { through: arg.host('ssh', 'a host reached over SSH'), note: arg.string('not a host') },
       async apply() {
         return { changed: false };

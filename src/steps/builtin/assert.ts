@@ -16,6 +16,9 @@ export const assertStep = defineStep({
     success_msg: arg.string('message when all hold'),
   },
   primary: 'that',
+  description: 'Conditions are written in the expression language (docs/expressions.md), not as templates; they are checked '
+    + 'when the playbook is loaded. In a dry run a condition on a value not known yet makes the step unknown, not failed.',
+  result: { assertion: ['string', 'the condition that was false (a failed run only)'] },
   effect: 'none',
   validate(args, report) {
     if (!known(args.that)) return;

@@ -8,6 +8,7 @@ export const failStep = defineStep({
   summary: 'Fail the host with a message',
   args: { msg: arg.string('why').required() },
   primary: 'msg',
+  result: {},
   effect: 'none',
   async apply(_ctx, args) {
     throw new StepFailedError(args.msg);

@@ -9,6 +9,7 @@ export const flushHandlersStep = defineStep({
   summary: 'Run notified handlers now (write `flush_handlers: true`)',
   args: { now: arg.bool('always true') },
   primary: 'now',
+  result: {},
   effect: 'none',
   async apply() {
     return { changed: false };

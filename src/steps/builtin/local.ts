@@ -3,7 +3,7 @@
 import { Unknown } from '../../expr/unknown.js';
 import type { LocalTransport } from '../../transports/local.js';
 import { defineStep } from '../types.js';
-import { COMMAND_ARGS, planCommand, runCommand } from '../remote/command.js';
+import { COMMAND_ARGS, COMMAND_RESULT, planCommand, runCommand } from '../remote/command.js';
 
 let local: LocalTransport | undefined;
 /** The transport, loaded on first use (child_process and friends are not needed to validate). */
@@ -17,6 +17,8 @@ export const localStep = defineStep({
   summary: 'Run a command on the machine running stackplay (output streamed)',
   args: COMMAND_ARGS,
   primary: 'command',
+  description: 'The arguments and the registered result are those of `shell`; the command runs in a shell on the runner itself.',
+  result: COMMAND_RESULT,
   effect: 'write',
   runsOn: 'runner',
   describe: (args) => `run locally: ${String(args.command)}`,

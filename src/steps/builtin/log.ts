@@ -9,6 +9,8 @@ export const logStep = defineStep({
   summary: 'Print a message',
   args: { msg: arg.any('the message (template); lists and maps are printed as JSON').required() },
   primary: 'msg',
+  description: 'The message is shown under the step in every output mode and kept on the last screen; `msg` of the registered result holds it.',
+  result: {},
   effect: 'none',
   async apply(ctx, args) {
     const v = args.msg;

@@ -10,6 +10,8 @@ export const pauseStep = defineStep({
   summary: 'Wait for a duration',
   args: { duration: arg.duration("how long, e.g. 10, '30s', '2m'").required() },
   primary: 'duration',
+  description: 'The wait goes through the run\'s clock, so Ctrl-C (or the step\'s `timeout:`) cuts it short. A dry run does not wait.',
+  result: {},
   effect: 'write',
   describe: (args) => `would pause ${isUnknown(args.duration) ? 'for a time not known yet' : formatDuration(args.duration)}`,
   async check(_ctx, args) {

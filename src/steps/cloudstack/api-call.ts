@@ -85,8 +85,33 @@ async function waitListedJobs(ctx: StepContext, client: CloudStackClient, comman
 export const cloudstackStep = defineStep({
   name: 'cloudstack',
   summary: 'Call one CloudStack API command (reads also run in a dry run; async jobs are waited for; lists give count and items)',
-  description:
-    'Reads (list*, get*, query*, find*) run for real in a dry run; other commands are shown with their parameters and not sent.',
+  description: [
+    'Every CloudStack step talks to the play\'s host unless it names another inventory host with `host:`; that host needs '
+      + '`cloudstack:` settings in the inventory (`url`, `api_key` and `secret_key` or `username` and `password`, `integration_port`, '
+      + 'and `via`: a host whose SSH connection carries every connection to the API and the integration port, so port 8096 never has '
+      + 'to be opened to the runner; see docs/dsl.md). `mode: integration` uses the unauthenticated integration port instead of keys. '
+      + 'One client per host and mode per run; keys, passwords, signatures and session keys are masked in every output.',
+    '',
+    'Reads (`list*`, `get*`, `query*`, `find*`, [cloudstack-facts.md §1.2](cloudstack-facts.md)) run for real in a dry run; other '
+      + 'commands are shown with their parameters and not sent. Lists are read to the end (`count` is 0 when the server omits it, '
+      + '§1.5) unless `page` or `pagesize` is given. An async command is waited for (progress shows the job id and the time); a '
+      + 'synchronous answer carrying `asyncjobs` (upgradeRouterTemplate) is waited for job by job. Failures say `HTTP 401 … unknown '
+      + 'command or bad credentials` (also an unknown command on the API port, §1.1, and an expired v3 signature), `HTTP 431 …` with '
+      + 'CloudStack\'s text, `job … failed (jobresultcode 530): …`, or `job … was lost in a management-server restart`.',
+    '',
+    '```yaml',
+    '- name: routers that still need an upgrade',
+    '  cloudstack: {command: listRouters, params: {listall: true, requiresupgrade: true}}',
+    '  register: old',
+    '```',
+  ].join('\n'),
+  result: {
+    '<field>': ['any', 'the object under `<command>response` (for an async command, the job\'s `jobresult`)'],
+    count: ['integer', 'lists: the number of items'],
+    items: ['list', 'lists: every item, all pages read'],
+    jobid: ['string', 'async commands: the job (with `async: false`, the only thing registered besides the answer)'],
+    jobs: ['list', 'answers carrying `asyncjobs`: `{jobid, status, result}` per job'],
+  },
   args: API_CALL_ARGS,
   primary: 'command',
   effect: 'write',

@@ -1,16 +1,12 @@
 // Shared plumbing of the CloudStack step types: which management server a step talks to, getting its
-// client from the run's services, tunnels through `via`, and turning parameters and versions into the
-// forms CloudStack takes. Async jobs are in jobs.ts.
+// client from the run's services, and turning parameters and versions into the forms CloudStack takes.
+// Async jobs are in jobs.ts; tunnels through `via` are the transports' (connect-via.ts).
 
 import type { CloudStackClient, Params } from '../../cloudstack/types.js';
 import { isSecretParam } from '../../cloudstack/redact.js';
-import type { Duplex } from 'node:stream';
 import { arg } from '../schema/arg.js';
 import type { ArgsOf } from '../schema/schema.js';
-import { StepFailedError, type StepContext, type StepServices } from '../types.js';
-
-/** The conventional integration port (the value the upgrade notes use) when the inventory names none. */
-export const DEFAULT_INTEGRATION_PORT = 8096;
+import { StepFailedError, type StepContext } from '../types.js';
 
 export const HOST_ARG = arg.host('cloudstack', "inventory host of the management server (default: the play's host)");
 export const MODE_ARG = arg.oneOf(['signed', 'integration'], "'signed' (API keys or session, the default) or 'integration' (the unauthenticated port, usually 8096)");
@@ -18,30 +14,6 @@ export const MODE_ARG = arg.oneOf(['signed', 'integration'], "'signed' (API keys
 /** Which management server a CloudStack step talks to, and how. */
 export const TARGET_ARGS = { host: HOST_ARG, mode: MODE_ARG };
 export type TargetArgs = ArgsOf<typeof TARGET_ARGS>;
-
-/**
- * A TCP connection to host:port as seen from `via`. An SSH server reports a refused connection as a
- * channel-open failure (reason 2, CONNECT_FAILED, often without text); it becomes ECONNREFUSED here so
- * callers treat it like a refused socket (retry while a management server restarts, "port closed").
- */
-export async function connectThrough(services: StepServices, via: string, host: string, port: number): Promise<Duplex> {
-  try {
-    return await services.connectVia(via, host, port);
-  } catch (err) {
-    if (channelRefused(err)) {
-      throw Object.assign(new Error(`connection to ${host}:${port} refused (as seen from ${via})`, { cause: err }), { code: 'ECONNREFUSED' });
-    }
-    throw err;
-  }
-}
-
-function channelRefused(err: unknown): boolean {
-  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if ((e as { reason?: unknown }).reason === 2) return true;
-    if (/connection refused|connect failed/i.test(e.message)) return true;
-  }
-  return false;
-}
 
 /** The management-server host a step talks to: its `host:` argument or the play's host. */
 export function targetHost(ctx: StepContext, host: string | undefined): string {

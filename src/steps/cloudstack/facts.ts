@@ -14,6 +14,21 @@ function count<T>(items: readonly T[], pred: (t: T) => boolean): number {
 export const factsStep = defineStep({
   name: 'cloudstack.facts',
   summary: 'Gather CloudStack facts: version, management servers, zones, system VMs, routers, networks, VPCs, counts',
+  description: 'Every router is listed (`listall=true` and `projectid=-1`, merged: [cloudstack-facts.md §5.1](cloudstack-facts.md)); '
+    + 'networks and VPCs are those that have routers. It runs for real in a dry run.',
+  result: {
+    version: ['string or null', "listCapabilities' `cloudstackversion`, else the management servers' version"],
+    ms_version: ['string or null', "the management servers' version"],
+    management_servers: ['list', 'listManagementServers'],
+    zones: ['list', 'listZones'],
+    system_vms: ['list', 'every system VM'],
+    routers: ['list', 'every router, projects included'],
+    networks: ['list', 'networks that have routers, each with its `routers`'],
+    vpcs: ['list', 'VPCs that have routers, each with its `routers` and `tiers`'],
+    counts: ['mapping', '`system_vms_outdated`, `system_vms_not_running`, `system_vms_agent_not_up`, `routers_requiring_upgrade`, `routers_running`, `routers_redundant`, `routers_health_checks_failed`, `networks`, `vpcs`, `vpcs_without_tiers`, …'],
+    routers_requiring_upgrade: ['integer', 'a copy of the count'],
+    system_vms_outdated: ['integer', 'a copy of the count'],
+  },
   args: TARGET_ARGS,
   effect: 'read',
   runsOn: 'runner',

@@ -8,6 +8,7 @@ import { defineStep, StepFailedError, type StepContext, type StepOutcome } from 
 import { clientFor, HOST_ARG, MODE_ARG, selection } from './common.js';
 import { listRouters, listVpcs, text } from './queries.js';
 import { batches, buildChains, planLines, ROUTER_SELECTION_ARGS, selectRouters, unitLabel, type Chain, type RouterAction } from './router-plan.js';
+import { ROUTERS_DOC, ROUTERS_RESULT } from './reference.js';
 import { ALLOW_EMPTY_ARG, networkUniverse, requireKnown, requireSelected, universeOf, vpcUniverse, zoneUniverse } from './selection.js';
 import { newUnitOutcome, runUnit, type RunSettings, type UnitOutcome } from './router-run.js';
 
@@ -111,9 +112,8 @@ function summarize(p: Prepared, args: RoutersArgs, outcomes: readonly UnitOutcom
 export const routersStep = defineStep({
   name: 'cloudstack.routers',
   summary: 'Reboot routers, restart their networks/VPCs (live patch) or upgrade their template; verify each router',
-  description:
-    'Redundant pairs are never handled at once: BACKUP first, then PRIMARY, and the PRIMARY is skipped if its BACKUP failed. ' +
-    'After each unit every affected router must be Running with requiresupgrade=false (a silently failed live patch is caught here).',
+  description: ROUTERS_DOC,
+  result: ROUTERS_RESULT,
   args: ROUTERS_ARGS,
   effect: 'write',
   runsOn: 'runner',

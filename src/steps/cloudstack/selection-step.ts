@@ -7,15 +7,23 @@ import { defineStep } from '../types.js';
 import { clientFor, HOST_ARG, MODE_ARG, selection } from './common.js';
 import { listRouters, listSystemVms, text } from './queries.js';
 import { selectRouters } from './router-plan.js';
+import { FILTERS_DOC } from './reference.js';
 import { ALLOW_EMPTY_ARG, networkUniverse, requireKnown, requireSelected, universeOf, vpcUniverse, zoneUniverse } from './selection.js';
 import { selectSystemVms } from './systemvms.js';
 
 export const selectionStep = defineStep({
   name: 'cloudstack.selection',
   summary: 'Check that zone, VM, network and VPC filters name what exists (did you mean), and select something',
-  description:
-    'Fails when a value names nothing (listing what exists and the nearest name), or when the filters together select ' +
-    'no system VM and no router, unless allow_empty is true. States and requiresupgrade are not checked here.',
+  description: [
+    'The check `cloudstack.systemvms` and `cloudstack.routers` make, for a playbook before its first write: the write steps that '
+      + 'follow may set `ignore_errors` (to list a way out afterwards), and a typo must still stop the run.',
+    '',
+    FILTERS_DOC,
+  ].join('\n'),
+  result: {
+    system_vms: ['list of strings', 'the system VMs the filters select (any state), by name'],
+    routers: ['list of strings', 'the routers the filters select (any state), by name'],
+  },
   args: {
     zones: arg.list(arg.string(), 'zone names or ids', { single: true }),
     names: arg.list(arg.string(), 'system VM or router names (s-1-VM, r-4-VM) or ids', { single: true }),

@@ -82,9 +82,28 @@ function outcome(r: Reading, args: SettingArgs, changed: boolean, planned: boole
 export const settingStep = defineStep({
   name: 'cloudstack.setting',
   summary: 'Set a CloudStack configuration setting if it differs (registers previous, value, changed, needs_restart)',
-  description:
-    "Undo with: undo: { name: restore, cloudstack.setting: { name: x, value: '{{result.previous}}' } }. " +
-    'needs_restart is true when the value changed and the setting is not dynamic (read only at management-server start).',
+  description: [
+    'Reads the row with `listConfigurations` and keeps only the exact name (the server matches substrings, '
+      + '[cloudstack-facts.md §2.4](cloudstack-facts.md)); calls `updateConfiguration` only if the value differs (`null` or `""` '
+      + 'clears it). A dry run reads the current value and predicts `changed`, `previous` and `needs_restart`. Undo restores the '
+      + 'previous value — an undo step is given the original step\'s result:',
+    '',
+    '```yaml',
+    '- name: open the integration port (DB value; read at the next restart)',
+    '  cloudstack.setting: {name: integration.api.port, value: 8096}',
+    '  undo:',
+    '    name: close it again',
+    '    cloudstack.setting: {name: integration.api.port, value: "{{result.previous}}"}',
+    '```',
+  ].join('\n'),
+  result: {
+    name: ['string', 'the setting'],
+    previous: ['string or null', 'its value before the step'],
+    value: ['string or null', 'its value after the step'],
+    needs_restart: ['boolean', 'the value changed and the setting is not dynamic (read only when a management server starts)'],
+    isdynamic: ['boolean', 'CloudStack applies a change at once'],
+    scope: ['string', '`global`, or the scope given (`zone <id>`, …)'],
+  },
   args: SETTING_ARGS,
   effect: 'write',
   runsOn: 'runner',

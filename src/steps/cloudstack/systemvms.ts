@@ -9,6 +9,7 @@ import { forEachLimit } from '../../util/limit.js';
 import { clientFor, HOST_ARG, MODE_ARG, selection } from './common.js';
 import { listSystemVms, managementServerVersion, systemVmSummary, text, type Row } from './queries.js';
 import { ACTION_TEXT, newOutcome, runOnVm, type ActionSettings, type VmOutcome } from './systemvm-action.js';
+import { SYSTEM_VMS_DOC, SYSTEM_VMS_RESULT } from './reference.js';
 import { ALLOW_EMPTY_ARG, requireKnown, requireSelected, universeOf, zoneUniverse } from './selection.js';
 
 const SYSTEM_VMS_ARGS = {
@@ -117,9 +118,8 @@ function summary(outcomes: readonly VmOutcome[], p: Prepared): Record<string, un
 export const systemVmsStep = defineStep({
   name: 'cloudstack.systemvms',
   summary: 'Restart, reboot or live-patch SSVMs/CPVMs, then verify Running, agent Up and the new version',
-  description:
-    'restart = stopSystemVm + startSystemVm (rebuilds from the current template; works on every version); ' +
-    'patch = patchSystemVm (4.17+; no downtime); reboot = rebootSystemVm. Dry run lists the VMs and the action per VM.',
+  description: SYSTEM_VMS_DOC,
+  result: SYSTEM_VMS_RESULT,
   args: SYSTEM_VMS_ARGS,
   effect: 'write',
   runsOn: 'runner',

@@ -4,13 +4,14 @@
 
 import net from 'node:net';
 import { CloudStackApiError, CloudStackConnectionError, CloudStackResponseError } from '../../cloudstack/errors.js';
-import { isIntegrationPortOpen, type PortState } from '../../cloudstack/helpers.js';
+import { DEFAULT_INTEGRATION_PORT, isIntegrationPortOpen, type PortState } from '../../cloudstack/helpers.js';
+import { connectThrough } from '../../transports/connect-via.js';
 import { formatDuration } from '../../util/durations.js';
 import { Budget } from '../../util/budget.js';
 import { arg } from '../schema/arg.js';
 import type { ArgsOf } from '../schema/schema.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
-import { clientFor, connectThrough, DEFAULT_INTEGRATION_PORT, errorText, HOST_ARG, targetHost } from './common.js';
+import { clientFor, errorText, HOST_ARG, targetHost } from './common.js';
 
 const WAIT_ARGS = {
   for: arg.oneOf(['api', 'integration-open', 'integration-closed', 'exposure'], 'what to wait for').default('api'),
@@ -147,10 +148,27 @@ async function waitPort(ctx: StepContext, args: WaitArgs, t: Target, budget: Bud
 export const waitStep = defineStep({
   name: 'cloudstack.wait',
   summary: 'Wait for a management server API, or its integration port to open/close; or check the port\'s exposure',
-  description:
-    "for: api waits for a signed listCapabilities to succeed (refused connections and 503 mean 'not yet'). " +
-    'for: integration-open / integration-closed probe TCP through `via` when configured. ' +
-    'for: exposure checks once whether the integration port is reachable directly from the runner (result: exposed).',
+  description: [
+    '`for: api` (the default) waits until a signed `listCapabilities` succeeds: refused connections, resets, 502/503/404 and answers '
+      + 'that are not CloudStack\'s mean "not yet"; a 401 fails at once. `integration-open` / `integration-closed` probe the '
+      + 'integration port over TCP (through `via` when the inventory has one; `open` also needs an unauthenticated `listCapabilities` '
+      + 'to answer). `exposure` probes once, directly from the runner, whether the port can be reached from outside, and does not wait.',
+    '',
+    'Progress shows what is awaited, how long it has waited of the timeout, and the last reason. A waiting budget counts the larger '
+      + 'of wall-clock time and the sum of the intervals slept, so `timeout: 20s, interval: 5s` means 5 attempts even when the '
+      + 'run\'s clock makes sleeps instant (tests). It runs for real in a dry run.',
+  ].join('\n'),
+  result: {
+    ready: ['boolean', 'what was awaited happened'],
+    attempts: ['integer', 'probes made'],
+    waited_s: ['integer', 'seconds waited'],
+    version: ['string', '`api`: the CloudStack version that answered'],
+    state: ['string', 'port waits and `exposure`: open or closed'],
+    exposed: ['boolean', 'port waits and `exposure`: the port answers directly from the runner'],
+    exposure_state: ['string', 'port waits: the exposure probe\'s state'],
+    port: ['integer', 'port waits and `exposure`: the integration port'],
+    address: ['string', '`exposure`: the address probed'],
+  },
   args: WAIT_ARGS,
   effect: 'read',
   runsOn: 'runner',

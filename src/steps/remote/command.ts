@@ -35,6 +35,16 @@ export const COMMAND_ARGS = {
 };
 export type CommandArgs = ArgsOf<typeof COMMAND_ARGS>;
 
+/** What `shell` and `local` register. */
+export const COMMAND_RESULT = {
+  rc: ['integer or null', 'exit code (null when a signal ended the command)'],
+  signal: ['string or null', 'the signal that ended the command'],
+  stdout: ['string', 'standard output, final newline removed'],
+  stderr: ['string', 'standard error, final newline removed'],
+  lines: ['list of strings', 'the lines of stdout'],
+  skipped: ['boolean', 'true when creates/removes skipped the command'],
+} as const;
+
 /** A command as the shell helpers run it: steps build these for their own commands too. */
 export interface ShellCommand extends BecomeArgs {
   readonly command: string;

@@ -7,7 +7,7 @@ import { arg } from '../schema/arg.js';
 import { allKnown, firstUnknown } from '../schema/schema.js';
 import { defineStep, type StepContext } from '../types.js';
 import { readSource } from './local-source.js';
-import { applyPut, checkPut, PUT_ARGS } from './put-file.js';
+import { applyPut, checkPut, PUT_ARGS, PUT_DOC, PUT_RESULT } from './put-file.js';
 
 async function wanted(ctx: StepContext, args: { readonly src?: string; readonly content?: string }): Promise<{ data: Buffer; name: string | undefined }> {
   if (args.src !== undefined) {
@@ -20,9 +20,17 @@ async function wanted(ctx: StepContext, args: { readonly src?: string; readonly 
 export const copyStep = defineStep({
   name: 'copy',
   summary: 'Upload a local file or inline content to the host (SFTP); changed only when different',
-  description: 'Exactly one of src (a file on the machine running stackplay, relative to the playbook) or content. '
-    + 'The upload is atomic (temporary file, then rename). A dry run shows a unified diff of the file on the host '
-    + 'and the wanted content.',
+  description: [
+    'Exactly one of `src` (a file on the machine running stackplay, relative to the playbook\'s directory; binary is fine) or `content`.',
+    '',
+    PUT_DOC,
+    '',
+    '```yaml',
+    '- name: Tell the agent where the server is',
+    '  copy: {content: "host={{ms_address}}\\n", dest: /etc/cloudstack/agent/host.conf, mode: \'0644\', become: true}',
+    '```',
+  ].join('\n'),
+  result: PUT_RESULT,
   args: {
     src: arg.string('local file to upload (relative to the playbook directory)'),
     content: arg.string('inline content to write instead of src'),

@@ -13,6 +13,7 @@ import { allKnown, firstUnknown, type ArgsOf } from '../schema/schema.js';
 import { defineStep, StepFailedError, type StepContext } from '../types.js';
 import { Budget } from '../../util/budget.js';
 import { BECOME_ARGS, ENV_ARG, execShell, lastLine } from './command.js';
+import { FOLLOW_DOC } from './follow-doc.js';
 import { LineTracker, RULE_ARGS } from './follow-rules.js';
 import {
   aliveCommand, followFiles, killCommand, parseRc, readLogCommand, readPidCommand, readRcCommand, startCommand, type FollowFiles,
@@ -67,11 +68,16 @@ async function stopRemote(ctx: StepContext, t: RemoteTransport, f: FollowFiles, 
 export const followStep = defineStep({
   name: 'follow',
   summary: 'Start a long command detached on the host and follow its output (progress, failure lines, reconnects)',
-  description: 'The command runs under nohup with its output in `log` (exit code in LOG.rc, pid in LOG.pid), so it '
-    + 'survives a dropped connection; the step polls the log from a byte offset and reconnects when the connection '
-    + 'drops. progress: list of {pattern, message, phase, count} (named groups with digits become counters; '
-    + 'phase: true starts a subtask). failure: patterns whose lines fail the step even on exit code 0. success: '
-    + 'patterns that must each match some line. Registers rc, lines, failures, counts, phases, log, pid.',
+  description: FOLLOW_DOC,
+  result: {
+    rc: ['integer or null', "the command's exit code"],
+    lines: ['list of strings', 'every line of the output'],
+    failures: ['list of strings', 'the lines that matched `failure`'],
+    counts: ['mapping', 'counters from the progress rules (and `failures`)'],
+    phases: ['list', '`{title, counts, failed}` of each phase'],
+    log: ['string', 'the output file on the host'],
+    pid: ['integer or null', "the wrapper's process id"],
+  },
   args: FOLLOW_ARGS,
   primary: 'command',
   effect: 'write',

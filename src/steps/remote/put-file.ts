@@ -20,6 +20,25 @@ export function parseMode(value: unknown): number | Refusal {
   return Number.parseInt(digits, 8);
 }
 
+/** What `copy` and `template` register. */
+export const PUT_RESULT = {
+  dest: ['string', 'the path written (a directory destination resolved to the file in it)'],
+  size: ['integer', 'bytes of the wanted content'],
+  checksum: ['string', 'sha256 of the wanted content, hex'],
+  mode: ['string or null', "the file's mode as an octal string"],
+} as const;
+
+/** How `copy` and `template` put a file on the host, for their descriptions. */
+export const PUT_DOC = [
+  'The file is written over SFTP to a temporary file next to `dest` and renamed into place (atomic). With `become` it is uploaded '
+    + 'to a private temporary file under `/tmp` and sudo copies, chmods, chowns and renames it into place. The step is `changed` only '
+    + 'when the content, the mode (when given) or the owner/group (when given) differ.',
+  '',
+  'A dry run reads the file on the host and shows a unified diff of its content and the wanted one (`--- DEST (on the host)`, '
+    + '`+++ DEST (wanted)`), mode and owner changes; binary files show `binary content differs`, files too different for a line diff a '
+    + 'one-line summary.',
+].join('\n');
+
 export const PUT_ARGS = {
   dest: arg.string('path on the host (an existing directory or a path ending in / gets the source file name)').required(),
   mode: arg.custom('file mode', "permissions as an octal string, e.g. '0644' (quote it: YAML reads 0644 as a number)", parseMode, (m) => `'${formatMode(m)}'`),

@@ -58,9 +58,24 @@ function satisfied(wanted: ServiceState, state: string): boolean {
 export const serviceStep = defineStep({
   name: 'service',
   summary: 'Start, stop, restart or reload a systemd unit (or read its state); registers state',
-  description: 'state: started and stopped change the unit only when needed; restarted and reloaded always act '
-    + '(reloaded starts a stopped unit). After acting, the step reads `systemctl is-active` until the unit leaves '
-    + 'activating/deactivating (up to settle) and fails unless it is in the wanted state. Registers state, was, action.',
+  description: [
+    '`started` and `stopped` change the unit only when needed; `restarted` and `reloaded` always act (`reloaded` starts a stopped '
+      + 'unit); `status` only reads. Reading the state never uses sudo; `become` applies to the action.',
+    '',
+    'After acting, the step reads `systemctl is-active` until the unit leaves activating/deactivating (up to `settle`) and fails '
+      + 'unless it is in the wanted state (`active`, or not running for `stopped`): a start that exits 0 but leaves the unit `failed` '
+      + 'fails the step. A dry run reads the state and predicts the action and the resulting state.',
+    '',
+    '```yaml',
+    '- name: Restart the management server',
+    '  service: {name: cloudstack-management, state: restarted, become: true}',
+    '```',
+  ].join('\n'),
+  result: {
+    state: ['string', 'the final `systemctl is-active` word'],
+    was: ['string', 'the state before the step'],
+    action: ['string or null', 'start, stop, restart, reload, or null when nothing was done'],
+  },
   args: SERVICE_ARGS,
   effect: 'write',
   runsOn: 'host',

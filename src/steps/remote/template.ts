@@ -7,7 +7,7 @@ import { arg } from '../schema/arg.js';
 import { allKnown, firstUnknown, type ArgsOf } from '../schema/schema.js';
 import { defineStep, StepFailedError, type StepContext } from '../types.js';
 import { readSource } from './local-source.js';
-import { applyPut, checkPut, PUT_ARGS } from './put-file.js';
+import { applyPut, checkPut, PUT_ARGS, PUT_DOC, PUT_RESULT } from './put-file.js';
 
 const TEMPLATE_ARGS = {
   src: arg.string('local template file (relative to the playbook directory)').required(),
@@ -39,8 +39,19 @@ async function renderSource(ctx: StepContext, args: ArgsOf<typeof TEMPLATE_ARGS>
 export const templateStep = defineStep({
   name: 'template',
   summary: 'Render a local Handlebars template with the step\'s variables and upload it; changed only when different',
-  description: 'The template file uses the same Handlebars dialect and helpers as playbook strings (strict: an undefined '
-    + 'variable is an error at the template\'s line and column). vars adds variables for this template only.',
+  description: [
+    '`src` is a Handlebars file relative to the playbook\'s directory, rendered with the step\'s variables (and `vars`, for this '
+      + 'template only) in the same dialect and with the same helpers as playbook strings: strict, so an undefined variable fails with '
+      + '`file.hbs:LINE:COL: undefined variable \'x\'`.',
+    '',
+    PUT_DOC,
+    '',
+    '```yaml',
+    '- name: Management-server overrides',
+    '  template: {src: templates/server.properties.hbs, dest: /etc/cloudstack/management/server.properties, owner: cloud, group: cloud}',
+    '```',
+  ].join('\n'),
+  result: PUT_RESULT,
   args: TEMPLATE_ARGS,
   effect: 'write',
   runsOn: 'host',

@@ -68,10 +68,32 @@ async function waitSsh(ctx: StepContext, args: WaitForArgs, budget: Budget, inte
 export const waitForStep = defineStep({
   name: 'wait_for',
   summary: 'Wait for a port, SSH after a reboot, a file, or a line in a file',
-  description: 'One of: port (state open|closed; host defaults to the play host\'s address; from: an inventory host to '
-    + 'probe through its SSH connection), ssh: true (reconnect until a command runs; use delay after a reboot command), '
-    + 'path (state present|absent), path + search (a regex a line must match; only_new ignores what the file holds now). '
-    + 'Registers elapsed (seconds), attempts, and for search the matching line and named groups.',
+  description: [
+    'Exactly one of:',
+    '',
+    '- **port**: `port`, `host` (default: the play host\'s address), `state: open` (default) or `closed`, `from`: an inventory host to '
+      + 'probe through (its SSH connection, like `ssh -W`; default: from the runner). An unreachable `from` host never counts as a closed port.',
+    '- **SSH after a reboot**: `ssh: true` drops the host\'s connection, then connects and runs `true` until it works. Use `delay` so '
+      + 'the host has gone down first.',
+    '- **file**: `path`, `state: present` (default) or `absent`.',
+    '- **line**: `path` + `search` (a JavaScript regex): reads the file from a byte offset on each probe and tests complete new lines; '
+      + '`only_new: true` ignores what the file holds when the step starts; a file that shrank (rotated) is read again from the start.',
+    '',
+    'A dry run says what it would wait for and, for ports and files, how things stand now.',
+    '',
+    '```yaml',
+    '- {name: Port 8096 is closed again, wait_for: {port: 8096, state: closed, from: mgmt1, host: 127.0.0.1}}',
+    '- {name: Host is back, wait_for: {ssh: true, delay: 10s, timeout: 10m}}',
+    '- {name: Server started, wait_for: {path: /var/log/cloudstack/management/management-server.log, search: \'ApiServer listening\', only_new: true}}',
+    '```',
+  ].join('\n'),
+  result: {
+    elapsed: ['integer', 'seconds waited'],
+    attempts: ['integer', 'probes made'],
+    line: ['string', '`search`: the line that matched'],
+    match: ['string', '`search`: the text the regex matched'],
+    groups: ['mapping', '`search`: the named groups of the match'],
+  },
   args: WAIT_FOR_ARGS,
   effect: 'write',
   runsOn: 'host',

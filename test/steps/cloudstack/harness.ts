@@ -131,7 +131,7 @@ export class CsHarness {
     const captured: unknown[] = [];
     const capture = defineStep({
       name: 'capture', summary: 'test: keep a value', args: { value: arg.any('value').required() },
-      primary: 'value', effect: 'none',
+      primary: 'value', effect: 'none', result: {},
       async apply(_ctx, a) {
         captured.push(a.value);
         return { changed: false };
