@@ -12,7 +12,8 @@ import { loadPlaybook } from '../loader/load-playbook.js';
 import { InvalidInputError, type Problem } from '../diagnostics/problems.js';
 import { SecretRegistry } from '../secrets/masker.js';
 import { stepRegistry } from '../steps/registry.js';
-import { UsageError } from '../cli/output.js';
+import type { StepType } from '../steps/types.js';
+import { UsageError } from './errors.js';
 
 /** The package root: the nearest directory above this file with stackplay's package.json. */
 export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
@@ -117,6 +118,13 @@ export interface LoadArgs {
   /** A run resolves { env } / { file } secrets; validation only checks their shape. */
   readonly forRun: boolean;
   readonly secrets?: SecretRegistry;
+  /** The texts themselves, for a playbook or inventory that does not come from a file (named by its path). */
+  readonly playbookText?: string;
+  readonly inventoryText?: string;
+  /** Variables given as values, above those of `extra`. */
+  readonly extraVars?: Readonly<Record<string, unknown>>;
+  /** The step types a playbook may use (default: every registered one). */
+  readonly steps?: ReadonlyMap<string, StepType>;
 }
 
 export function loadInput(args: LoadArgs, sources: Map<string, string>): LoadedInput {
@@ -124,15 +132,15 @@ export function loadInput(args: LoadArgs, sources: Map<string, string>): LoadedI
   const problems: Problem[] = [];
   let inventory = implicitInventory();
   if (args.inventoryPath !== undefined) {
-    const text = readText(args.inventoryPath, 'inventory');
+    const text = args.inventoryText ?? readText(args.inventoryPath, 'inventory');
     sources.set(args.inventoryPath, text);
     const r = loadInventory(args.inventoryPath, text, { secrets, resolveSecrets: args.forRun });
     if (r.ok) inventory = r.inventory;
     else problems.push(...r.problems.sorted());
   }
-  const extraVars = parseExtraVars(args.extra, secrets, sources);
-  const path = resolvePlaybookPath(args.playbookRef);
-  const text = readText(path, 'playbook');
+  const extraVars = { ...parseExtraVars(args.extra, secrets, sources), ...args.extraVars };
+  const path = args.playbookText !== undefined ? args.playbookRef : resolvePlaybookPath(args.playbookRef);
+  const text = args.playbookText ?? readText(path, 'playbook');
   const display = path.startsWith(BUNDLED_DIR) ? path.slice(PACKAGE_ROOT.length + 1) : path;
   sources.set(display, text);
   let knownVars: Set<string> | undefined;
@@ -141,7 +149,8 @@ export function loadInput(args: LoadArgs, sources: Map<string, string>): LoadedI
     for (const h of inventory.hosts.values()) for (const k of [...Object.keys(h.groupVars), ...Object.keys(h.hostVars)]) knownVars.add(k);
   }
   // with an inventory, host arguments (via, from, host) must name its hosts
-  const r = loadPlaybook(display, text, knownVars ? { steps: stepRegistry, knownVars, hosts: new Set(inventory.hosts.keys()) } : { steps: stepRegistry });
+  const steps = args.steps ?? stepRegistry;
+  const r = loadPlaybook(display, text, knownVars ? { steps, knownVars, hosts: new Set(inventory.hosts.keys()) } : { steps });
   if (!r.ok) problems.push(...r.problems.sorted());
   if (problems.length > 0 || !r.ok) throw new InvalidInputError(problems);
   return { playbook: r.playbook, inventory, extraVars, secrets, sources };

@@ -2,10 +2,12 @@
 // code: 0 ok, 1 a step failed, 2 invalid input or usage (nothing ran), 3 unreachable, 130 interrupted.
 
 import { Command, CommanderError, Option } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { EXIT, flushStdout, makeIo, reportError, stdoutClosed, UsageError, type Io } from './output.js';
-import { loadInput, PACKAGE_ROOT } from '../app/load-input.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXIT, flushStdout, makeIo, reportError, stdoutClosed, type Io } from './output.js';
+import { UsageError } from '../app/errors.js';
+import type { OutputMode } from './commands/run.js';
+import { PACKAGE_ROOT } from '../app/load-input.js';
 import { SecretRegistry } from '../secrets/masker.js';
 import { defaultJournalDir } from '../journal/journal.js';
 
@@ -64,26 +66,22 @@ export async function main(argv: readonly string[]): Promise<void> {
         o.inventory = lab.inventoryPath;
       }
       try {
-        await runAction(playbook, o);
+        const [{ prepareRun, newRunId }, { runOnTerminal }] = await Promise.all([import('../app/run.js'), import('./commands/run.js')]);
+        const runId = newRunId();
+        code = await runOnTerminal(io, o.output as OutputMode, runId, () => prepareRun({
+          playbook, ...(o.inventory ? { inventory: String(o.inventory) } : {}), extraArgs: o.extraVars as string[], runId,
+          dryRun: o.dryRun === true, forks: o.forks as number,
+          ...(o.limit ? { limit: String(o.limit) } : {}),
+          ...((o.tags as string[]).length ? { tags: o.tags as string[] } : {}),
+          ...((o.skipTags as string[]).length ? { skipTags: o.skipTags as string[] } : {}),
+          ...(o.startAtStep ? { startAtStep: String(o.startAtStep) } : {}),
+          ...(o.acceptNewHostKeys ? { acceptNewHostKeys: true } : {}),
+          journalDir: String(o.journalDir), force: o.force === true,
+        }, { sources, secrets }));
       } finally {
         await lab?.stop();
       }
     });
-
-  const runAction = async (playbook: string, o: Record<string, unknown>): Promise<void> => {
-      const input = loadInput({ playbookRef: playbook, ...(o.inventory ? { inventoryPath: String(o.inventory) } : {}), extra: o.extraVars as string[], forRun: true, secrets }, sources);
-      const { runCommand } = await import('./commands/run.js');
-      code = await runCommand(io, input, {
-        dryRun: o.dryRun === true, forks: o.forks as number, output: o.output as 'auto',
-        ...(o.limit ? { limit: String(o.limit) } : {}),
-        ...((o.tags as string[]).length ? { tags: o.tags as string[] } : {}),
-        ...((o.skipTags as string[]).length ? { skipTags: o.skipTags as string[] } : {}),
-        ...(o.startAtStep ? { startAtStep: String(o.startAtStep) } : {}),
-        ...(o.acceptNewHostKeys ? { acceptNewHostKeys: true } : {}),
-        journalDir: String(o.journalDir), force: o.force === true, playbookRef: existsSync(playbook) ? resolve(playbook) : playbook,
-        ...(o.inventory ? { inventoryPath: String(o.inventory) } : {}), extraArgs: o.extraVars as string[],
-      });
-  };
 
   const lab = program
     .command('lab')
@@ -157,27 +155,15 @@ export async function main(argv: readonly string[]): Promise<void> {
     .argument('[run]', 'run id (or a prefix)')
     .option('--journal-dir <dir>', 'journal directory', defaultJournalDir())
     .addOption(new Option('-o, --output <mode>', 'output').choices(['auto', 'tasklist', 'plain', 'json']).default('auto'))
-    .action(async (run: string | undefined, o: { journalDir: string; output: 'auto' }) => {
-      const { findRun } = await import('../journal/read.js');
-      const { resumeStateOf } = await import('./commands/journal-commands.js');
-      const r = findRun(o.journalDir, run, true);
-      if (!r || !r.header) throw new UsageError(run ? `no run '${run}' in ${o.journalDir}` : `no runs in ${o.journalDir}`);
-      if (r.header.dryRun === true) throw new UsageError(`run ${r.runId} was a dry run: start it again (stackplay run ${r.header.playbook} …) rather than resuming it`);
-      if (r.status === 'ok') {
-        io.out(`run ${r.runId} finished successfully; nothing to resume\n`);
-        return;
-      }
-      const h = r.header;
-      const input = loadInput({ playbookRef: h.playbook, ...(h.inventory ? { inventoryPath: h.inventory } : {}), extra: h.extraArgs.filter((a) => !a.includes('***')), forRun: true, secrets }, sources);
-      const { runCommand } = await import('./commands/run.js');
-      const opt = h.options ?? {};
-      code = await runCommand(io, input, {
-        output: o.output, journalDir: o.journalDir, playbookRef: h.playbook, ...(h.inventory ? { inventoryPath: h.inventory } : {}),
-        extraArgs: h.extraArgs, resume: resumeStateOf(r),
-        // the resumed run selects the same hosts and steps as the interrupted one
-        ...(opt.limit !== undefined ? { limit: opt.limit } : {}), ...(opt.tags ? { tags: [...opt.tags] } : {}),
-        ...(opt.skipTags ? { skipTags: [...opt.skipTags] } : {}), ...(opt.forks !== undefined ? { forks: opt.forks } : {}),
-      }, r.runId);
+    .action(async (run: string | undefined, o: { journalDir: string; output: OutputMode }) => {
+      const [{ prepareResume }, { runOnTerminal }] = await Promise.all([import('../app/resume.js'), import('./commands/run.js')]);
+      const request = { journalDir: o.journalDir, ...(run !== undefined ? { runId: run } : {}) };
+      code = await runOnTerminal(io, o.output, run ?? 'the run', async () => {
+        const p = await prepareResume(request, { sources, secrets });
+        if (p.kind === 'resumable') return p.prepared;
+        io.out(`run ${p.runId} finished successfully; nothing to resume\n`);
+        return null;
+      });
     });
 
   program
@@ -187,7 +173,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .option('--journal-dir <dir>', 'journal directory', defaultJournalDir())
     .action(async (run: string | undefined, o: { journalDir: string }) => {
       const { recoverCommand } = await import('./commands/journal-commands.js');
-      code = await recoverCommand(io, o.journalDir, run, sources);
+      code = await recoverCommand(io, o.journalDir, run, { sources, secrets });
     });
 
   program
@@ -196,10 +182,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     .argument('<playbook>', 'playbook file or bundled name')
     .option('-i, --inventory <file>', 'inventory file (enables undefined-variable checks)')
     .option('-e, --extra-vars <key=value|@file>', 'extra variables', collect, [])
-    .action((playbook: string, o: Record<string, unknown>) => {
-      const input = loadInput({ playbookRef: playbook, ...(o.inventory ? { inventoryPath: String(o.inventory) } : {}), extra: o.extraVars as string[], forRun: false, secrets }, sources);
-      const steps = countSteps(input.playbook.plays.flatMap((p) => [...p.steps, ...p.handlers]));
-      io.out(`${io.style.green('valid')}: ${input.playbook.name} — ${input.playbook.plays.length} play(s), ${steps} step(s)\n`);
+    .action(async (playbook: string, o: Record<string, unknown>) => {
+      const { validate } = await import('../app/validate.js');
+      const v = validate({ playbook, ...(o.inventory ? { inventory: String(o.inventory) } : {}), extraArgs: o.extraVars as string[] }, { sources, secrets });
+      io.out(`${io.style.green('valid')}: ${v.playbook.name} — ${v.plays} play(s), ${v.steps} step(s)\n`);
     });
 
   program
@@ -232,12 +218,6 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
   await flush();
   process.exitCode = code;
-}
-
-function countSteps(steps: readonly import('../loader/ast.js').Step[]): number {
-  let n = 0;
-  for (const s of steps) n += s.kind === 'block' ? countSteps([...s.block, ...s.rescue, ...s.always]) : 1;
-  return n;
 }
 
 function flush(): Promise<void> {

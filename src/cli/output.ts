@@ -1,19 +1,13 @@
 // The CLI's only way to the terminal: writes, exit codes, and the user-facing error printer.
 // Runtime code never calls process.exit or writes to stdout itself.
 
-import { InvalidInputError } from '../diagnostics/problems.js';
+import { failureKind } from '../app/errors.js';
+import type { InvalidInputError } from '../diagnostics/problems.js';
 import { formatProblems } from '../renderers/format-problems.js';
 import { colourWanted, styler, type Styler } from '../renderers/style.js';
 import type { SecretRegistry } from '../secrets/masker.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, unreachable: 3, interrupted: 130 } as const;
-
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 export interface Io {
   out(text: string): void;
@@ -79,23 +73,19 @@ export function flushStdout(): void {
 /** Prints any error the user should see, masked, without a stack unless --debug. Returns the exit code. */
 export function reportError(io: Io, err: unknown, sources: ReadonlyMap<string, string>, secrets: SecretRegistry | undefined, debug: boolean): number {
   const mask = (t: string): string => (secrets ? secrets.mask(t) : t);
-  if (err instanceof InvalidInputError) {
-    io.err(`${mask(formatProblems(err.problems, sources, io.errStyle))}\n`);
-    return EXIT.usage;
-  }
-  if (err instanceof UsageError) {
-    io.err(`${io.errStyle.red('error:')} ${mask(err.message)}\n`);
+  const kind = failureKind(err);
+  if (kind === 'problems') {
+    io.err(`${mask(formatProblems((err as InvalidInputError).problems, sources, io.errStyle))}\n`);
     return EXIT.usage;
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  if (e.name.startsWith('HostKey') || e.name === 'PatternError' || e.name === 'SshSettingsError') {
+  if (kind === 'usage') {
     io.err(`${io.errStyle.red('error:')} ${mask(e.message)}\n`);
     return EXIT.usage;
   }
-  const { code, syscall } = e as NodeJS.ErrnoException;
-  if (typeof code === 'string' && typeof syscall === 'string' && /^E[A-Z]+$/.test(code)) {
+  if (kind === 'system') {
     // a system call the machine refused (a port in use, a permission): the user's environment, not a bug
-    const hint = code === 'EADDRINUSE' ? ' (another process uses this address: pick another port)' : '';
+    const hint = (e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ' (another process uses this address: pick another port)' : '';
     io.err(`${io.errStyle.red('error:')} ${mask(e.message)}${hint}\n`);
     if (debug) io.err(`${mask(e.stack ?? '')}\n`);
     return EXIT.failed;

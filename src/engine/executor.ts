@@ -3,7 +3,6 @@
 // typed events to a sink and never writes to the terminal.
 
 import type { Play, Step } from '../loader/ast.js';
-import { selectHosts } from '../inventory/pattern.js';
 import type { RunStatus } from './events.js';
 import { forEachLimit } from '../util/limit.js';
 import { buildHostScope } from './scope.js';
@@ -18,6 +17,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunSummary> {
   const run = createRunContext(opts);
   const started = run.clock.now();
   run.emit({ type: 'run-start', runId: opts.runId, playbook: opts.playbook.name, file: opts.playbook.file, dryRun: opts.dryRun, time: new Date().toISOString() });
+  for (const t of opts.prelude ?? []) run.emit({ type: 'transport', ...t });
   let aborted = false;
   // the transports' own events (connections, API calls) join the run's stream, masked like the rest
   const stopObserving = opts.services.observe?.((host, event) => run.emit({ type: 'transport', host, event }));
@@ -46,12 +46,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunSummary> {
 
 /** Returns false when the play aborted the run (max_fail_percentage exceeded, or every host failed). */
 async function runPlay(run: RunContext, play: Play): Promise<boolean> {
-  const opts = run.opts;
-  let hosts = selectHosts(opts.inventory, play.hosts);
-  if (opts.limit !== undefined) {
-    const allowed = new Set(selectHosts(opts.inventory, opts.limit));
-    hosts = hosts.filter((h) => allowed.has(h));
-  }
+  let hosts = [...(run.plan.plays.get(play.index)?.hosts ?? [])];
   // a host that failed an earlier play has left the run; a play with no host left stops it, as a play
   // whose every host failed does (a later play must not act on a host that is half done)
   const remaining = hosts.filter((h) => !run.leftRun.has(h));

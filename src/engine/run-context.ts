@@ -6,11 +6,12 @@ import { setMaxListeners } from 'node:events';
 import type { Playbook, Step } from '../loader/ast.js';
 import { realClock, type Clock } from './clock.js';
 import { emptyCounts, type HostCounts, type RunEvent } from './events.js';
+import { planRun, type RunPlan } from '../planner/plan.js';
 import type { RunOptions } from './run-options.js';
 import type { HostVarsState } from './scope.js';
 
 /** Per-host step counts for the recap (created at zero for every host a play selects). */
-export class Recap {
+class Recap {
   private readonly hosts = new Map<string, HostCounts>();
 
   of(host: string): HostCounts {
@@ -28,7 +29,7 @@ export class Recap {
 }
 
 /** Registered results and `set` values per host: they outlive a play, like Ansible facts. */
-export class HostVariables {
+class HostVariables {
   private readonly hosts = new Map<string, HostVarsState>();
 
   constructor(resumed?: ReadonlyMap<string, Readonly<Record<string, unknown>>>) {
@@ -46,7 +47,7 @@ export class HostVariables {
 }
 
 /** Ctrl-C/SIGTERM: once the signal fires no new step starts; always and undo steps still run. */
-export class Interruption {
+class Interruption {
   private fired: boolean;
 
   constructor(
@@ -70,7 +71,7 @@ export class Interruption {
 }
 
 /** Which steps run: --tags/--skip-tags (tags inherited from enclosing blocks) and --start-at-step. */
-export class Selection {
+class Selection {
   private startAtReached: boolean;
 
   constructor(
@@ -95,7 +96,7 @@ export class Selection {
 }
 
 /** Ids of undo obligations, unique within the journal (a resumed run gets a prefix of its own). */
-export class ObligationIds {
+class ObligationIds {
   private seq = 0;
 
   constructor(private readonly prefix: string) {}
@@ -110,7 +111,7 @@ export class ObligationIds {
  * Each step's parent in the tree the renderers draw: the block it is in, or for an undo step the step it
  * belongs to. Top-level steps and handlers have none.
  */
-export function parentsOf(playbook: Playbook): Map<string, string> {
+function parentsOf(playbook: Playbook): Map<string, string> {
   const parents = new Map<string, string>();
   const visit = (s: Step, parent: string | undefined): void => {
     if (parent !== undefined) parents.set(s.id, parent);
@@ -123,6 +124,8 @@ export function parentsOf(playbook: Playbook): Map<string, string> {
 
 export interface RunContext {
   readonly opts: RunOptions;
+  /** Which hosts each play runs on. */
+  readonly plan: RunPlan;
   /** Parent ids of nested steps, for the tree the events describe. */
   readonly parents: ReadonlyMap<string, string>;
   /** The inventory's host names: a templated host argument must render to one of them. */
@@ -143,6 +146,7 @@ export function createRunContext(opts: RunOptions): RunContext {
   const emit = (event: RunEvent): void => opts.sink(opts.secrets.size > 0 ? opts.secrets.maskDeep(event) : event);
   return {
     opts,
+    plan: opts.plan ?? planRun(opts.playbook.plays, opts.inventory, opts.steps, opts.limit),
     parents: parentsOf(opts.playbook),
     hostNames: new Set(opts.inventory.hosts.keys()),
     clock: opts.clock ?? realClock,

@@ -4,9 +4,10 @@
 import type { Playbook } from '../loader/ast.js';
 import type { Inventory } from '../inventory/types.js';
 import type { SecretRegistry } from '../secrets/masker.js';
+import type { RunPlan } from '../planner/plan.js';
 import type { RunServices, StepType } from '../steps/types.js';
 import type { Clock } from './clock.js';
-import type { EventSink, HostCounts, RunStatus } from './events.js';
+import type { EventSink, HostCounts, RunStatus, TransportEvent } from './events.js';
 import type { RunJournalHooks } from './undo.js';
 
 export interface RunOptions {
@@ -18,6 +19,8 @@ export interface RunOptions {
   readonly dryRun: boolean;
   readonly forks: number;
   readonly limit?: string;
+  /** The planner's hosts per play (made here from the playbook, inventory and limit when absent). */
+  readonly plan?: RunPlan;
   readonly tags?: readonly string[];
   readonly skipTags?: readonly string[];
   readonly startAt?: string;
@@ -28,6 +31,8 @@ export interface RunOptions {
   readonly interrupt?: AbortSignal;
   readonly clock?: Clock;
   readonly journal?: RunJournalHooks;
+  /** Transport events of the run's preparation (host keys checked before it): emitted just after run-start. */
+  readonly prelude?: ReadonlyArray<{ readonly host: string; readonly event: TransportEvent }>;
   /** Continuing an interrupted run: what it finished, registered, and left open. */
   readonly resume?: ResumeState;
 }

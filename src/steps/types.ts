@@ -88,6 +88,8 @@ export type ServiceAnswer = { readonly ok: true } | { readonly ok: false; readon
 export interface RunServices extends StepServices {
   armDeadman(hostName: string, timer: DeadmanTimer): Promise<ServiceAnswer>;
   disarmDeadman(hostName: string, unit: string): Promise<ServiceAnswer>;
+  /** Checks the host keys of these hosts before a run, all at once (a problem with any of them throws). */
+  preflight?(hostNames: readonly string[]): Promise<void>;
   /** The transports' and clients' own events (connections, API calls) until the returned function is called. */
   observe?(listener: TransportListener): () => void;
   close(): Promise<void>;

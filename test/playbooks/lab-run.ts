@@ -1,20 +1,20 @@
 // Runs a bundled playbook end to end against a real lab (startLab on its own loopback address), through
-// the real loader, executor, step registry and CloudStack client factory, with the inventory the lab
-// wrote. Sleeps are real but capped at a few ms, so polling loops finish fast and budgets still count.
+// the application layer (loader, planner, executor, step registry, CloudStack client factory), with the
+// inventory the lab wrote. Sleeps are real but capped at a few ms, so polling loops finish fast and
+// budgets still count.
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab, type Lab, type LabOptions } from '../../src/lab/index.js';
-import { loadPlaybook } from '../../src/loader/load-playbook.js';
+import { openServices, run, type AppEnvironment } from '../../src/app/index.js';
 import { loadInventory } from '../../src/inventory/load-inventory.js';
-import { runPlaybook, realClock, type Clock, type RunSummary } from '../../src/engine/executor.js';
+import { realClock, type Clock, type RunSummary } from '../../src/engine/executor.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { SecretRegistry } from '../../src/secrets/masker.js';
-import { stepRegistry } from '../../src/steps/registry.js';
-import { DefaultRunServices } from '../../src/runtime/services.js';
 import { createCloudstackFactory } from '../../src/runtime/cloudstack-factory.js';
 import { REPO_ROOT } from '../support/paths.js';
+import { withProblemsShown } from '../support/problems.js';
 
 export type End = Extract<RunEvent, { type: 'step-end' }>;
 
@@ -87,52 +87,49 @@ export class LabPlaybooks {
     return { dbValue: p.dbValue, listening: p.listening };
   }
 
-  async run(name: PlaybookName, o: RunOptions = {}): Promise<PlaybookRun> {
-    const secrets = new SecretRegistry();
-    const inv = loadInventory(this.lab.inventoryPath, inventoryText(this.lab.inventoryPath, o.via ?? false), { secrets, resolveSecrets: true });
-    if (!inv.ok) throw new Error(JSON.stringify(inv.problems.items));
-    const file = playbookPath(name);
-    const text = readFileSync(file, 'utf8');
-    const pb = loadPlaybook(file, o.edit ? o.edit(text) : text, { steps: stepRegistry });
-    if (!pb.ok) throw new Error(JSON.stringify(pb.problems.items));
-    const services = new DefaultRunServices({
-      inventory: inv.inventory, secrets, sshConfigPath: null, userKnownHosts: join(this.home, 'known_hosts'), homeDir: this.home,
-      cloudstackFactory: createCloudstackFactory({
+  /** How runs reach the lab: SSH settings of a temp home (never ~/.ssh), fast job polling. */
+  private env(secrets: SecretRegistry): AppEnvironment {
+    return {
+      secrets, ssh: { configPath: null, userKnownHosts: join(this.home, 'known_hosts'), homeDir: this.home },
+      cloudstack: createCloudstackFactory({
         poll: { initialMs: 5, maxMs: 20, factor: 2 },
         retry: { retries: 3, delayMs: 10 },
         sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))),
       }),
-    });
+    };
+  }
+
+  async run(name: PlaybookName, o: RunOptions = {}): Promise<PlaybookRun> {
+    const file = playbookPath(name);
+    const text = readFileSync(file, 'utf8');
     const events: RunEvent[] = [];
-    try {
-      const summary = await runPlaybook({
-        runId: 'test', playbook: pb.playbook, inventory: inv.inventory, steps: stepRegistry,
-        // The lab listens on loopback, so its integration port is always "reachable from the runner".
-        extraVars: { on_exposed: 'warn', ...o.extraVars }, dryRun: o.dryRun ?? false,
-        forks: 5, secrets, services, clock: fastClock,
-        sink: (e) => {
-          events.push(e);
-          o.onEvent?.(e);
-        },
-        ...(o.interrupt ? { interrupt: o.interrupt } : {}),
-      });
-      const ends = (n: string): End[] => events.filter((e): e is End => e.type === 'step-end' && e.name === n);
-      return {
-        events, summary, ends,
-        end(n, host) {
-          const found = ends(n).filter((e) => e.phase === 'main' && (host === undefined || e.host === host));
-          if (found.length !== 1) throw new Error(`expected one main step-end for '${n}', got ${found.length}`);
-          return found[0]!;
-        },
-        text: () => JSON.stringify(events),
-        output(n) {
-          const ids = new Set(events.filter((e) => e.type === 'step-start' && e.name === n).map((e) => (e as { stepId: string }).stepId));
-          return events.filter((e) => e.type === 'step-output' && ids.has(e.stepId)).map((e) => (e as { line: string }).line);
-        },
-      };
-    } finally {
-      await services.close();
-    }
+    const summary = await withProblemsShown(() => run({
+      playbook: { file, text: o.edit ? o.edit(text) : text },
+      inventory: { file: this.lab.inventoryPath, text: inventoryText(this.lab.inventoryPath, o.via ?? false) },
+      // The lab listens on loopback, so its integration port is always "reachable from the runner".
+      runId: 'test', extraVars: { on_exposed: 'warn', ...o.extraVars }, dryRun: o.dryRun ?? false, forks: 5,
+    }, {
+      ...this.env(new SecretRegistry()), clock: fastClock,
+      sink: (e) => {
+        events.push(e);
+        o.onEvent?.(e);
+      },
+      ...(o.interrupt ? { signal: o.interrupt } : {}),
+    }));
+    const ends = (n: string): End[] => events.filter((e): e is End => e.type === 'step-end' && e.name === n);
+    return {
+      events, summary, ends,
+      end(n, host) {
+        const found = ends(n).filter((e) => e.phase === 'main' && (host === undefined || e.host === host));
+        if (found.length !== 1) throw new Error(`expected one main step-end for '${n}', got ${found.length}`);
+        return found[0]!;
+      },
+      text: () => JSON.stringify(events),
+      output(n) {
+        const ids = new Set(events.filter((e) => e.type === 'step-start' && e.name === n).map((e) => (e as { stepId: string }).stepId));
+        return events.filter((e) => e.type === 'step-output' && ids.has(e.stepId)).map((e) => (e as { line: string }).line);
+      },
+    };
   }
 
   /** Runs a command on a lab host over SSH, as the inventory reaches it. */
@@ -140,7 +137,7 @@ export class LabPlaybooks {
     const secrets = new SecretRegistry();
     const inv = loadInventory(this.lab.inventoryPath, readFileSync(this.lab.inventoryPath, 'utf8'), { secrets, resolveSecrets: true });
     if (!inv.ok) throw new Error(JSON.stringify(inv.problems.items));
-    const services = new DefaultRunServices({ inventory: inv.inventory, secrets, sshConfigPath: null, userKnownHosts: join(this.home, 'known_hosts'), homeDir: this.home });
+    const services = openServices(inv.inventory, secrets, this.env(secrets));
     try {
       const r = await (await services.ssh(host)).exec(command);
       return { rc: r.rc, stdout: r.stdout, stderr: r.stderr };

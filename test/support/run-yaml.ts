@@ -1,12 +1,12 @@
-// Runs a playbook given as YAML text through the real loader and executor, collecting events.
+// Runs a playbook given as YAML text through the application layer (loader, planner, executor, the
+// real services unless a test brings its own), collecting events.
 
-import { loadPlaybook } from '../../src/loader/load-playbook.js';
+import { run } from '../../src/app/index.js';
+import { withProblemsShown } from './problems.js';
 import { implicitInventory, loadInventory } from '../../src/inventory/load-inventory.js';
-import { runPlaybook, type Clock, type RunSummary } from '../../src/engine/executor.js';
+import type { Clock, RunSummary } from '../../src/engine/executor.js';
 import type { RunEvent } from '../../src/engine/events.js';
 import { SecretRegistry } from '../../src/secrets/masker.js';
-import { stepRegistry } from '../../src/steps/registry.js';
-import { DefaultRunServices } from '../../src/runtime/services.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import type { RunServices } from '../../src/steps/types.js';
 
@@ -22,7 +22,7 @@ export interface RunYamlOptions {
   onEvent?: (e: RunEvent) => void;
   /** Defaults to instantClock. */
   clock?: Clock;
-  /** Defaults to DefaultRunServices for the inventory. */
+  /** Defaults to the services the application layer wires for the inventory. */
   services?: (inventory: Inventory, secrets: SecretRegistry) => RunServices;
 }
 
@@ -38,21 +38,19 @@ export function inventoryFrom(text: string | undefined, secrets: SecretRegistry)
 
 export async function runYaml(text: string, o: RunYamlOptions = {}): Promise<{ events: RunEvent[]; summary: RunSummary; ends: (name: string) => Array<Extract<RunEvent, { type: 'step-end' }>> }> {
   const secrets = o.secrets ?? new SecretRegistry();
-  const inventory = inventoryFrom(o.inventory, secrets);
-  const r = loadPlaybook('t.yml', text, { steps: stepRegistry });
-  if (!r.ok) throw new Error(JSON.stringify(r.problems.items));
   const events: RunEvent[] = [];
-  const summary = await runPlaybook({
-    runId: 'test', playbook: r.playbook, inventory, steps: stepRegistry, extraVars: o.extraVars ?? {}, dryRun: o.dryRun ?? false,
-    forks: o.forks ?? 10, secrets, services: o.services?.(inventory, secrets) ?? new DefaultRunServices({ inventory, secrets }), clock: o.clock ?? instantClock,
+  const summary = await withProblemsShown(() => run({
+    playbook: { file: 't.yml', text }, ...(o.inventory !== undefined ? { inventory: { file: 'inv.yml', text: o.inventory } } : {}),
+    runId: 'test', extraVars: o.extraVars ?? {}, dryRun: o.dryRun ?? false, forks: o.forks ?? 10,
+    ...(o.tags ? { tags: o.tags } : {}), ...(o.limit ? { limit: o.limit } : {}),
+  }, {
+    secrets, clock: o.clock ?? instantClock, ...(o.services ? { services: o.services } : {}),
     sink: (e) => {
       events.push(e);
       o.onEvent?.(e);
     },
-    ...(o.interrupt ? { interrupt: o.interrupt } : {}),
-    ...(o.tags ? { tags: o.tags } : {}),
-    ...(o.limit ? { limit: o.limit } : {}),
-  });
+    ...(o.interrupt ? { signal: o.interrupt } : {}),
+  }));
   const ends = (name: string) => events.filter((e): e is Extract<RunEvent, { type: 'step-end' }> => e.type === 'step-end' && e.name === name);
   return { events, summary, ends };
 }

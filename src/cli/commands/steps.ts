@@ -5,7 +5,7 @@ import type { Styler } from '../../renderers/style.js';
 import { stepRegistry } from '../../steps/registry.js';
 import { documentArgument } from '../../steps/schema/docs.js';
 import type { StepType } from '../../steps/types.js';
-import { UsageError } from '../output.js';
+import { UsageError } from '../../app/errors.js';
 import { didYouMean } from '../../diagnostics/suggest.js';
 
 const sorted = (): StepType[] => [...stepRegistry.values()].sort((a, b) => a.name.localeCompare(b.name));

@@ -1,6 +1,6 @@
 // Test harness for the CloudStack step types: a real lab (startLab on 127.0.0.x, high speed), an
 // inventory pointing at it (directly, or through the lab's SSH server with `via`), and playbook runs
-// through the real loader and executor with the real client factory (fast job polling injected).
+// through the application layer with the real client factory (fast job polling injected).
 // The run's secret registry records every secret but masks nothing, so a secret that any step put
 // into an event is caught by `leaks()` instead of being hidden by the masker.
 
@@ -8,15 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab, type Lab, type LabOptions } from '../../../src/lab/index.js';
-import { loadPlaybook } from '../../../src/loader/load-playbook.js';
-import { loadInventory } from '../../../src/inventory/load-inventory.js';
-import { runPlaybook, realClock, type Clock, type RunSummary } from '../../../src/engine/executor.js';
+import { run } from '../../../src/app/index.js';
+import { withProblemsShown } from '../../support/problems.js';
+import { realClock, type Clock, type RunSummary } from '../../../src/engine/executor.js';
 import type { RunEvent } from '../../../src/engine/events.js';
 import { SecretRegistry } from '../../../src/secrets/masker.js';
 import { stepRegistry } from '../../../src/steps/registry.js';
 import { defineStep, type StepType } from '../../../src/steps/types.js';
 import { arg } from '../../../src/steps/schema/arg.js';
-import { DefaultRunServices } from '../../../src/runtime/services.js';
 import { createCloudstackFactory, type CloudStackFactoryOptions } from '../../../src/runtime/cloudstack-factory.js';
 
 /** Records secrets without masking them: the test then proves nothing secret reached an event. */
@@ -138,41 +137,33 @@ export class CsHarness {
       },
     });
     const registry = new Map<string, StepType>([...stepRegistry, ['capture', capture]]);
-    const inv = loadInventory('inv.yml', this.inventory(o), { secrets, resolveSecrets: true });
-    if (!inv.ok) throw new Error(JSON.stringify(inv.problems.items));
     const text = ['name: t', 'plays:', '  - name: p', '    hosts: mgmt', '    steps:', steps].join('\n');
-    const pb = loadPlaybook('t.yml', text, { steps: registry });
-    if (!pb.ok) throw new Error(JSON.stringify(pb.problems.items));
-    const services = new DefaultRunServices({
-      inventory: inv.inventory, secrets, sshConfigPath: null, userKnownHosts: join(this.home, 'known_hosts'), homeDir: this.home,
-      cloudstackFactory: createCloudstackFactory({ ...FAST_FACTORY, ...o.factory }),
-    });
     const events: RunEvent[] = [];
-    try {
-      const summary = await runPlaybook({
-        runId: 'test', playbook: pb.playbook, inventory: inv.inventory, steps: registry, extraVars: {}, dryRun: o.dryRun ?? false,
-        forks: 5, secrets, services, clock: fastClock, sink: (e) => {
-          events.push(e);
-          o.onEvent?.(e);
-        }, ...(o.interrupt ? { interrupt: o.interrupt } : {}),
-      });
-      const lab = this.lab;
-      return {
-        events, summary, captured, secrets,
-        end(name) {
-          const e = events.find((x): x is End => x.type === 'step-end' && x.name === name && x.phase !== 'undo');
-          if (!e) throw new Error(`no step-end for '${name}'`);
-          return e;
-        },
-        leaks() {
-          const all = JSON.stringify(events);
-          return [...new Set([...secrets.seen, lab.apiKey, lab.secretKey, lab.adminPassword])].filter((s) => all.includes(s) || all.includes(encodeURIComponent(s)));
-        },
-        text: () => JSON.stringify(events),
-      };
-    } finally {
-      await services.close();
-    }
+    const summary = await withProblemsShown(() => run({
+      playbook: { file: 't.yml', text }, inventory: { file: 'inv.yml', text: this.inventory(o) }, runId: 'test', dryRun: o.dryRun ?? false, forks: 5,
+    }, {
+      steps: registry, secrets, clock: fastClock,
+      ssh: { configPath: null, userKnownHosts: join(this.home, 'known_hosts'), homeDir: this.home },
+      cloudstack: createCloudstackFactory({ ...FAST_FACTORY, ...o.factory }),
+      sink: (e) => {
+        events.push(e);
+        o.onEvent?.(e);
+      }, ...(o.interrupt ? { signal: o.interrupt } : {}),
+    }));
+    const lab = this.lab;
+    return {
+      events, summary, captured, secrets,
+      end(name) {
+        const e = events.find((x): x is End => x.type === 'step-end' && x.name === name && x.phase !== 'undo');
+        if (!e) throw new Error(`no step-end for '${name}'`);
+        return e;
+      },
+      leaks() {
+        const all = JSON.stringify(events);
+        return [...new Set([...secrets.seen, lab.apiKey, lab.secretKey, lab.adminPassword])].filter((s) => all.includes(s) || all.includes(encodeURIComponent(s)));
+      },
+      text: () => JSON.stringify(events),
+    };
   }
 
   /** The lab's world as the API shows it, without the clock (for before/after comparisons). */

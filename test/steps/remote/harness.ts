@@ -1,18 +1,18 @@
 // Test harness for the SSH step types: a private OpenSSH sshd on several loopback addresses, a temp
 // HOME (never the real ~/.ssh) whose known_hosts trusts it, an inventory pointing at it, and playbook
-// runs through the real loader, executor and DefaultRunServices with an injectable clock.
+// runs through the application layer with an injectable clock.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPlaybook } from '../../../src/loader/load-playbook.js';
+import { openServices, prepareRun } from '../../../src/app/index.js';
 import { loadInventory } from '../../../src/inventory/load-inventory.js';
-import { runPlaybook, type Clock, type RunSummary } from '../../../src/engine/executor.js';
+import type { Clock, RunSummary } from '../../../src/engine/executor.js';
 import type { RunEvent } from '../../../src/engine/events.js';
 import { SecretRegistry } from '../../../src/secrets/masker.js';
-import { stepRegistry } from '../../../src/steps/registry.js';
-import { DefaultRunServices } from '../../../src/runtime/services.js';
+import type { RunServices } from '../../../src/steps/types.js';
 import type { RemoteTransport } from '../../../src/transports/types.js';
+import { withProblemsShown } from '../../support/problems.js';
 import { pubBlob } from '../../support/ssh-keys.js';
 import { startTestSshServer, type TestSshServer } from '../../support/sshd.js';
 
@@ -29,7 +29,7 @@ export interface RunOptions {
   readonly dryRun?: boolean;
   readonly interrupt?: AbortSignal;
   readonly secrets?: SecretRegistry;
-  readonly onEvent?: (e: RunEvent, services: DefaultRunServices) => void;
+  readonly onEvent?: (e: RunEvent, services: RunServices) => void;
   /** Called on every clock sleep (the clock itself returns at once). */
   readonly onSleep?: (ms: number) => void | Promise<void>;
   readonly clock?: Clock;
@@ -85,12 +85,12 @@ export class SshWorld {
     return runPlaybookText(playbook, inventoryText, { dir: this.dir, knownHosts: this.knownHosts, ...o });
   }
 
-  /** A transport to `host` through a DefaultRunServices pool, for tests below the step level. */
-  async transport(inventoryText: string, host: string): Promise<{ transport: RemoteTransport; services: DefaultRunServices; close(): Promise<void> }> {
+  /** A transport to `host` through the services a run would get, for tests below the step level. */
+  async transport(inventoryText: string, host: string): Promise<{ transport: RemoteTransport; services: RunServices; close(): Promise<void> }> {
     const secrets = new SecretRegistry();
     const inv = loadInventory(join(this.dir, 'inv.yml'), inventoryText, { secrets, resolveSecrets: true });
     if (!inv.ok) throw new Error(JSON.stringify(inv.problems.items));
-    const services = new DefaultRunServices({ inventory: inv.inventory, secrets, sshConfigPath: null, userKnownHosts: this.knownHosts, homeDir: this.dir });
+    const services = openServices(inv.inventory, secrets, { ssh: { configPath: null, userKnownHosts: this.knownHosts, homeDir: this.dir } });
     return { transport: await services.ssh(host), services, close: () => services.close() };
   }
 
@@ -101,18 +101,11 @@ export class SshWorld {
 }
 
 /**
- * Runs a playbook (YAML text) against an inventory (YAML text) through the real loader, executor and
- * DefaultRunServices; `dir` stands in for HOME and `knownHosts` for ~/.ssh/known_hosts.
+ * Runs a playbook (YAML text) against an inventory (YAML text) through the application layer; `dir`
+ * stands in for HOME and `knownHosts` for ~/.ssh/known_hosts.
  */
 export async function runPlaybookText(playbook: string, inventoryText: string, o: RunOptions & { dir: string; knownHosts: string }): Promise<RunResult> {
   const secrets = o.secrets ?? new SecretRegistry();
-  const inv = loadInventory(join(o.dir, 'inv.yml'), inventoryText, { secrets, resolveSecrets: true });
-  if (!inv.ok) throw new Error(JSON.stringify(inv.problems.items));
-  const pb = loadPlaybook(join(o.dir, 'play.yml'), playbook, { steps: stepRegistry });
-  if (!pb.ok) throw new Error(JSON.stringify(pb.problems.items));
-  const services = new DefaultRunServices({
-    inventory: inv.inventory, secrets, sshConfigPath: null, userKnownHosts: o.knownHosts, homeDir: o.dir,
-  });
   const clock: Clock = o.clock ?? {
     now: () => Date.now(),
     sleep: async (ms) => {
@@ -121,34 +114,32 @@ export async function runPlaybookText(playbook: string, inventoryText: string, o
     },
   };
   const events: RunEvent[] = [];
-  try {
-    const summary = await runPlaybook({
-      runId: 'test', playbook: pb.playbook, inventory: inv.inventory, steps: stepRegistry, extraVars: o.extraVars ?? {},
-      dryRun: o.dryRun ?? false, forks: 10, secrets, services, clock,
-      sink: (e) => {
-        events.push(e);
-        o.onEvent?.(e, services);
-      },
-      ...(o.interrupt ? { interrupt: o.interrupt } : {}),
-    });
-    const result: RunResult = {
-      events, summary,
-      end(name, host) {
-        const e = events.find((x): x is End => x.type === 'step-end' && x.name === name && (host === undefined || x.host === host));
-        if (!e) throw new Error(`no step-end for '${name}'${host ? ` on ${host}` : ''}: ${JSON.stringify(events.filter((x) => x.type === 'step-end'))}`);
-        return e;
-      },
-      logged(name, host) {
-        return JSON.parse(result.end(name, host).msg ?? 'null') as Record<string, unknown>;
-      },
-      outputs(host) {
-        return events.flatMap((e) => (e.type === 'step-output' && (host === undefined || e.host === host) ? [e.line] : []));
-      },
-    };
-    return result;
-  } finally {
-    await services.close();
-  }
+  const prepared = await withProblemsShown(() => prepareRun({
+    playbook: { file: join(o.dir, 'play.yml'), text: playbook }, inventory: { file: join(o.dir, 'inv.yml'), text: inventoryText },
+    runId: 'test', extraVars: o.extraVars ?? {}, dryRun: o.dryRun ?? false, forks: 10,
+  }, { secrets, clock, ssh: { configPath: null, userKnownHosts: o.knownHosts, homeDir: o.dir } }));
+  const summary = await prepared.start({
+    sink: (e) => {
+      events.push(e);
+      o.onEvent?.(e, prepared.services);
+    },
+    ...(o.interrupt ? { signal: o.interrupt } : {}),
+  });
+  const result: RunResult = {
+    events, summary,
+    end(name, host) {
+      const e = events.find((x): x is End => x.type === 'step-end' && x.name === name && (host === undefined || x.host === host));
+      if (!e) throw new Error(`no step-end for '${name}'${host ? ` on ${host}` : ''}: ${JSON.stringify(events.filter((x) => x.type === 'step-end'))}`);
+      return e;
+    },
+    logged(name, host) {
+      return JSON.parse(result.end(name, host).msg ?? 'null') as Record<string, unknown>;
+    },
+    outputs(host) {
+      return events.flatMap((e) => (e.type === 'step-output' && (host === undefined || e.host === host) ? [e.line] : []));
+    },
+  };
+  return result;
 }
 
 /** A one-play playbook; `steps` are YAML lines indented by 6. */

@@ -37,8 +37,9 @@ describe('transport events: SSH connections in the run’s event stream (OpenSSH
     const connects = transport.flatMap((e) => (e.event.kind === 'ssh-connect' ? [e.event] : []));
     expect(connects.map((c) => c.reconnect)).to.deep.equal([false, true]);
     expect(connects[0]).to.include({ address: '127.0.0.2', port: world.server.port, via: null });
-    // each comes while the step that needed it runs
-    const order = r.events.flatMap((e) => (e.type === 'step-start' ? [`start ${e.name}`] : e.type === 'transport' && e.event.kind === 'ssh-connect' ? ['connect'] : []));
-    expect(order).to.deep.equal(['start first', 'connect', 'start wait', 'start again', 'connect']);
+    // the first connection is made while the host keys are checked, before the first step, and comes
+    // right after run-start; the reconnect while the step that needed it runs
+    const order = r.events.flatMap((e) => (e.type === 'run-start' || e.type === 'step-start' ? [e.type === 'run-start' ? 'run-start' : `start ${e.name}`] : e.type === 'transport' && e.event.kind === 'ssh-connect' ? ['connect'] : []));
+    expect(order).to.deep.equal(['run-start', 'connect', 'start first', 'start wait', 'start again', 'connect']);
   });
 });

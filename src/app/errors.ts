@@ -1,0 +1,31 @@
+// What the application layer refuses, and how a failure that stops a command is told apart by type:
+// the caller's input (exit 2, nothing ran), the machine's environment, or a bug.
+
+import { InvalidInputError } from '../diagnostics/problems.js';
+import { PatternError } from '../inventory/pattern.js';
+import { HostKeyError, HostKeyPreflightError, SshSettingsError } from '../transports/ssh/errors.js';
+
+/** A request that cannot be carried out as given (a missing file, a run id not found): nothing ran. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/**
+ * Why a command stopped: `problems` (the loader's, with positions), `usage` (the request, a host key
+ * to check, a host pattern, SSH settings), `system` (a system call the machine refused: a port in use,
+ * a permission) or `internal` (a bug).
+ */
+export type FailureKind = 'problems' | 'usage' | 'system' | 'internal';
+
+export function failureKind(err: unknown): FailureKind {
+  if (err instanceof InvalidInputError) return 'problems';
+  if (err instanceof UsageError || err instanceof HostKeyError || err instanceof HostKeyPreflightError || err instanceof PatternError || err instanceof SshSettingsError) {
+    return 'usage';
+  }
+  const { code, syscall } = (err ?? {}) as NodeJS.ErrnoException;
+  if (typeof code === 'string' && typeof syscall === 'string' && /^E[A-Z]+$/.test(code)) return 'system';
+  return 'internal';
+}
