@@ -35,7 +35,7 @@ export interface LoadedInput {
   readonly sources: Map<string, string>;
 }
 
-export function resolvePlaybookPath(ref: string): string {
+function resolvePlaybookPath(ref: string): string {
   if (existsSync(ref)) return ref;
   for (const candidate of [join(BUNDLED_DIR, ref), join(BUNDLED_DIR, `${ref}.yml`), join(BUNDLED_DIR, `${ref}.yaml`)]) {
     if (existsSync(candidate)) return candidate;
@@ -52,7 +52,7 @@ function readText(path: string, what: string): string {
 }
 
 /** `-e key=value` (value parsed as a YAML scalar) and `-e @file.yml` (a mapping; { env }/{ secret } values are secrets). */
-export function parseExtraVars(items: readonly string[], secrets: SecretRegistry, sources: Map<string, string>): Record<string, unknown> {
+function parseExtraVars(items: readonly string[], secrets: SecretRegistry, sources: Map<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const item of items) {
     if (item.startsWith('@')) {
@@ -111,7 +111,7 @@ function resolveSecretValue(v: unknown, secrets: SecretRegistry, what: string): 
   return v;
 }
 
-export interface LoadArgs {
+interface LoadArgs {
   readonly playbookRef: string;
   readonly inventoryPath?: string;
   readonly extra: readonly string[];

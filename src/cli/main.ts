@@ -4,7 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXIT, flushStdout, makeIo, reportError, stdoutClosed, type Io } from './output.js';
+import { EXIT, flushStdout, makeIo, reportError, stdoutClosed } from './output.js';
 import { UsageError } from '../app/errors.js';
 import type { OutputMode } from './commands/run.js';
 import { PACKAGE_ROOT } from '../app/load-input.js';
@@ -230,4 +230,3 @@ function flush(): Promise<void> {
   });
 }
 
-export type { Io };

@@ -21,7 +21,7 @@ interface ScopeInputs {
   readonly runId: string;
 }
 
-let groupsCache: WeakMap<Inventory, Record<string, string[]>> = new WeakMap();
+const groupsCache: WeakMap<Inventory, Record<string, string[]>> = new WeakMap();
 
 function groupsOf(inventory: Inventory): Record<string, string[]> {
   let g = groupsCache.get(inventory);
@@ -31,10 +31,6 @@ function groupsOf(inventory: Inventory): Record<string, string[]> {
     groupsCache.set(inventory, g);
   }
   return g;
-}
-
-export function resetScopeCaches(): void {
-  groupsCache = new WeakMap();
 }
 
 /** Builds the scope for a host at the start of a play; play and playbook vars may be templates. */
