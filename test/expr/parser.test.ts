@@ -107,7 +107,7 @@ describe('expr parser', () => {
       ['a.0', 'use [0] to index a list, not .0', 2, 1],
       ['[1, 2', "expected ',' or ']' in the list opened at offset 0", 5, 0],
       ['{{ x }}', 'conditions are expressions, not templates: write them without {{ }}', 0, 2],
-      ["s matches '('", 'invalid regular expression: unterminated group', 10, 3],
+      ["s matches '('", 'invalid regular expression: missing closing )', 10, 3],
       ['3x', "a number cannot be followed directly by 'x'", 1, 1],
       ['a # b', "unexpected character '#'", 2, 1],
       ['and', "expected a value before 'and'", 0, 3],

@@ -19,7 +19,7 @@ const WAIT_FOR_ARGS = {
   state: arg.oneOf(['open', 'closed', 'present', 'absent'], 'open|closed for port (default open), present|absent for path (default present)'),
   ssh: arg.bool('wait until the host answers over SSH again (fresh connection)'),
   path: arg.string('file on the host'),
-  search: arg.pattern('regex (JavaScript syntax) a line of path must match'),
+  search: arg.pattern('regex (RE2 syntax) a line of path must match'),
   only_new: arg.bool('search only lines written after the step started'),
   timeout: arg.duration('give up after this long').default(300_000),
   interval: arg.duration('pause between probes').default(1000),
