@@ -88,7 +88,7 @@ export function reportError(io: Io, err: unknown, sources: ReadonlyMap<string, s
     return EXIT.usage;
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  if (e.name.startsWith('HostKey') || e.name === 'PatternError' || e.name === 'SshSettingsError') {
+  if (e.name.startsWith('HostKey') || e.name === 'PatternError' || e.name === 'SshSettingsError' || e.name === 'JournalDirError') {
     io.err(`${io.errStyle.red('error:')} ${mask(e.message)}\n`);
     return EXIT.usage;
   }

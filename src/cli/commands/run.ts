@@ -18,6 +18,7 @@ import { Interrupts } from '../interrupt.js';
 import { runTargets } from '../run-targets.js';
 import type { LoadedInput } from '../load-input.js';
 import { cloudstackFactory } from '../../runtime/cloudstack-factory.js';
+import { isSecretName } from '../../secrets/names.js';
 
 export interface RunFlags {
   readonly dryRun?: boolean;
@@ -138,6 +139,7 @@ export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, ru
   });
   interrupts.install();
   let exitCode: number | undefined;
+  let started = false;
   try {
     // unknown or changed host keys fail here, for every host at once, before anything runs
     await services.preflight(hostsNeedingSsh(input.playbook.plays, input.inventory, stepRegistry, flags.limit));
@@ -156,6 +158,7 @@ export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, ru
     }
     const j = journal;
     const sink = (e: RunEvent): void => {
+      if (e.type === 'run-start') started = true;
       j?.sink(e);
       interrupts.observe(e);
       render(e);
@@ -174,6 +177,10 @@ export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, ru
     await done;
     exitCode = summary.exitCode;
     return summary.exitCode;
+  } catch (err) {
+    // refused before anything ran: the journal says so, instead of looking like a crashed run forever
+    if (!started) journal?.write({ t: 'refused', msg: err instanceof Error ? err.message : String(err) }, true);
+    throw err;
   } finally {
     // whatever failed above (a host key, a refusal), no connection may keep the process alive
     await services.close().catch(() => undefined);
@@ -194,7 +201,7 @@ function maskExtraArgs(args: readonly string[]): string[] {
   return args.map((a) => {
     const eq = a.indexOf('=');
     if (a.startsWith('@') || eq <= 0) return a;
-    return /pass|secret|key|token|cred/i.test(a.slice(0, eq)) ? `${a.slice(0, eq)}=***` : a;
+    return isSecretName(a.slice(0, eq)) ? `${a.slice(0, eq)}=***` : a;
   });
 }
 
