@@ -48,6 +48,10 @@ export function checkCloudStackUrl(r: NodeReader, node: YNode, url: unknown, wha
     r.problem(node, 'bad-value', `${what} url must not contain spaces (${example})`);
     return;
   }
+  if (/^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(?::\d*)?(?:[/?#]|$)/i.test(url)) {
+    r.problem(node, 'bad-value', `${what} url has no host (${example})`);
+    return;
+  }
   const port = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*:(\d+)(?:[/?#]|$)/i.exec(url)?.[1];
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
     r.problem(node, 'bad-value', `${what} url has port ${port}; a TCP port is 1 to 65535`);

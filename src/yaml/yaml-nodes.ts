@@ -135,10 +135,12 @@ export function parseYaml(file: SourceFile): ParseOutcome {
       const mark = err.mark as { position?: number } | undefined;
       const offset = Math.min(mark?.position ?? 0, text.length);
       const reason = err.reason ?? 'invalid YAML';
-      const opening = openedAt(text, stack, reason);
+      const opening = openedAt(text, stack, reason, offset);
       if (opening !== undefined) {
-        // the end of the file is not where the mistake is: the quote or bracket never closed is
-        return { ok: false, code: 'yaml-syntax', message: `${opening.what} is never closed (${reason})`, pos: positionAt(file, opening.offset) };
+        // the end of the file (or the next line of the block) is not where the mistake is: the quote or
+        // bracket never closed is
+        const at = positionAt(file, offset);
+        return { ok: false, code: 'yaml-syntax', message: `${opening.what} is never closed (${reason}, at ${at.line}:${at.col})`, pos: positionAt(file, opening.offset) };
       }
       return { ok: false, code: 'yaml-syntax', message: reason, pos: positionAt(file, offset) };
     }
@@ -154,10 +156,13 @@ const OPENERS: Readonly<Record<string, { readonly ch: string; readonly what: str
   'flow collection': { ch: '[{', what: 'the bracket opened here' },
 };
 
-/** For "unexpected end of the stream within …": where the unclosed quote or bracket opened. */
-function openedAt(text: string, stack: readonly Frame[], reason: string): { offset: number; what: string } | undefined {
+/**
+ * Where the unclosed quote or bracket opened, for "unexpected end of the stream within …" and for a
+ * missing comma found on a later line than the bracket (the next line of a block after a '{' left open).
+ */
+function openedAt(text: string, stack: readonly Frame[], reason: string, errorOffset: number): { offset: number; what: string } | undefined {
   const m = /end of the stream within an? (.+)$/.exec(reason);
-  const opener = m ? OPENERS[m[1]!] : undefined;
+  const opener = m ? OPENERS[m[1]!] : reason.startsWith('missed comma between flow collection entries') ? OPENERS['flow collection'] : undefined;
   if (opener === undefined) return undefined;
   for (let i = stack.length - 1; i > 0; i--) {
     let at = skipTrivia(text, stack[i]!.start, text.length);
@@ -167,7 +172,11 @@ function openedAt(text: string, stack: readonly Frame[], reason: string): { offs
       at = skipTrivia(text, at, text.length);
     }
     const ch = text[at];
-    if (ch !== undefined && opener.ch.includes(ch)) return { offset: at, what: opener.ch.length > 1 ? `the '${ch}' opened here` : opener.what };
+    if (ch !== undefined && opener.ch.includes(ch)) {
+      // a comma missing on the bracket's own line is just that: reported where it is
+      if (!m && !/[\r\n]/.test(text.slice(at, errorOffset))) return undefined;
+      return { offset: at, what: opener.ch.length > 1 ? `the '${ch}' opened here` : opener.what };
+    }
   }
   return undefined;
 }
