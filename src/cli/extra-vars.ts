@@ -3,13 +3,13 @@
 // a secret-looking name (`-e db_password=…`) is registered as a secret, so it is masked everywhere.
 
 import { dirname, resolve } from 'node:path';
-import yaml from 'js-yaml';
 import type { Problem } from '../diagnostics/problems.js';
 import type { SecretRegistry } from '../secrets/masker.js';
 import { isSecretName } from '../secrets/names.js';
 import { SecretValueReader } from '../secrets/sources.js';
 import { readSource } from '../util/read-source.js';
 import { readDocument } from '../yaml/document.js';
+import { parseYaml, sourceFile, toValue } from '../yaml/yaml-nodes.js';
 import { UsageError } from './output.js';
 
 export interface ExtraVars {
@@ -66,13 +66,14 @@ export function parseExtraVars(items: readonly string[], secrets: SecretRegistry
     if (eq <= 0) throw new UsageError(`-e '${item}': expected key=value or @file.yml`);
     const key = item.slice(0, eq);
     const raw = item.slice(eq + 1);
-    let value: unknown = raw;
-    try {
-      const parsed = yaml.load(raw, { schema: yaml.CORE_SCHEMA });
-      value = parsed ?? raw; // numbers, booleans, [lists] and {maps} keep their type
-    } catch {
-      value = raw;
+    // numbers, booleans, [lists] and {maps} keep their type; text that is not YAML stays text. Read by
+    // the positioned reader, so an alias bomb on the command line meets the same budget as in a file.
+    const parsed = parseYaml(sourceFile(`-e ${key}`, raw));
+    if (!parsed.ok && parsed.code === 'alias-budget') {
+      problems.push({ code: parsed.code, message: parsed.message, pos: parsed.pos });
+      continue;
     }
+    const value = parsed.ok ? (toValue(parsed.node) ?? raw) : raw;
     // a password given on the command line is masked like one from a secret source (output, events, journal)
     if (isSecretName(key)) {
       secrets.add(raw);

@@ -22,7 +22,8 @@ describe('cli: hostile but valid input', function () {
   const run = (pb: string, args: string[] = [], env: Record<string, string> = {}) =>
     // a generous hang guard: a backtracking engine never returns from the pattern below
     spawnSync(process.execPath, [BIN, 'run', pb, '--journal-dir', join(dir, 'runs'), '-o', 'plain', ...args], {
-      cwd: REPO_ROOT, encoding: 'utf8', timeout: 20_000, env: { ...process.env, NO_COLOR: '1', ...env },
+      // SIGKILL: a process spinning in a backtracking regex never gets to its SIGTERM handler
+      cwd: REPO_ROOT, encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL', env: { ...process.env, NO_COLOR: '1', ...env },
     });
   const playbook = (lines: string[]): string => {
     const pb = join(dir, 'pb.yml');
