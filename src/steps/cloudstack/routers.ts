@@ -21,8 +21,8 @@ const ROUTERS_ARGS = {
   cleanup: arg.bool('restart-network: recreate the routers (default false; disables livepatch)'),
   forced: arg.bool('reboot: forced'),
   concurrency: arg.int('units (routers, networks, VPCs) in flight at once; the next starts as soon as one finishes; a redundant pair is one chain', { min: 1 }).default(5),
-  per_zone: arg.int('at most this many units in flight per zone (default: no cap)', { min: 1 }),
-  per_host: arg.int('at most this many units in flight per hypervisor host of their routers (default: no cap)', { min: 1 }),
+  per_zone: arg.int('at most this many units in flight per zone (0 or absent: no cap)', { min: 0 }),
+  per_host: arg.int('at most this many units in flight per hypervisor host of their routers (0 or absent: no cap)', { min: 0 }),
   timeout: arg.duration('per job').default(30 * 60_000),
   verify_timeout: arg.duration('how long routers may take to be Running again').default(5 * 60_000),
   verify_interval: arg.duration('between verification polls').default(5000),
@@ -108,7 +108,7 @@ async function prepare(ctx: StepContext, args: RoutersArgs): Promise<Prepared> {
     livepatch: flags.livepatch && !flags.cleanup,
     notRunningBefore,
   };
-  const limits = { concurrency: args.concurrency, perZone: args.per_zone, perHost: args.per_host };
+  const limits = { concurrency: args.concurrency, perZone: args.per_zone || undefined, perHost: args.per_host || undefined };
   const units = chains.flat();
   const selectedCount = new Set(units.flatMap((u) => u.routers.map((r: Row) => text(r['id'])))).size;
   return { endpoint: name, action: args.action, client, chains, limits, settings, selectedCount, skipped, notPatchable, warnings };

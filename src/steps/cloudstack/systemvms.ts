@@ -21,8 +21,8 @@ const SYSTEM_VMS_ARGS = {
   names: arg.list(arg.string(), 'VM names (s-1-VM) or ids (default all)', { single: true }),
   forced: arg.bool('patch: patch even when the checksum matches; restart/reboot: forced stop'),
   concurrency: arg.int('VMs handled at the same time; the next starts as soon as one finishes', { min: 1 }).default(1),
-  per_zone: arg.int('at most this many VMs at once per zone (default: no cap)', { min: 1 }),
-  per_host: arg.int('at most this many VMs at once per hypervisor host (default: no cap)', { min: 1 }),
+  per_zone: arg.int('at most this many VMs at once per zone (0 or absent: no cap)', { min: 0 }),
+  per_host: arg.int('at most this many VMs at once per hypervisor host (0 or absent: no cap)', { min: 0 }),
   timeout: arg.duration('per job').default(15 * 60_000),
   verify_timeout: arg.duration('how long a VM may take to be Running / agent Up / new version').default(5 * 60_000),
   verify_interval: arg.duration('between verification polls').default(5000),
@@ -83,7 +83,7 @@ async function prepare(ctx: StepContext, args: SystemVmsArgs): Promise<Prepared>
     verifyIntervalMs: args.verify_interval,
     version: args.verify_version === false ? undefined : version,
   };
-  const limits = { concurrency: args.concurrency, perZone: args.per_zone, perHost: args.per_host };
+  const limits = { concurrency: args.concurrency, perZone: args.per_zone || undefined, perHost: args.per_host || undefined };
   return { name, client, selected, settings, limits, versionNote };
 }
 
