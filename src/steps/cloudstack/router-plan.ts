@@ -46,7 +46,7 @@ export interface SkippedRouter {
   readonly reason: string;
 }
 
-/** Units run one after the other (a redundant pair); chains in a batch run at the same time. */
+/** Units run one after the other (a redundant pair); the window runs several chains at the same time. */
 export type Chain = readonly Unit[];
 
 export interface RestartFlags {
