@@ -44,13 +44,14 @@ function playbookWith(steps, hosts) {
   return lines.join('\n') + '\n';
 }
 
-const SECTIONS = ['startup', 'engine', 'ssh', 'scale'];
+const SECTIONS = ['startup', 'engine', 'ssh', 'scale', 'window'];
 const USAGE = `usage: npm run bench [-- SECTION[,SECTION…]]   (default: all)
 sections: ${SECTIONS.join(', ')}
   startup  node -e 0, stackplay --version, validate of the bundled playbooks (and ansible --syntax-check)
   engine   1,000 log steps on 10 hosts per renderer
   ssh      SSH runs against a private sshd (and the bare ssh2 loop, Ansible)
   scale    the lab at scale
+  window   the maintenance window: API restart and live patch of 1,000 routers against the lower bound and sysvmadm's batches
 BENCH_REPS=N sets the repetitions (default 7). The table is printed and written to BENCHMARKS.md.
 `;
 if (process.argv[2] === '--help' || process.argv[2] === '-h') {
@@ -138,6 +139,11 @@ if (want('ssh')) {
 if (want('scale')) {
   const { scaleBenchmarks } = await import('./scale.js');
   await scaleBenchmarks(ROOT, BIN, rows);
+}
+
+if (want('window')) {
+  const { windowBenchmarks } = await import('./window.js');
+  await windowBenchmarks(ROOT, rows);
 }
 
 rmSync(tmp, { recursive: true, force: true });

@@ -38,6 +38,9 @@ export async function runTask(h: HostRun, step: TaskStep, phase: StepPhase, undo
   }
 }
 
+/** Failed items named in a failed loop's message before the rest are counted. */
+const MAX_ITEM_MSGS = 5;
+
 async function loop(h: HostRun, step: TaskStep, items: readonly unknown[], scope: Record<string, unknown>, undo: UndoScope, phase: StepPhase): Promise<StepRun> {
   const results: unknown[] = [];
   let changed = false;
@@ -45,6 +48,8 @@ async function loop(h: HostRun, step: TaskStep, items: readonly unknown[], scope
   let unreachable = false;
   let unknown = false;
   let lastMsg: string | undefined;
+  // a failed loop is reported with its failed items' messages, not with whatever item ran last
+  const failedMsgs: string[] = [];
   for (const item of items) {
     if (h.run.interruption.interrupted && phase === 'main') break;
     const itemScope = { ...scope, [step.loopVar]: item };
@@ -61,11 +66,14 @@ async function loop(h: HostRun, step: TaskStep, items: readonly unknown[], scope
     unreachable ||= r.status === 'unreachable';
     unknown ||= r.status === 'unknown';
     if (r.msg) lastMsg = r.msg;
+    if (r.status === 'failed' && r.msg && !failedMsgs.includes(r.msg)) failedMsgs.push(r.msg);
     h.run.emit({ type: 'step-progress', stepId: step.id, host: h.host.name, message: `item ${results.length}/${items.length}: ${r.status}` });
     if (unreachable) break;
   }
   const status: StepStatus = unreachable ? 'unreachable' : failed ? 'failed' : unknown ? 'unknown' : changed ? 'changed' : results.length === 0 ? 'skipped' : 'ok';
-  return { status, msg: failed || unreachable ? lastMsg : undefined, result: { results, changed, failed } };
+  const failedText = failedMsgs.length > MAX_ITEM_MSGS ? [...failedMsgs.slice(0, MAX_ITEM_MSGS), `… and ${failedMsgs.length - MAX_ITEM_MSGS} more`] : failedMsgs;
+  const msg = unreachable ? lastMsg : failed ? (failedText.length > 0 ? failedText.join('; ') : lastMsg) : undefined;
+  return { status, msg, result: { results, changed, failed } };
 }
 
 function finish(h: HostRun, step: TaskStep, phase: StepPhase, r: StepRun, started: number): Outcome {
