@@ -3,6 +3,7 @@
 
 import { InvalidInputError } from '../diagnostics/problems.js';
 import { PatternError } from '../inventory/pattern.js';
+import { JournalDirError } from '../journal/read.js';
 import { HostKeyError, HostKeyPreflightError, SshSettingsError } from '../transports/ssh/errors.js';
 
 /** A request that cannot be carried out as given (a missing file, a run id not found): nothing ran. */
@@ -15,14 +16,15 @@ export class UsageError extends Error {
 
 /**
  * Why a command stopped: `problems` (the loader's, with positions), `usage` (the request, a host key
- * to check, a host pattern, SSH settings), `system` (a system call the machine refused: a port in use,
+ * to check, a host pattern, SSH settings, a journal directory that is not one), `system` (a system call the machine refused: a port in use,
  * a permission) or `internal` (a bug).
  */
 export type FailureKind = 'problems' | 'usage' | 'system' | 'internal';
 
 export function failureKind(err: unknown): FailureKind {
   if (err instanceof InvalidInputError) return 'problems';
-  if (err instanceof UsageError || err instanceof HostKeyError || err instanceof HostKeyPreflightError || err instanceof PatternError || err instanceof SshSettingsError) {
+  if (err instanceof UsageError || err instanceof HostKeyError || err instanceof HostKeyPreflightError || err instanceof PatternError || err instanceof SshSettingsError
+    || err instanceof JournalDirError) {
     return 'usage';
   }
   const { code, syscall } = (err ?? {}) as NodeJS.ErrnoException;

@@ -15,6 +15,7 @@ import type { Play, Playbook, Step } from '../loader/ast.js';
 import { planRun, type RunPlan } from '../planner/plan.js';
 import { runTargets } from '../planner/targets.js';
 import { SecretRegistry } from '../secrets/masker.js';
+import { isSecretName } from '../secrets/names.js';
 import { stepRegistry } from '../steps/registry.js';
 import type { RunServices } from '../steps/types.js';
 import { UsageError } from './errors.js';
@@ -36,8 +37,8 @@ export interface PreparedRun {
   start(hooks?: RunHooks): Promise<RunSummary>;
   /** A forced exit (the run cannot finish its undo steps): recorded in the journal, which is closed. */
   abandon(signal: string, open: number): void;
-  /** Closes what prepare opened, for a run that will not start. */
-  close(): Promise<void>;
+  /** Closes what prepare opened, for a run that will not start; the journal records why (a run refused, not crashed). */
+  close(refusal?: string): Promise<void>;
 }
 
 /** A journaled run being continued (`resume`). */
@@ -90,10 +91,13 @@ export async function prepareRun(request: RunRequest, env: AppEnvironment = {}, 
     },
     ...(resume ? { priorJobs: resume.state.jobs } : {}),
   });
-  const close = async (): Promise<void> => {
+  const close = async (refusal?: string): Promise<void> => {
     await services.close().catch(() => undefined);
+    // refused before anything ran: the journal says so, instead of looking like a crashed run forever
+    if (refusal !== undefined) journal?.write({ t: 'refused', msg: refusal }, true);
     journal?.close();
   };
+  const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
   // what the connections say while their host keys are checked joins the run's events after run-start
   const prelude: Array<{ host: string; event: TransportEvent }> = [];
   const stopObserving = services.observe?.((host, event) => prelude.push({ host, event }));
@@ -102,7 +106,7 @@ export async function prepareRun(request: RunRequest, env: AppEnvironment = {}, 
     await services.preflight?.(plan.ssh);
   } catch (err) {
     // whatever failed (a host key), no connection may keep the process alive
-    await close();
+    await close(why(err));
     throw err;
   } finally {
     stopObserving?.();
@@ -111,7 +115,10 @@ export async function prepareRun(request: RunRequest, env: AppEnvironment = {}, 
   return {
     runId, playbook: input.playbook, inventory: input.inventory, plan, secrets, services, journalPath: journal?.path,
     async start(hooks: RunHooks = {}): Promise<RunSummary> {
+      let started = false;
+      let refusal: string | undefined;
       const sink = (e: RunEvent): void => {
+        if (e.type === 'run-start') started = true;
         journal?.sink(e);
         hooks.sink?.(e);
       };
@@ -126,8 +133,11 @@ export async function prepareRun(request: RunRequest, env: AppEnvironment = {}, 
           ...(journal && !dryRun ? { journal } : {}),
           ...(resume ? { resume: resume.state } : {}),
         });
+      } catch (err) {
+        if (!started) refusal = why(err);
+        throw err;
       } finally {
-        await close();
+        await close(refusal);
       }
     },
     abandon(signal: string, open: number): void {
@@ -163,7 +173,7 @@ function maskExtraArgs(args: readonly string[]): string[] {
   return args.map((a) => {
     const eq = a.indexOf('=');
     if (a.startsWith('@') || eq <= 0) return a;
-    return /pass|secret|key|token|cred/i.test(a.slice(0, eq)) ? `${a.slice(0, eq)}=***` : a;
+    return isSecretName(a.slice(0, eq)) ? `${a.slice(0, eq)}=***` : a;
   });
 }
 

@@ -5,8 +5,9 @@ import { CloudStackJobError, CloudStackJobTimeoutError, CloudStackResponseError 
 import { toJobStatus, type JsonObject } from './response.js';
 import type { AsyncJobStatus, CallMode, CloudStackEvent, PollPolicy } from './types.js';
 
-// A first poll soon after submission catches fast jobs (a few extra cheap polls on slow ones), then backs off.
-export const DEFAULT_POLL: PollPolicy = { initialMs: 100, maxMs: 5000, factor: 2 };
+// A first poll soon after submission catches fast jobs (a few extra cheap polls on slow ones), then backs off
+// to every 2 s (as python3-cs polls): a rolling window holds a slot until its job is seen done.
+export const DEFAULT_POLL: PollPolicy = { initialMs: 100, maxMs: 2000, factor: 2 };
 const DEFAULT_JOB_TIMEOUT_MS = 30 * 60 * 1000;
 
 interface JobDeps {

@@ -133,7 +133,7 @@ export interface CloudStackClientOptions {
   readonly onEvent?: (event: CloudStackEvent) => void;
   /** Retries on refused/reset connections while a management server restarts. Default 3 × 2 s. */
   readonly retry?: Partial<RetryPolicy>;
-  /** Job poll backoff. Default 0.5 s doubling to 5 s. */
+  /** Job poll backoff. Default 0.1 s doubling to 2 s. */
   readonly poll?: Partial<PollPolicy>;
   /** Lifetime of v3 signatures. Default 10 minutes. */
   readonly expiresInMs?: number;

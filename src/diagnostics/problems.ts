@@ -19,8 +19,13 @@ export interface Problem {
 /** Collects problems; the loader keeps going after each one so the user sees them all at once. */
 export class ProblemList {
   readonly items: Problem[] = [];
+  /** Problems already reported: an alias shares its anchored node, whose problems are found once per use. */
+  private readonly seen = new Set<string>();
 
   add(code: string, message: string, pos: Position | null, hint?: string): void {
+    const key = `${pos?.file ?? ''}\0${pos?.offset ?? -1}\0${code}\0${message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
     this.items.push(hint === undefined ? { code, message, pos } : { code, message, pos, hint });
   }
 

@@ -36,7 +36,8 @@ export function closestName(name: string, candidates: Iterable<string>): string 
     if (candidate === name) continue;
     const other = candidate.toLowerCase();
     const limit = name.length <= 2 ? 0.5 : Math.max(1, Math.min(3, Math.floor(Math.max(name.length, candidate.length) / 3)));
-    let distance = other === lower ? 0.5 : editDistance(lower, other);
+    // names whose lengths differ by more than the limit are further apart than it: no table to fill
+    let distance = other === lower ? 0.5 : Math.abs(lower.length - other.length) > limit ? Infinity : editDistance(lower, other);
     // A misspelt tail ('lenght' for 'len', 'stdout_lines' for 'stdout') still deserves a hint.
     const shorter = Math.min(lower.length, other.length);
     if (distance > limit && shorter >= 3 && (lower.startsWith(other) || other.startsWith(lower))) distance = limit;

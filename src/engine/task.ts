@@ -43,6 +43,9 @@ export async function runTask(h: HostRun, step: TaskStep, phase: StepPhase, undo
   }
 }
 
+/** Failed items named in a failed loop's message before the rest are counted. */
+const MAX_ITEM_MSGS = 5;
+
 async function loop(h: HostRun, step: TaskStep, items: readonly unknown[], scope: Record<string, unknown>, undo: UndoScope, phase: StepPhase): Promise<StepRun> {
   const results: unknown[] = [];
   let changed = false;
@@ -50,6 +53,9 @@ async function loop(h: HostRun, step: TaskStep, items: readonly unknown[], scope
   let unreachable = false;
   let unknown = false;
   let lastError: RunError | undefined;
+  // a failed loop is reported with its failed items' messages, not with whatever item ran last
+  let firstFailed: RunError | undefined;
+  const failedMsgs: string[] = [];
   for (const item of items) {
     if (h.run.interruption.interrupted && phase === 'main') break;
     const itemScope = { ...scope, [step.loopVar]: item };
@@ -66,6 +72,10 @@ async function loop(h: HostRun, step: TaskStep, items: readonly unknown[], scope
     unreachable ||= r.status === 'unreachable';
     unknown ||= r.status === 'unknown';
     if (r.error) lastError = r.error;
+    if (r.status === 'failed' && r.error) {
+      firstFailed ??= r.error;
+      if (!failedMsgs.includes(r.error.message)) failedMsgs.push(r.error.message);
+    }
     h.run.emit({
       type: 'step-progress', stepId: step.id, host: h.host.name, message: `item ${results.length}/${items.length}: ${r.status}`,
       progress: { kind: 'item', index: results.length, total: items.length, status: r.status },
@@ -73,7 +83,10 @@ async function loop(h: HostRun, step: TaskStep, items: readonly unknown[], scope
     if (unreachable) break;
   }
   const status: StepStatus = unreachable ? 'unreachable' : failed ? 'failed' : unknown ? 'unknown' : changed ? 'changed' : results.length === 0 ? 'skipped' : 'ok';
-  return { status, ...(status === 'skipped' ? { skip: 'no-items' as const } : {}), error: failed || unreachable ? lastError : undefined, result: { results, changed, failed } };
+  const failedText = failedMsgs.length > MAX_ITEM_MSGS ? [...failedMsgs.slice(0, MAX_ITEM_MSGS), `… and ${failedMsgs.length - MAX_ITEM_MSGS} more`] : failedMsgs;
+  // the first failed item's error (its kind, code and position) with every failed item's message
+  const error = unreachable ? lastError : failed && firstFailed ? { ...firstFailed, message: failedText.join('; ') } : failed ? lastError : undefined;
+  return { status, ...(status === 'skipped' ? { skip: 'no-items' as const } : {}), error, result: { results, changed, failed } };
 }
 
 function finish(h: HostRun, step: TaskStep, phase: StepPhase, r: StepRun, started: number): Ended {

@@ -6,6 +6,7 @@ import { isPath } from './ast.js';
 import { ExpressionError, ValueError } from './errors.js';
 import { FUNCTIONS } from './functions.js';
 import { compileRegex } from './regex.js';
+import type { LinearRegex } from '../util/linear-regex.js';
 import { getField, getIndex, lookupVariable, resolveTolerant, type Scope } from './paths.js';
 import { Unknown, isUnknown } from './unknown.js';
 import { compareValues, contains, truthy, typeName, valuesEqual } from './values.js';
@@ -69,7 +70,7 @@ function evaluateLogical(node: LogicalNode, scope: Scope): boolean | Unknown {
   return truthy(right) === isAnd ? left : !isAnd;
 }
 
-function regexFor(pattern: string, node: BinaryNode): RegExp {
+function regexFor(pattern: string, node: BinaryNode): LinearRegex {
   const regex = compileRegex(pattern);
   if (typeof regex === 'string') throw new ExpressionError(regex, node.right.offset, node.right.length);
   return regex;

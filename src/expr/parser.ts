@@ -7,26 +7,29 @@ import { FUNCTION_SIGNATURES, describeArity } from './signatures.js';
 import { didYouMean } from '../diagnostics/suggest.js';
 import { regexProblem } from './regex.js';
 import { TokenizeError, describeToken, tokenize, type Token } from './tokenizer.js';
+import { binary, COMPARISONS, describePathShort, end, FOREIGN_LITERALS, KEYWORDS, ParseError } from './parser-support.js';
 
 export type ParseResult =
   | { readonly ok: true; readonly ast: Expr }
   | { readonly ok: false; readonly problem: ExpressionProblem };
 
-const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'matches', 'contains', 'true', 'false', 'null']);
-const COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
-const FOREIGN_LITERALS: Readonly<Record<string, string>> = {
-  True: 'true', False: 'false', None: 'null', TRUE: 'true', FALSE: 'false', NULL: 'null', Null: 'null',
-  undefined: 'null', nil: 'null',
-};
-
-class ParseError extends Error {
-  constructor(readonly problem: ExpressionProblem) {
-    super(problem.message);
-  }
-}
+/**
+ * How deep an expression may nest — parentheses, lists, calls, `not`/`-` chains, and operator chains
+ * (each operator adds a level to the tree): far past any real condition, well short of the call stack
+ * of the parser and of the evaluator that walks the tree.
+ */
+export const MAX_NESTING = 100;
 
 class Parser {
   private index = 0;
+  private depth = 0;
+
+  /** One level deeper (restored by the caller when its construct ends); refused past MAX_NESTING. */
+  private deeper(token: Token): void {
+    if (++this.depth > MAX_NESTING) {
+      this.fail(`the expression nests more than ${MAX_NESTING} levels deep here (parentheses, lists, calls or chained operators): split it up`, token);
+    }
+  }
 
   constructor(private readonly tokens: readonly Token[]) {}
 
@@ -70,29 +73,37 @@ class Parser {
   }
 
   private parseOr(): Expr {
+    const depth = this.depth;
     let left = this.parseAnd();
     while (this.isWord('or')) {
+      this.deeper(this.current);
       const op = this.advance();
       const right = this.parseAnd(op);
       left = { kind: 'logical', operator: 'or', left, right, offset: left.offset, length: end(right) - left.offset };
     }
+    this.depth = depth;
     return left;
   }
 
   private parseAnd(after?: Token): Expr {
+    const depth = this.depth;
     let left = this.parseNot(after);
     while (this.isWord('and')) {
+      this.deeper(this.current);
       const op = this.advance();
       const right = this.parseNot(op);
       left = { kind: 'logical', operator: 'and', left, right, offset: left.offset, length: end(right) - left.offset };
     }
+    this.depth = depth;
     return left;
   }
 
   private parseNot(after?: Token): Expr {
     if (this.isWord('not')) {
+      this.deeper(this.current);
       const op = this.advance();
       const operand = this.parseNot(op);
+      this.depth--;
       return { kind: 'unary', operator: 'not', operand, offset: op.offset, length: end(operand) - op.offset };
     }
     return this.parseComparison(after);
@@ -132,29 +143,37 @@ class Parser {
   }
 
   private parseAdditive(after?: Token): Expr {
+    const depth = this.depth;
     let left = this.parseMultiplicative(after);
     while (this.isOperator('+') || this.isOperator('-')) {
+      this.deeper(this.current);
       const op = this.advance();
       const right = this.parseMultiplicative(op);
       left = binary(op, left, right);
     }
+    this.depth = depth;
     return left;
   }
 
   private parseMultiplicative(after?: Token): Expr {
+    const depth = this.depth;
     let left = this.parseUnary(after);
     while (this.isOperator('*') || this.isOperator('/') || this.isOperator('%')) {
+      this.deeper(this.current);
       const op = this.advance();
       const right = this.parseUnary(op);
       left = binary(op, left, right);
     }
+    this.depth = depth;
     return left;
   }
 
   private parseUnary(after?: Token): Expr {
     if (this.isOperator('-')) {
+      this.deeper(this.current);
       const op = this.advance();
       const operand = this.parseUnary(op);
+      this.depth--;
       if (operand.kind === 'literal' && typeof operand.value === 'number') {
         return { kind: 'literal', value: -operand.value, offset: op.offset, length: end(operand) - op.offset };
       }
@@ -164,8 +183,10 @@ class Parser {
   }
 
   private parsePostfix(after?: Token): Expr {
+    const depth = this.depth;
     let expr = this.parsePrimary(after);
     for (;;) {
+      if (this.isOperator('.') || this.isOperator('[')) this.deeper(this.current);
       if (this.isOperator('.')) {
         const dot = this.advance();
         const name = this.current;
@@ -188,6 +209,7 @@ class Parser {
       } else if (this.isOperator('(')) {
         this.fail('only functions can be called');
       } else {
+        this.depth = depth;
         return expr;
       }
     }
@@ -211,10 +233,12 @@ class Parser {
         return this.parseIdentifier(token, after);
       case 'operator':
         if (token.text === '(') {
+          this.deeper(token);
           this.advance();
           if (this.isOperator(')')) this.fail("expected an expression inside '( )'");
           const inner = this.parseOr();
           this.expectOperator(')', "expected ')' to close the '('");
+          this.depth--;
           return inner;
         }
         if (token.text === '[') return this.parseList();
@@ -248,6 +272,7 @@ class Parser {
 
   private parseCall(nameToken: Token): Expr {
     const name = nameToken.text;
+    this.deeper(nameToken);
     const signature = Object.hasOwn(FUNCTION_SIGNATURES, name) ? FUNCTION_SIGNATURES[name] : undefined;
     if (!signature) {
       this.fail(`unknown function '${name}'${didYouMean(name, Object.keys(FUNCTION_SIGNATURES))}`, nameToken);
@@ -265,6 +290,7 @@ class Parser {
       }
     }
     const close = this.expectOperator(')', `expected ',' or ')' in the arguments of ${name}()`);
+    this.depth--;
     const node = { kind: 'call' as const, name, args, offset: nameToken.offset, length: end(close) - nameToken.offset };
     if (args.length < signature.min || args.length > signature.max) {
       throw new ParseError({
@@ -280,6 +306,7 @@ class Parser {
   }
 
   private parseList(): Expr {
+    this.deeper(this.current);
     const open = this.advance();
     const items: Expr[] = [];
     while (!this.isOperator(']')) {
@@ -291,26 +318,9 @@ class Parser {
       if (!this.isOperator(']')) this.fail(`expected ',' or ']' in the list opened at offset ${open.offset}`);
     }
     const close = this.advance();
+    this.depth--;
     return { kind: 'list', items, offset: open.offset, length: end(close) - open.offset };
   }
-}
-
-function end(node: { readonly offset: number; readonly length: number }): number {
-  return node.offset + node.length;
-}
-
-function binary(op: Token, left: Expr, right: Expr): Expr {
-  return {
-    kind: 'binary', operator: op.text as BinaryOperator, left, right,
-    operatorOffset: op.offset, operatorLength: op.length,
-    offset: left.offset, length: end(right) - left.offset,
-  };
-}
-
-function describePathShort(expr: Expr): string {
-  if (expr.kind === 'variable') return expr.name;
-  if (expr.kind === 'member') return `${describePathShort(expr.object)}.${expr.name}`;
-  return '…';
 }
 
 /** Parses without caching; see parseExpression in parse.ts. */

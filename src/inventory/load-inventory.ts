@@ -3,13 +3,13 @@
 // registered for masking. `localhost` always exists (implicit, local connection).
 
 import { readDocument } from '../yaml/document.js';
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import os from 'node:os';
 import { NodeReader } from '../yaml/node-reader.js';
 import { ProblemList } from '../diagnostics/problems.js';
 import { type YMap, type YNode } from '../yaml/yaml-nodes.js';
 import type { SecretRegistry } from '../secrets/masker.js';
+import { expandPath, SecretValueReader } from '../secrets/sources.js';
+import { checkConnValue, checkCloudStackUrl, shownValue } from './check-values.js';
 import type { CloudStackSettings, GroupEntry, HostEntry, Inventory } from './types.js';
 
 const CONNECTION_KEYS = ['address', 'port', 'user', 'key_file', 'passphrase', 'password', 'become_password', 'jump', 'known_hosts', 'cloudstack'] as const;
@@ -201,69 +201,26 @@ function str(v: unknown): string | undefined {
   return v === undefined || v === null ? undefined : String(v);
 }
 
-export function expandPath(p: string, baseDir: string): string {
-  if (p.startsWith('~/')) return resolve(os.homedir(), p.slice(2));
-  return resolve(baseDir, p);
-}
+export { expandPath };
 
-/** Reads values that may be secret sources, resolving and registering them. */
+/** Reads values that may be secret sources (shared with playbook vars and -e files), and connection settings. */
 class ValueReader {
+  private readonly sources: SecretValueReader;
+
   constructor(
     private readonly r: NodeReader,
-    private readonly options: InventoryOptions,
+    options: InventoryOptions,
     private readonly baseDir: string,
-  ) {}
+  ) {
+    this.sources = new SecretValueReader(r, { secrets: options.secrets, resolve: options.resolveSecrets, baseDir, ...(options.env ? { env: options.env } : {}) });
+  }
 
   private secretSource(node: YNode): YMap | undefined {
-    if (node.kind !== 'map' || node.pairs.length !== 1) return undefined;
-    const k = node.pairs[0]!.key;
-    return k === 'env' || k === 'file' || k === 'secret' ? node : undefined;
+    return this.sources.sourceOf(node);
   }
 
-  /** Resolves a value; secret sources become strings registered with the SecretRegistry. */
   value(node: YNode, what: string, mustBeSecret: boolean): unknown {
-    const src = this.secretSource(node);
-    if (src) return this.resolveSecret(src, what);
-    if (mustBeSecret && node.kind === 'scalar' && node.value !== null) {
-      this.r.problem(node, 'plain-secret', `${what} must come from a secret source, e.g. { env: NAME }, { file: path } or { secret: value }`);
-      return undefined;
-    }
-    if (node.kind === 'scalar') return node.value;
-    if (node.kind === 'seq') return node.items.map((i) => this.value(i, what, false));
-    const out: Record<string, unknown> = {};
-    for (const p of node.pairs) out[p.key] = this.value(p.value, `${what}.${p.key}`, false);
-    return out;
-  }
-
-  private resolveSecret(src: YMap, what: string): string | undefined {
-    const { key, value } = src.pairs[0]!;
-    const arg = value.kind === 'scalar' && value.value !== null ? String(value.value) : undefined;
-    if (arg === undefined) {
-      this.r.problem(value, 'wrong-type', `${what}: '${key}' needs a string`);
-      return undefined;
-    }
-    if (key === 'secret') {
-      this.options.secrets.add(arg);
-      return arg;
-    }
-    if (!this.options.resolveSecrets) return `<${key}:${arg}>`;
-    if (key === 'env') {
-      const v = (this.options.env ?? process.env)[arg];
-      if (v === undefined || v === '') {
-        this.r.problem(value, 'missing-secret', `${what}: environment variable ${arg} is not set`);
-        return undefined;
-      }
-      this.options.secrets.add(v);
-      return v;
-    }
-    try {
-      const v = readFileSync(expandPath(arg, this.baseDir), 'utf8').replace(/\r?\n$/, '');
-      this.options.secrets.add(v);
-      return v;
-    } catch (err) {
-      this.r.problem(value, 'missing-secret', `${what}: cannot read secret file ${arg} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-      return undefined;
-    }
+    return this.sources.value(node, what, mustBeSecret);
   }
 
   vars(node: YNode | undefined, what: string): Record<string, unknown> {
@@ -283,10 +240,8 @@ class ValueReader {
         continue;
       }
       const v = this.value(p.value, `${what} ${key}`, SECRET_FIELDS.has(key));
-      if (key === 'port' && v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 65535)) {
-        this.r.problem(p.value, 'wrong-type', `${what} port must be an integer between 1 and 65535`);
-        continue;
-      }
+      // each setting is one value of its type: `address: [a, b]` must not become the host 'a,b'
+      if (v !== undefined && !this.sources.sourceOf(p.value) && !checkConnValue(this.r, p.value, key, v, what)) continue;
       out[key] = v;
     }
     return out;
@@ -303,12 +258,12 @@ class ValueReader {
     const urlNode = this.r.get(m, 'url');
     const url = get('url');
     // a url from a secret source is only known when secrets are resolved (else a placeholder stands there)
-    if (urlNode && !this.secretSource(urlNode) && typeof url === 'string' && !/^https?:\/\/[^/\s]+/.test(url)) {
-      this.r.problem(urlNode, 'bad-value', `${what} url must be an http(s) URL such as http://10.0.0.5:8080/client/api`);
-    }
+    if (urlNode && !this.secretSource(urlNode) && url !== undefined) checkCloudStackUrl(this.r, urlNode, url, what);
     const ipNode = this.r.get(m, 'integration_port');
     const ip = get('integration_port');
-    if (ip !== undefined && (typeof ip !== 'number' || !Number.isInteger(ip)) && ipNode) this.r.problem(ipNode, 'wrong-type', `${what} integration_port must be an integer`);
+    if (ip !== undefined && ipNode && (typeof ip !== 'number' || !Number.isInteger(ip) || ip < 1 || ip > 65535)) {
+      this.r.problem(ipNode, typeof ip === 'number' && Number.isInteger(ip) ? 'bad-value' : 'wrong-type', `${what} integration_port must be a TCP port number (1 to 65535), not ${shownValue(ip)}`);
+    }
     const sv = get('signature_version');
     const svNode = this.r.get(m, 'signature_version');
     if (sv !== undefined && sv !== 2 && sv !== 3 && svNode) this.r.problem(svNode, 'wrong-type', `${what} signature_version must be 2 or 3`);

@@ -10,14 +10,34 @@ export class PatternError extends Error {
   }
 }
 
+export interface PatternTerm {
+  readonly op: '' | '!' | '&';
+  /** The host, group or glob (without its operator). */
+  readonly name: string;
+  /** Where the term starts in the pattern (its operator, if any). */
+  readonly index: number;
+}
+
+/** The terms of a pattern, each with its offset; empty ones ('a,,b', 'all,!') are kept (name ''). */
+export function patternTerms(pattern: string): PatternTerm[] {
+  const out: PatternTerm[] = [];
+  let from = 0;
+  for (const part of pattern.split(/[,:]/)) {
+    const lead = part.length - part.trimStart().length;
+    const term = part.trim();
+    const op = term[0] === '!' || term[0] === '&' ? term[0] : '';
+    out.push({ op, name: op ? term.slice(1).trim() : term, index: from + lead });
+    from += part.length + 1;
+  }
+  return out;
+}
+
 export function selectHosts(inventory: Inventory, pattern: string): string[] {
-  const terms = pattern.split(/[,:]/).map((t) => t.trim()).filter((t) => t.length > 0);
+  const terms = patternTerms(pattern).filter((t) => t.op !== '' || t.name.length > 0);
   if (terms.length === 0) throw new PatternError(`empty host pattern '${pattern}'`);
   let selected = new Set<string>();
   const order = [...inventory.hosts.keys()];
-  for (const term of terms) {
-    const op = term[0] === '!' || term[0] === '&' ? term[0] : '';
-    const name = op ? term.slice(1) : term;
+  for (const { op, name } of terms) {
     const matched = matchTerm(inventory, name);
     if (matched.size === 0) {
       throw new PatternError(`host pattern '${name}' matches no host or group in the inventory`);
@@ -29,7 +49,7 @@ export function selectHosts(inventory: Inventory, pattern: string): string[] {
   return order.filter((h) => selected.has(h));
 }
 
-function matchTerm(inventory: Inventory, name: string): Set<string> {
+export function matchTerm(inventory: Inventory, name: string): Set<string> {
   if (name === 'all' || name === '*') {
     return new Set([...inventory.hosts.values()].filter((h) => !h.implicit).map((h) => h.name));
   }

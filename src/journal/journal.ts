@@ -46,6 +46,8 @@ export type JournalRecord =
   | { readonly t: 'job'; readonly key: string; readonly jobid: string; readonly command: string }
   /** The operator forced the runner out (a third Ctrl-C) with undo obligations still open. */
   | { readonly t: 'forced'; readonly signal: string; readonly open: number }
+  /** The run was refused before it started (a host key, bad input found late): nothing ran. */
+  | { readonly t: 'refused'; readonly msg: string }
   /** Written last when a session closes the journal: undo obligations still open at that point. */
   | { readonly t: 'closed'; readonly open: number };
 

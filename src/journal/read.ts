@@ -31,7 +31,7 @@ export interface RunSummaryInfo {
 }
 
 /** Record kinds a quick scan (the open-obligation check before every run) needs. */
-const QUICK = ['{"t":"run"', '{"t":"obligation"', '{"t":"discharged"', '{"t":"deadman"', '{"t":"forced"'];
+const QUICK = ['{"t":"run"', '{"t":"obligation"', '{"t":"discharged"', '{"t":"deadman"', '{"t":"forced"', '{"t":"refused"'];
 
 export function readRun(path: string, quick = false): RunSummaryInfo {
   const records: JournalRecord[] = [];
@@ -52,6 +52,7 @@ export function readRun(path: string, quick = false): RunSummaryInfo {
   const obligations = new Map<string, OpenObligation>();
   const registered = new Map<string, Record<string, unknown>>();
   const jobs = new Map<string, string>();
+  let recovered = false;
   for (const r of records) {
     if (r.t === 'job') jobs.set(r.key, r.jobid);
     if (r.t === 'run') header = r;
@@ -62,7 +63,10 @@ export function readRun(path: string, quick = false): RunSummaryInfo {
     } else if (r.t === 'deadman') {
       const o = obligations.get(r.id);
       if (o) obligations.set(r.id, { ...o, deadman: [...(o.deadman ?? []), { host: r.host, unit: r.unit }] });
-    } else if (r.t === 'discharged' && r.ok) obligations.delete(r.id);
+    } else if (r.t === 'discharged') {
+      if (r.by === 'recover') recovered = true;
+      if (r.ok) obligations.delete(r.id);
+    } else if (r.t === 'refused') status = 'refused';
     else if (r.t === 'register') registered.set(r.host, { ...(registered.get(r.host) ?? {}), [r.name]: r.value });
     else if (r.t === 'forced') status = 'forced exit';
     else if (r.t === 'event' && r.e.type === 'run-end') {
@@ -70,6 +74,8 @@ export function readRun(path: string, quick = false): RunSummaryInfo {
       durationMs = r.e.durationMs;
     }
   }
+  // `stackplay recover` finished what the run left open: it no longer looks crashed
+  if (recovered) status = obligations.size === 0 ? 'recovered' : 'recover failed';
   const runId = header?.runId ?? path.replace(/^.*\//, '').replace(/\.jsonl$/, '');
   return { runId, path, header, status, durationMs, open: [...obligations.values()], records, registered, jobs };
 }
@@ -99,9 +105,18 @@ export function isSettled(path: string): boolean {
   }
 }
 
+/** The journal directory given is something else (a file): the user's mistake, not a crash. */
+export class JournalDirError extends Error {
+  constructor(dir: string) {
+    super(`the journal directory ${dir} is not a directory (--journal-dir or STACKPLAY_JOURNAL_DIR must name a directory)`);
+    this.name = 'JournalDirError';
+  }
+}
+
 /** Runs in `dir`, oldest first; `include` can leave journals out before they are read. */
 export function listRuns(dir: string, quick = false, include: (path: string) => boolean = () => true): RunSummaryInfo[] {
   if (!existsSync(dir)) return [];
+  if (!statSync(dir).isDirectory()) throw new JournalDirError(dir);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
     .map((f) => join(dir, f))
@@ -116,6 +131,7 @@ export function listRuns(dir: string, quick = false, include: (path: string) => 
  */
 export function findRun(dir: string, id: string | undefined, realOnly = false): RunSummaryInfo | undefined {
   const runs = listRuns(dir);
-  if (id === undefined) return realOnly ? runs.filter((r) => r.header?.dryRun !== true).at(-1) : runs.at(-1);
+  // a refused run never started: there is nothing of it to recover or resume
+  if (id === undefined) return realOnly ? runs.filter((r) => r.header?.dryRun !== true && r.status !== 'refused').at(-1) : runs.at(-1);
   return runs.find((r) => r.runId === id || r.runId.startsWith(id));
 }

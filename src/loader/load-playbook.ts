@@ -7,11 +7,15 @@ import type { Play, Playbook, TaskStep } from './ast.js';
 import type { NodeReader } from '../yaml/node-reader.js';
 import type { ProblemList, Position } from '../diagnostics/problems.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import { toValue, type YMap, type YNode } from '../yaml/yaml-nodes.js';
+import type { YMap, YNode } from '../yaml/yaml-nodes.js';
 import type { StepType } from '../steps/types.js';
 import { StaticScope } from './static-scope.js';
 import { checkTemplatesIn } from './check-templates.js';
 import { StepLoader } from './load-step.js';
+import { checkHostPattern } from './check-hosts.js';
+import type { Inventory } from '../inventory/types.js';
+import { SecretRegistry } from '../secrets/masker.js';
+import { SecretValueReader, type SecretSourceOptions } from '../secrets/sources.js';
 
 const PLAYBOOK_KEYS = ['name', 'description', 'vars', 'plays'] as const;
 const PLAY_KEYS = ['name', 'hosts', 'vars', 'forks', 'serial', 'max_fail_percentage', 'strategy', 'steps', 'handlers'] as const;
@@ -22,6 +26,10 @@ export interface LoadOptions {
   readonly knownVars?: ReadonlySet<string>;
   /** The inventory's host names; undefined → host arguments are not checked against an inventory. */
   readonly hosts?: ReadonlySet<string>;
+  /** The inventory plays' host patterns must match; undefined → only their syntax is checked. */
+  readonly inventory?: Inventory;
+  /** How `{ secret }`, `{ env }`, `{ file }` in vars are read; without it they are checked, not resolved. */
+  readonly secretSources?: SecretSourceOptions;
 }
 
 export type LoadResult = { readonly ok: true; readonly playbook: Playbook } | { readonly ok: false; readonly problems: ProblemList };
@@ -46,13 +54,15 @@ export function loadPlaybook(path: string, text: string, options: LoadOptions): 
 class PlaybookLoader {
   private readonly scope: StaticScope;
   private readonly steps: StepLoader;
+  private readonly values: SecretValueReader;
 
   constructor(
     private readonly r: NodeReader,
-    options: LoadOptions,
+    private readonly options: LoadOptions,
   ) {
     this.scope = new StaticScope(options.knownVars);
     this.steps = new StepLoader(r, options, this.scope);
+    this.values = new SecretValueReader(r, options.secretSources ?? { secrets: new SecretRegistry(), resolve: false, baseDir: '.' });
   }
 
   playbook(root: YMap): Playbook | undefined {
@@ -81,7 +91,8 @@ class PlaybookLoader {
     if (node === undefined) return {};
     const map = this.r.expectMap(node, what);
     if (map === undefined) return {};
-    return toValue(map) as Record<string, unknown>;
+    // secret sources work in playbook vars as in an inventory (resolved for a run, masked everywhere)
+    return this.values.value(map, what) as Record<string, unknown>;
   }
 
   private checkValueTemplates(node: YNode | undefined): void {
@@ -94,7 +105,10 @@ class PlaybookLoader {
     if (map === undefined) return undefined;
     r.checkKeys(map, PLAY_KEYS, 'a play');
     const name = r.string(r.get(map, 'name'), "a play's 'name'", true, map) ?? `play ${index}`;
-    const hosts = r.string(r.get(map, 'hosts'), "a play's 'hosts'", true, map) ?? 'localhost';
+    const hostsNode = r.get(map, 'hosts');
+    const hostsText = r.string(hostsNode, "a play's 'hosts'", true, map);
+    if (hostsNode !== undefined && hostsText !== undefined) checkHostPattern(r, hostsNode, hostsText, this.options.inventory);
+    const hosts = hostsText ?? 'localhost';
     const vars = this.vars(r.get(map, 'vars'), 'play vars');
     this.checkValueTemplates(r.get(map, 'vars'));
     const forks = r.int(r.get(map, 'forks'), "'forks'", 1);

@@ -155,7 +155,10 @@ export class StepLoader {
     const loopNode = r.get(map, 'loop');
     let loop: unknown;
     if (loopNode !== undefined) {
-      if (loopNode.kind === 'seq' || (loopNode.kind === 'scalar' && typeof loopNode.value === 'string')) {
+      if (loopNode.kind === 'scalar' && typeof loopNode.value === 'string' && !loopNode.value.includes('{{')) {
+        // a plain string is no list: it would loop over nothing the author meant (or fail mid-run)
+        r.problem(loopNode, 'wrong-type', `'loop' must be a list or a template that gives a list, not the string '${loopNode.value.length > 40 ? `${loopNode.value.slice(0, 37)}...` : loopNode.value}' (write [${loopNode.value}] for a list of one)`);
+      } else if (loopNode.kind === 'seq' || (loopNode.kind === 'scalar' && typeof loopNode.value === 'string')) {
         loop = toValue(loopNode);
         checkTemplatesIn(r, loopNode, this.scope);
       } else r.problem(loopNode, 'wrong-type', "'loop' must be a list or a template that gives a list");

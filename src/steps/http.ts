@@ -11,9 +11,12 @@ import { allKnown, firstUnknown, type ArgsOf, type Maybe } from './schema/schema
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from './types.js';
 import { connectThrough } from '../transports/connect-via.js';
 
+/** The methods of RFC 9110 a CloudStack or a health endpoint answers (TRACE and CONNECT are never meant). */
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
 const HTTP_ARGS = {
   url: arg.url('http:// or https:// URL').required(),
-  method: arg.string('HTTP method').default('GET'),
+  method: arg.oneOf(HTTP_METHODS, 'HTTP method', { caseless: true }).default('GET'),
   headers: arg.map(arg.string(), 'request headers (never shown in output)'),
   query: arg.map(arg.string(), 'query parameters added to the URL (never shown in output)'),
   json: arg.any('JSON request body'),

@@ -104,8 +104,48 @@ function unclosedMustache(source: string, offset: number): number | undefined {
   return open;
 }
 
+/**
+ * Nesting of blocks and helper calls, all together: far past any real template, well short of the call
+ * stack of Handlebars' compiler and of our analyzer, which walk the tree recursively.
+ */
+export const MAX_TEMPLATE_NESTING = 64;
+
+/** Where blocks ({{#…}}) and sub-expressions ((helper …)) first nest past the limit, if they do. */
+function nestingProblem(source: string): TemplateProblem | undefined {
+  let blocks = 0;
+  for (let i = source.indexOf('{{'); i !== -1; i = source.indexOf('{{', i)) {
+    let j = i + 2;
+    while (source[j] === '{' || source[j] === '~') j++;
+    if (source[j] === '!') {
+      // a comment: '{{!-- … --}}' or '{{! … }}', whatever it holds
+      const close = source.startsWith('--', j + 1) ? source.indexOf('--', j + 3) : source.indexOf('}}', j);
+      i = close === -1 ? source.length : close + 2;
+      continue;
+    }
+    if (source[j] === '#') blocks++;
+    else if (source[j] === '/') blocks--;
+    let parens = 0;
+    let quote = '';
+    for (; j < source.length && !(quote === '' && source.startsWith('}}', j)); j++) {
+      const c = source[j]!;
+      if (quote !== '') {
+        if (c === quote) quote = '';
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === '(') parens++;
+      else if (c === ')') parens--;
+      if (blocks + parens > MAX_TEMPLATE_NESTING) {
+        return { message: `blocks and helper calls nest more than ${MAX_TEMPLATE_NESTING} levels deep here: split the template up`, offset: c === '(' ? j : i, length: c === '(' ? 1 : 2 };
+      }
+    }
+    i = j;
+  }
+  return undefined;
+}
+
 /** The raw AST (no whitespace processing yet: compile() applies it once, after our rewrite). */
 export function parseTemplate(source: string): ParsedTemplate {
+  const deep = nestingProblem(source);
+  if (deep !== undefined) return { ok: false, problem: deep };
   try {
     return { ok: true, program: environment.parseWithoutProcessing(source) };
   } catch (error) {

@@ -14,7 +14,7 @@ export function readDocument(path: string, text: string): DocumentResult {
   const problems = new ProblemList();
   const parsed = parseYaml(file);
   if (!parsed.ok) {
-    problems.add('yaml-syntax', parsed.message, parsed.pos);
+    problems.add(parsed.code, parsed.message, parsed.pos);
     return { ok: false, problems };
   }
   return { ok: true, reader: new NodeReader(file, problems), node: parsed.node };

@@ -33,7 +33,11 @@ export interface SourceFile {
 
 export function sourceFile(path: string, text: string): SourceFile {
   const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  // LF, CRLF and a lone CR (old Mac files) each end a line, as they do for the YAML reader
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) lineStarts.push(i + 1);
+  }
   return { path, text, lineStarts };
 }
 
@@ -60,18 +64,37 @@ export function nodePosition(file: SourceFile, node: YNode): Position {
 
 export type ParseOutcome =
   | { readonly ok: true; readonly node: YNode | null }
-  | { readonly ok: false; readonly message: string; readonly pos: Position };
+  | { readonly ok: false; readonly message: string; readonly pos: Position; readonly code: string };
 
 interface Frame {
   start: number;
   children: YNode[];
 }
 
+/**
+ * Nodes that aliases may add to a document, all aliases together. An alias is the anchored node itself
+ * (shared, not copied), but everything that walks the tree walks it again at each alias: nine levels of
+ * ten aliases each ("billion laughs") would be 10^9 nodes to check, render and journal.
+ */
+export const ALIAS_BUDGET = 100_000;
+
+class Refused extends Error {
+  constructor(readonly code: string, message: string, readonly offset: number) {
+    super(message);
+  }
+}
+
 export function parseYaml(file: SourceFile): ParseOutcome {
   const text = file.text;
   const stack: Frame[] = [{ start: 0, children: [] }];
   const results = new WeakMap<YNode, unknown>();
+  /** The node built for each collection value: an alias to it is that node. */
+  const nodeOf = new WeakMap<object, YNode>();
+  /** Nodes under each collection, aliases counted at their full size. */
+  const sizes = new WeakMap<YNode, number>();
+  let aliased = 0;
   const listener = (event: 'open' | 'close', state: { position: number; result: unknown; kind: string | null }): void => {
+    // nesting is bounded by js-yaml itself (maxDepth, 100 levels): a positioned syntax error
     if (event === 'open') {
       stack.push({ start: state.position, children: [] });
       return;
@@ -86,22 +109,76 @@ export function parseYaml(file: SourceFile): ParseOutcome {
       parent.children.push(only);
       return;
     }
+    const target = state.kind === null && typeof state.result === 'object' && state.result !== null ? nodeOf.get(state.result) : undefined;
+    if (target !== undefined) {
+      // an alias: the anchored node, whose walk every reader repeats
+      aliased += sizes.get(target) ?? 1;
+      if (aliased > ALIAS_BUDGET) {
+        throw new Refused('alias-budget', `aliases expand to more than ${ALIAS_BUDGET} nodes here (an alias bomb?): write the values out or use fewer nested aliases`, start);
+      }
+      parent.children.push(target);
+      return;
+    }
     const built = buildNode(state.kind, state.result, frame.children, start, end, text);
-    if (typeof state.result === 'object' && state.result !== null) results.set(built, state.result);
+    if (typeof state.result === 'object' && state.result !== null) {
+      results.set(built, state.result);
+      nodeOf.set(state.result, built);
+    }
+    if (built.kind !== 'scalar') sizes.set(built, frame.children.reduce((n, c) => n + (sizes.get(c) ?? 1), 1));
     parent.children.push(built);
   };
   try {
     yaml.load(text, { filename: file.path, listener: listener as never, schema: yaml.CORE_SCHEMA } as yaml.LoadOptions);
   } catch (err) {
+    if (err instanceof Refused) return { ok: false, code: err.code, message: err.message, pos: positionAt(file, err.offset) };
     if (err instanceof yaml.YAMLException) {
       const mark = err.mark as { position?: number } | undefined;
       const offset = Math.min(mark?.position ?? 0, text.length);
-      return { ok: false, message: err.reason ?? 'invalid YAML', pos: positionAt(file, offset) };
+      const reason = err.reason ?? 'invalid YAML';
+      const opening = openedAt(text, stack, reason, offset);
+      if (opening !== undefined) {
+        // the end of the file (or the next line of the block) is not where the mistake is: the quote or
+        // bracket never closed is
+        const at = positionAt(file, offset);
+        return { ok: false, code: 'yaml-syntax', message: `${opening.what} is never closed (${reason}, at ${at.line}:${at.col})`, pos: positionAt(file, opening.offset) };
+      }
+      return { ok: false, code: 'yaml-syntax', message: reason, pos: positionAt(file, offset) };
     }
     throw err;
   }
   const root = stack[0]!.children[0] ?? null;
   return { ok: true, node: root };
+}
+
+const OPENERS: Readonly<Record<string, { readonly ch: string; readonly what: string }>> = {
+  'double quoted scalar': { ch: '"', what: 'the double quote opened here' },
+  'single quoted scalar': { ch: "'", what: 'the single quote opened here' },
+  'flow collection': { ch: '[{', what: 'the bracket opened here' },
+};
+
+/**
+ * Where the unclosed quote or bracket opened, for "unexpected end of the stream within …" and for a
+ * missing comma found on a later line than the bracket (the next line of a block after a '{' left open).
+ */
+function openedAt(text: string, stack: readonly Frame[], reason: string, errorOffset: number): { offset: number; what: string } | undefined {
+  const m = /end of the stream within an? (.+)$/.exec(reason);
+  const opener = m ? OPENERS[m[1]!] : reason.startsWith('missed comma between flow collection entries') ? OPENERS['flow collection'] : undefined;
+  if (opener === undefined) return undefined;
+  for (let i = stack.length - 1; i > 0; i--) {
+    let at = skipTrivia(text, stack[i]!.start, text.length);
+    // a node's properties (&anchor, !tag) come before its content
+    while (text[at] === '&' || text[at] === '!') {
+      while (at < text.length && !/\s/.test(text[at]!)) at++;
+      at = skipTrivia(text, at, text.length);
+    }
+    const ch = text[at];
+    if (ch !== undefined && opener.ch.includes(ch)) {
+      // a comma missing on the bracket's own line is just that: reported where it is
+      if (!m && !/[\r\n]/.test(text.slice(at, errorOffset))) return undefined;
+      return { offset: at, what: opener.ch.length > 1 ? `the '${ch}' opened here` : opener.what };
+    }
+  }
+  return undefined;
 }
 
 function buildNode(kind: string | null, result: unknown, children: YNode[], start: number, end: number, text: string): YNode {
@@ -126,23 +203,10 @@ function buildNode(kind: string | null, result: unknown, children: YNode[], star
   const quoted = ch === '"' || ch === "'" || ch === '|' || ch === '>';
   const value = result === undefined ? null : (result as string | number | boolean | null);
   if (value !== null && typeof value === 'object') {
-    // an alias to a collection: rebuild positions from the value alone
-    return fromValue(value, start, end);
+    // a collection js-yaml built without telling its kind (none known today): its text is the value
+    return { kind: 'scalar', value: text.slice(start, end), quoted: false, start, end };
   }
   return { kind: 'scalar', value, quoted, start, end };
-}
-
-function fromValue(value: unknown, start: number, end: number): YNode {
-  if (Array.isArray(value)) return { kind: 'seq', items: value.map((v) => fromValue(v, start, end)), start, end };
-  if (value !== null && typeof value === 'object') {
-    const pairs = Object.entries(value).map(([key, v]) => ({
-      key,
-      keyNode: { kind: 'scalar', value: key, quoted: false, start, end } as YNode,
-      value: fromValue(v, start, end),
-    }));
-    return { kind: 'map', pairs, start, end };
-  }
-  return { kind: 'scalar', value: value as string | number | boolean | null, quoted: false, start, end };
 }
 
 function skipTrivia(text: string, from: number, limit: number): number {

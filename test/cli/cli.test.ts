@@ -104,7 +104,7 @@ describe('cli', () => {
     expect(r.out).to.match(/^ {2}port +port +TCP port to probe$/m);
     expect(r.out).to.match(/^ {2}timeout +duration +give up after this long \(default '5m'\)$/m);
     expect(r.out).to.match(/^ {2}from +inventory host +.*\(reached over SSH\)$/m);
-    expect(cli(['steps', 'cloudstack.systemvms']).out).to.match(/^ {2}concurrency +integer +VMs handled at the same time \(at least 1, default 1\)$/m);
+    expect(cli(['steps', 'cloudstack.systemvms']).out).to.match(/^ {2}concurrency +integer +VMs handled at the same time; the next starts as soon as one finishes \(at least 1, default 1\)$/m);
   });
 
   it('-e key=value and -e @file set variables with the highest precedence', () => {

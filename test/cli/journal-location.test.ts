@@ -4,7 +4,7 @@
 
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { BIN, REPO_ROOT } from '../support/paths.js';
@@ -61,5 +61,17 @@ describe('cli: where journals go', function () {
     expect(r.error, 'finished').to.equal(undefined);
     expect(r.status).to.equal(2);
     expect(r.stderr).to.match(/cannot write the run journal in \/proc\/\.local\/state\/stackplay\/runs: E[A-Z]+ \(use --journal-dir or STACKPLAY_JOURNAL_DIR\)/);
+  });
+
+  it('--journal-dir naming a file is a clear error (exit 2) for run and runs, not a raw ENOTDIR', () => {
+    const file = join(dir, 'not-a-dir');
+    writeFileSync(file, 'x');
+    const r = run({ HOME: dir }, ['--journal-dir', file]);
+    expect(r.status, r.stderr).to.equal(2);
+    expect(r.stderr).to.include(`the journal directory ${file} is not a directory`);
+    expect(r.stderr).to.not.match(/internal error|ENOTDIR|\n\s+at /);
+    const runs = spawnSync(process.execPath, [BIN, 'runs', '--journal-dir', file], { cwd: join(dir, 'work'), encoding: 'utf8', env: { ...process.env, HOME: dir } });
+    expect(runs.status, runs.stderr).to.equal(2);
+    expect(runs.stderr).to.include('is not a directory');
   });
 });

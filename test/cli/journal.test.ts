@@ -91,6 +91,10 @@ describe('journal, signals and recover', function () {
     expect(after.stdout).to.include('nothing to recover');
     // the crashed session left no closing record; recover's session ends the journal with one
     expect(lastRecord(t.journal)).to.deep.equal({ t: 'closed', open: 0 });
+    // and the run no longer looks crashed
+    const listed = spawnSync(process.execPath, [BIN, 'runs', '--journal-dir', t.journal], { encoding: 'utf8' });
+    expect(listed.stdout).to.match(/recovered\s+\S+\s+-\s+0/);
+    expect(listed.stdout).to.not.include('running or crashed');
     expect(journalText(t.journal)).to.not.include(SECRET);
     rmSync(t.dir, { recursive: true, force: true });
   });

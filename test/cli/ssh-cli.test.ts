@@ -46,6 +46,10 @@ describe('cli over SSH: host keys and trust', function () {
     expect(first.stderr).to.match(/SHA256:[A-Za-z0-9+/]{43}/);
     expect(first.stderr).to.include('stackplay trust');
     expect(first.stdout).to.not.include('PLAY');
+    // the refused run started nothing: its journal says so, and never looks crashed
+    const refused = cli(['runs', '--journal-dir', join(dir, 'runs')]);
+    expect(refused.stdout).to.match(/\srefused\s/);
+    expect(refused.stdout).to.not.include('running or crashed');
 
     const trust = cli(['trust', 'h1', 'h2', '-i', inv]);
     expect(trust.status, trust.stdout + trust.stderr).to.equal(0);

@@ -84,11 +84,11 @@ describe('task list: the last screen', function () {
       const { status, screen } = await screenOf(['run', 'cloudstack/systemvm-restart-api', '-i', lab.inventoryPath], { HOME: dir, SSH_AUTH_SOCK: '' });
       expect(status, screen).to.equal(1);
       const summary = screen.slice(screen.indexOf('FAILED'), screen.indexOf('RECAP'));
-      expect(summary, screen).to.match(/mgmt1\s+Reboot routers in batches[^\n]*\(ignored\)|! ignored mgmt1\s+Reboot routers in batches/);
+      expect(summary, screen).to.match(/mgmt1\s+Reboot routers in a rolling window[^\n]*\(ignored\)|! ignored mgmt1\s+Reboot routers in a rolling window/);
       expect(summary).to.match(new RegExp(`✖ router ${router}[^\\n]*: [^\\n]*530[^\\n]*Failed to reboot router`));
       // and in the tree, at its place
       const tree = screen.slice(0, screen.indexOf('FAILED'));
-      expect(tree).to.match(new RegExp(`Reboot routers in batches[^\\n]*\\n(\\s+›[^\\n]*\\n)*\\s+› ✖ router ${router}`));
+      expect(tree).to.match(new RegExp(`Reboot routers in a rolling window[^\\n]*\\n(\\s+›[^\\n]*\\n)*\\s+› ✖ router ${router}`));
     } finally {
       await lab.stop();
     }

@@ -63,11 +63,11 @@ describe('cloudstack/client async jobs', () => {
     h.client.close();
   });
 
-  it('caps the poll interval at 5 s', async () => {
+  it('caps the poll interval at 2 s', async () => {
     server.handler = scripted([...Array.from({ length: 7 }, () => job({ jobstatus: 0 })), job({ jobstatus: 1, jobresult: { success: true } })]);
     const h = harness(signedEndpoint(server.url));
     expect(await h.client.callAsync('rebootRouter', { id: 'r1' })).to.deep.equal({ success: true });
-    expect(h.sleeps).to.deep.equal([100, 200, 400, 800, 1600, 3200, 5000]);
+    expect(h.sleeps).to.deep.equal([100, 200, 400, 800, 1600, 2000, 2000]);
     h.client.close();
   });
 
@@ -110,8 +110,8 @@ describe('cloudstack/client async jobs', () => {
     expect(err.jobid).to.equal(JOB);
     expect(err.waitedMs).to.equal(10_000);
     expect(err.message).to.include(JOB);
-    // 500+1000+2000+4000 = 7500, then the last sleep is cut to the deadline.
-    expect(h.sleeps).to.deep.equal([100, 200, 400, 800, 1600, 3200, 3700]);
+    // 100+200+400+800+1600 = 3100, then every 2 s to 9100, and the last sleep is cut to the deadline.
+    expect(h.sleeps).to.deep.equal([100, 200, 400, 800, 1600, 2000, 2000, 2000, 900]);
     h.client.close();
   });
 

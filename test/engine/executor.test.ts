@@ -71,6 +71,17 @@ describe('executor', () => {
     expect(order(events)).to.deep.equal(['L:ok', 'check:ok']);
   });
 
+  it('a failed loop reports the messages of its failed items, not of the item that ran last', async () => {
+    const { events } = await runYaml(play(`
+      - name: L
+        assert: { that: "item != 'b' and item != 'd'", msg: "{{item}} is bad", success_msg: "{{item}} is fine" }
+        loop: [a, b, c, d, e]
+        ignore_errors: true`));
+    const end = events.find((e): e is Extract<RunEvent, { type: 'step-end' }> => e.type === 'step-end' && e.name === 'L')!;
+    expect(end.status).to.equal('failed');
+    expect(end.msg).to.equal('b is bad; d is bad');
+  });
+
   it('retries until the condition holds', async () => {
     const { events } = await runYaml(play(`
       - name: count

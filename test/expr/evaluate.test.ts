@@ -151,7 +151,7 @@ describe('expr evaluate', () => {
       ["n in 'abc'", 'cannot look for a number in a string', 2, 2],
       ['1 in n', "cannot look inside a number: 'in' needs a list, a string or a map", 2, 2],
       ["n matches 'x'", "'matches' needs a string on the left, not a number", 0, 1],
-      ["name matches p", 'invalid regular expression: unterminated group', 13, 1],
+      ["name matches p", 'invalid regular expression: missing closing )', 13, 1],
       ['len(n)', 'len() needs a string, a list or a map, not a number', 0, 6],
       ["int('4x')", 'int(): the string is not an integer', 0, 9],
       ["version('beta')", 'version(): the string is not a version such as 4.17.2', 0, 15],

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { parseExpression, type Expr } from '../../src/expr/index.js';
+import { MAX_NESTING } from '../../src/expr/parser.js';
 import { ast, problem } from './helpers.js';
 
 /** Fully parenthesised rendering of the tree, to check precedence and associativity. */
@@ -107,7 +108,7 @@ describe('expr parser', () => {
       ['a.0', 'use [0] to index a list, not .0', 2, 1],
       ['[1, 2', "expected ',' or ']' in the list opened at offset 0", 5, 0],
       ['{{ x }}', 'conditions are expressions, not templates: write them without {{ }}', 0, 2],
-      ["s matches '('", 'invalid regular expression: unterminated group', 10, 3],
+      ["s matches '('", 'invalid regular expression: missing closing )', 10, 3],
       ['3x', "a number cannot be followed directly by 'x'", 1, 1],
       ['a # b', "unexpected character '#'", 2, 1],
       ['and', "expected a value before 'and'", 0, 3],
@@ -123,5 +124,26 @@ describe('expr parser', () => {
     const first = parseExpression('a.b == 1 and c');
     expect(parseExpression('a.b == 1 and c')).to.equal(first);
     expect(parseExpression('a.b == 1 and d')).to.not.equal(first);
+  });
+});
+
+describe('expr parser: nesting limit', () => {
+  it('accepts 100 levels and refuses the 101st at its position, for every way of nesting', () => {
+    expect(parseExpression(`${'('.repeat(MAX_NESTING)}1${')'.repeat(MAX_NESTING)}`).ok).to.equal(true);
+    const cases: Array<[string, number]> = [
+      [`${'('.repeat(5000)}1${')'.repeat(5000)}`, MAX_NESTING],
+      [`${'not '.repeat(5000)}x`, MAX_NESTING * 4],
+      [`1${' + 1'.repeat(5000)}`, 1 + MAX_NESTING * 4 + 1],
+      [`${'['.repeat(5000)}${']'.repeat(5000)}`, MAX_NESTING],
+      [`${'len('.repeat(3000)}x${')'.repeat(3000)}`, MAX_NESTING * 4],
+    ];
+    for (const [source, offset] of cases) {
+      const r = parseExpression(source);
+      expect(r.ok, source.slice(0, 20)).to.equal(false);
+      if (!r.ok) {
+        expect(r.problem.message).to.include('nests more than 100 levels');
+        expect(r.problem.offset, source.slice(0, 20)).to.equal(offset);
+      }
+    }
   });
 });

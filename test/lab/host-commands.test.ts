@@ -113,7 +113,11 @@ describe('lab KVM hosts and system VMs', () => {
     expect(act).to.include({ code: 3, stdout: 'active\nactive\ninactive\n' });
     const router = lab.state().routers.find((r) => r.name && !r.vpc && r.redundantState === 'UNKNOWN')!;
     const rs = await lab.exec(router.host as string, `ssh -p 3922 -i /root/.ssh/id_rsa.cloud ${router.linkLocalIp as string} 'cat /var/cache/cloud/enabled_svcs'`);
-    expect(rs.stdout).to.equal('haproxy apache2 dnsmasq\n');
+    expect(rs.stdout).to.equal('haproxy apache2\ndnsmasq\n');
+    // a VM's files persist across sessions: what one writes, the next reads (and it wins over the boot-time file)
+    const into = `ssh -p 3922 -i /root/.ssh/id_rsa.cloud ${router.linkLocalIp as string}`;
+    expect((await lab.exec(router.host as string, `${into} 'echo haproxy > /var/cache/cloud/enabled_svcs; touch /tmp/mark'`)).code).to.equal(0);
+    expect((await lab.exec(router.host as string, `${into} 'cat /var/cache/cloud/enabled_svcs; test -e /tmp/mark && echo kept'`)).stdout).to.equal('haproxy\nkept\n');
   });
 
   it('a stopped VM refuses the connection, a VM on another host is unreachable, a wrong key is denied', async () => {
@@ -136,6 +140,6 @@ describe('lab KVM hosts and system VMs', () => {
     await ok(lab, { command: 'rebootRouter', id: r.id as string });
     await waitFor(() => lab.state().jobs.every((j) => j.status !== 0), 'reboot job');
     const out = await lab.exec(r.host as string, `ssh -p 3922 -i /root/.ssh/id_rsa.cloud ${r.linkLocalIp as string} 'cat /etc/cloudstack-release; cat /var/cache/cloud/enabled_svcs'`);
-    expect(out.stdout).to.match(/^Cloudstack Release 4\.20\.1 .*\nhaproxy apache2 frr dnsmasq\n$/);
+    expect(out.stdout).to.match(/^Cloudstack Release 4\.20\.1 .*\nhaproxy apache2 frr\ndnsmasq\n$/);
   });
 });

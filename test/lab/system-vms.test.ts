@@ -33,10 +33,10 @@ describe('lab system VMs: enabled_svcs and their services', () => {
       .to.equal('haproxy apache2\nkeepalived\ncloud nfs-common portmap\ndnsmasq conntrackd\n');
     // a VPC router: no radvd in the file (vpcrouter.sh sets IPv6 up without it)
     expect((await inVm(lab, 'r-13-VM', 'cat /var/cache/cloud/enabled_svcs')).stdout).to.equal('haproxy apache2\ndnsmasq\n');
-    // the classic preset keeps the one-line file the bundled live-patch playbook reads today
+    // the classic preset writes the file the same way
     const classic = await testLab();
-    expect((await inVm(classic, 'r-3-VM', 'cat /var/cache/cloud/enabled_svcs')).stdout).to.equal('haproxy apache2 dnsmasq\n');
-    expect((await inVm(classic, 'r-5-VM', 'cat /var/cache/cloud/enabled_svcs')).stdout).to.equal('haproxy apache2 keepalived\n');
+    expect((await inVm(classic, 'r-3-VM', 'cat /var/cache/cloud/enabled_svcs')).stdout).to.equal('haproxy apache2\ndnsmasq\n');
+    expect((await inVm(classic, 'r-5-VM', 'cat /var/cache/cloud/enabled_svcs')).stdout).to.equal('haproxy apache2\nkeepalived\n');
   });
 
   it('systemctl is-active answers for the services of the file; ps shows their daemons', async () => {

@@ -44,8 +44,8 @@ describe('loader: step arguments', () => {
       "          progress: ['^ok', {pattern: '(', message: x}]",
       '          failure: ["^E", "["]',
     ].join('\n'))).to.deep.equal([
-      "9:39 bad-value 'follow' argument 'progress[1].pattern' is an invalid regex /(/: Invalid regular expression: /(/: Unterminated group",
-      "10:27 bad-value 'follow' argument 'failure[1]' is an invalid regex /[/: Invalid regular expression: /[/: Unterminated character class",
+      "9:39 bad-value 'follow' argument 'progress[1].pattern' is refused: invalid regular expression: missing closing )",
+      "10:27 bad-value 'follow' argument 'failure[1]' is refused: invalid regular expression: missing closing ]",
     ]);
   });
 

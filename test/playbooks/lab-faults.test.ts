@@ -80,7 +80,7 @@ describe('bundled playbooks against a lab with faults', function () {
     h = await LabPlaybooks.start(ADDRESS, { faults: { failJob: [{ vm: 'r-4-VM', command: 'rebootRouter', errorcode: 530, errortext: 'Failed to reboot router' }] } });
     const r = await h.run('systemvm-restart-api');
     expect(r.summary.status).to.equal('failed');
-    const step = r.ends('Reboot routers in batches (redundant pairs BACKUP first, then PRIMARY), then check Running and requiresupgrade=false')[0];
+    const step = r.ends('Reboot routers in a rolling window (redundant pairs BACKUP first, then PRIMARY), then check Running and requiresupgrade=false')[0];
     expect(step?.status).to.equal('failed');
     expect(step?.msg).to.include('r-4-VM');
     const routers = h.lab.state().routers;

@@ -254,7 +254,7 @@ describe('bundled playbooks against the lab', function () {
   it('systemvm-restart-api: the dry run lists what would be touched and changes nothing', async () => {
     const r = await h.run('systemvm-restart-api', { dryRun: true });
     ok(r);
-    const plan = r.end('Reboot routers in batches (redundant pairs BACKUP first, then PRIMARY), then check Running and requiresupgrade=false').plan ?? '';
+    const plan = r.end('Reboot routers in a rolling window (redundant pairs BACKUP first, then PRIMARY), then check Running and requiresupgrade=false').plan ?? '';
     expect(plan).to.match(/would reboot \d+ router/);
     expect(outdated().routers).to.have.length.greaterThan(0);
     portRestored();

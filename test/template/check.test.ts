@@ -88,3 +88,15 @@ describe('template positions with any line ending', () => {
     });
   }
 });
+
+describe('template: nesting limit', () => {
+  it('refuses blocks and helper calls nested past 64 levels at the first one too deep, and reads comments past', () => {
+    const deep = `{{default ${'(default '.repeat(3000)}x${' 1)'.repeat(3000)} 1}}`;
+    const r = checkTemplate(deep);
+    expect(r.ok).to.equal(false);
+    if (!r.ok) expect(r.problem).to.deep.include({ offset: 10 + 64 * 9, length: 1 });
+    const blocks = checkTemplate(`${'{{#if x}}'.repeat(100)}${'{{/if}}'.repeat(100)}`);
+    expect(!blocks.ok && blocks.problem.offset).to.equal(64 * 9);
+    expect(checkTemplate(`{{!-- ${'('.repeat(100)} --}}{{#if x}}{{default (default x 1) 2}}{{/if}}`).ok).to.equal(true);
+  });
+});

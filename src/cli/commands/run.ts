@@ -41,6 +41,7 @@ export async function runOnTerminal(io: Io, output: OutputMode, runId: string, p
   });
   interrupts.install();
   let exitCode: number | undefined;
+  let starting = false;
   try {
     prepared = (await prepare()) ?? undefined;
     if (prepared === undefined) {
@@ -59,6 +60,7 @@ export async function runOnTerminal(io: Io, output: OutputMode, runId: string, p
       notice = r.notice;
       abandon = r.abandon;
     }
+    starting = true;
     const summary = await prepared.start({
       sink: (e) => {
         interrupts.observe(e);
@@ -69,6 +71,10 @@ export async function runOnTerminal(io: Io, output: OutputMode, runId: string, p
     await done;
     exitCode = summary.exitCode;
     return summary.exitCode;
+  } catch (err) {
+    // prepared but never started (the task list could not start): close it, the journal saying why
+    if (prepared && !starting) await prepared.close(err instanceof Error ? err.message : String(err));
+    throw err;
   } finally {
     if (exitCode === undefined) interrupts.uninstall();
     else {

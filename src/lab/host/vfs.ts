@@ -33,10 +33,11 @@ export class Vfs {
     this.dynamic.set(path, read);
   }
 
+  /** A file written over a computed one wins (a VM's file rewritten after boot). */
   read(path: string): string | undefined {
-    const d = this.dynamic.get(path);
-    if (d) return d();
-    return this.files.get(path);
+    const written = this.files.get(path);
+    if (written !== undefined) return written;
+    return this.dynamic.get(path)?.();
   }
 
   write(path: string, data: string): void {

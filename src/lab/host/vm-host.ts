@@ -1,10 +1,10 @@
 // A system VM or router seen from inside: /etc/cloudstack-release, the scripts signature, enabled_svcs and
 // disabled_svcs as its setup scripts write them at boot (systemvm/debian/opt/cloud/bin/setup/*.sh, 4.18.2.5
-// and 4.20.1.0), systemctl and ps for those services. Reached from its KVM host on the link-local address.
+// and 4.20.1.0), systemctl and ps for those services. Reached from its KVM host on the link-local address;
+// its files persist across SSH sessions until it boots from another template (a rebuilt root volume).
 
 import type { LabCore } from '../core.js';
-import type { Router, SystemVm, Vm } from '../world/types.js';
-import { traitsOf } from '../world/traits.js';
+import type { Router, SystemVm, Template, Vm } from '../world/types.js';
 import { compareVersions } from '../world/versions.js';
 import { Vfs } from './vfs.js';
 import { BASIC_COMMANDS } from './shell/builtins.js';
@@ -61,14 +61,22 @@ function releaseDate(version: string): string {
   return compareVersions(version, '4.20') >= 0 ? 'Tue Nov 12 09:20:33 UTC 2024' : 'Mon Feb 19 11:05:21 UTC 2024';
 }
 
+/** One view per VM and root volume: what a session writes into the VM, the next session finds there. */
+const vmHosts = new WeakMap<Vm, { readonly template: Template; readonly ctx: HostContext }>();
+
 export function vmHost(core: LabCore, vm: SystemVm | Router): HostContext {
+  const known = vmHosts.get(vm);
+  if (known && known.template === vm.template) return known.ctx;
+  const ctx = newVmHost(core, vm);
+  vmHosts.set(vm, { template: vm.template, ctx });
+  return ctx;
+}
+
+function newVmHost(core: LabCore, vm: SystemVm | Router): HostContext {
   const fs = new Vfs();
   const lines = (l: readonly string[]): string => l.map((x) => x + '\n').join('');
   fs.defineDynamic('/etc/cloudstack-release', () => `Cloudstack Release ${vm.template.version} ${releaseDate(vm.template.version)}\n`);
-  // The classic preset keeps the lab's first, one-line file: today's bundled live-patch playbook reads it
-  // as one line (a later change of the playbook reads it as the word list it is).
-  const oneLine = traitsOf(core.world).preset === 'classic';
-  fs.defineDynamic('/var/cache/cloud/enabled_svcs', () => (oneLine ? `${enabledServices(core, vm).join(' ')}\n` : lines(enabledServicesLines(core, vm))));
+  fs.defineDynamic('/var/cache/cloud/enabled_svcs', () => lines(enabledServicesLines(core, vm)));
   fs.defineDynamic('/var/cache/cloud/disabled_svcs', () => lines(disabledServicesLines(vm)));
   fs.defineDynamic('/var/cache/cloud/cloud-scripts-signature', () => vm.scriptsVersion + '\n');
   fs.defineDynamic('/var/cache/cloud/cmdline', () => cmdline(vm));

@@ -17,8 +17,9 @@ export const FILTERS_DOC = [
 export const SYSTEM_VMS_DOC = [
   '`restart` is stopSystemVm + startSystemVm (rebuilds the VM from the current template; works on every version); `patch` is '
     + 'patchSystemVm (4.17+, no downtime); `reboot` is rebootSystemVm (it does not change the template, so its version check fails '
-    + 'unless the VM was already current). VMs are handled `concurrency` at a time (default 1, like cloudstack-sysvmadm), each '
-    + 'shown as a subtask.',
+    + 'unless the VM was already current). VMs are handled `concurrency` at a time (default 1, like cloudstack-sysvmadm) in a rolling '
+    + 'window: the next VM starts as soon as one finishes, and `per_zone` / `per_host` cap how many run at once in one zone or on '
+    + 'one hypervisor host. Each VM is shown as a subtask.',
   '',
   'After each action the VM must be `Running`, its agent `Up` and report the expected version (the management server\'s, or '
     + '`version`); the agent reconnects after the job ends, so `listSystemVms` is polled up to `verify_timeout` '
@@ -41,18 +42,30 @@ export const SYSTEM_VMS_RESULT: ResultFields = {
 export const ROUTERS_DOC = [
   '`reboot` calls rebootRouter per router; `restart-network` calls restartNetwork per isolated network and restartVPC per VPC (each '
     + 'once, however many tiers or routers matched; `livepatch` and `cleanup` are passed as given); `upgrade-template` calls '
-    + 'upgradeRouterTemplate per router and waits for the reboot jobs it answers with. Units run in batches of `concurrency`, one '
-    + 'batch after the other.',
+    + 'upgradeRouterTemplate per router and waits for the reboot jobs it answers with.',
+  '',
+  'Units run in a rolling window: at most `concurrency` at once (default 5), the next starting as soon as any finishes; `per_zone` '
+    + 'and `per_host` cap the units in flight in one zone or on one hypervisor host of their routers (a unit that does not fit is '
+    + 'passed over for one that does). No unit waits for the slowest: a slow or failing unit holds one slot while the others go on.',
   '',
   'Redundant pairs: the routers of one redundant network or VPC form a chain, BACKUP first, then anything not PRIMARY, PRIMARY '
-    + 'last; the chain takes one slot in a batch and its routers are never down together. If a router of a chain fails, the rest of '
-    + 'the chain is left alone (its peer keeps the network up).',
+    + 'last; a chain runs one unit at a time, and a chain under way gets the next free slot before new chains start. If a router of '
+    + 'a chain fails, the rest of the chain is left alone (its peer keeps the network up).',
+  '',
+  'Routers that are not `Running` when the step starts are never acted on and never waited for: they are listed in '
+    + '`skipped_routers` (with a warning), and a restarted network\'s Stopped router is named in its unit\'s message (`not waited '
+    + 'for: r-20-VM (Stopped before the run)`). For `reboot` and `upgrade-template`, a redundant router whose peer is not Running is '
+    + 'left alone too (rebooting it would leave the network without a router).',
   '',
   'Verification lists the routers of each unit again (by network or VPC, so routers recreated by `cleanup` are found): each must be '
     + '`Running` and, with `verify_upgrade`, no longer require an upgrade. A live patch that failed silently — the restart job '
     + 'succeeded but the router still requires an upgrade ([cloudstack-facts.md §6.4](cloudstack-facts.md)) — fails the step naming '
-    + 'the router. Warnings (and the dry-run plan) say when `cleanup: true` disables `livepatch`, and that restartVPC with livepatch '
-    + 'does not patch a VPC without tiers. A dry run lists the networks, VPCs, routers and batches from live state.',
+    + 'the router. restartVPC with livepatch does not patch a VPC without tiers ([cloudstack-facts.md §6.4](cloudstack-facts.md)): '
+    + 'such a VPC is not restarted at all, its unit is `skipped` with the reason and its routers are listed in '
+    + '`not_patchable_routers` (reboot them instead; the live-patch playbook does). Warnings (and the dry-run plan) say when '
+    + '`cleanup: true` disables `livepatch`, name the VPCs without tiers and the routers left alone. A failed unit, or one left '
+    + 'undone by a failed peer or an interrupt, fails the step (the message names each); routers left alone and VPCs that cannot be '
+    + 'live-patched do not. A dry run shows the window, then the networks, VPCs and routers in the order it takes them.',
   '',
   FILTERS_DOC,
 ].join('\n');
@@ -64,7 +77,12 @@ export const ROUTERS_RESULT: ResultFields = {
   total: ['integer', 'units (routers, networks or VPCs) handled'],
   totals: ['mapping', '`{ok, failed, skipped}` of the units'],
   failed_routers: ['list of strings', 'routers that failed, by name'],
-  batches: ['list', 'the batches, each a list of chains of unit labels'],
-  units: ['list', 'per unit: `kind`, `name`, `command`, `params`, `status`, `message`, `jobs`, `failedRouters`, `routers` as verified'],
+  window: ['mapping', '`concurrency`, `per_zone`, `per_host` (null when not capped)'],
+  order: ['list', 'the chains as lists of unit labels, in the order the window takes them'],
+  skipped_routers: ['list', 'routers left alone: `id`, `name`, `zone`, `state`, `reason`'],
+  not_patchable: ['list', 'VPCs a live patch cannot reach: `kind`, `name`, `zone`, `routers`, `reason`'],
+  not_patchable_routers: ['list of strings', 'the routers of those VPCs'],
+  units: ['list', 'per unit: `kind`, `name`, `command`, `params`, `status`, `reason` when skipped (`interrupted`, `peer-failed`, '
+    + '`not-patchable`), `message`, `jobs`, `routers` as verified, `failedRouters`, `notWaitedFor`'],
   warnings: ['list of strings', 'what the run warned about'],
 };

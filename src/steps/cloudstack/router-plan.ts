@@ -1,6 +1,7 @@
 // Planning for `cloudstack.routers`: which routers match, what the units of work are (a router, or a
 // network / VPC to restart once however many of its routers matched), and how they are ordered — the
-// two routers of a redundant pair form one chain, BACKUP first, so a pair is never down at once.
+// two routers of a redundant pair form one chain, BACKUP first, so a pair is never down at once. Routers
+// that are not Running before the run are left out (reported, never acted on or waited for).
 
 import { arg } from '../schema/arg.js';
 import type { ArgsOf } from '../schema/schema.js';
@@ -30,11 +31,22 @@ export interface Unit {
   readonly params: Readonly<Record<string, string | boolean>>;
   /** The matching routers this unit acts on (all routers of a network/VPC are affected by its restart). */
   readonly routers: readonly Row[];
+  /** Hypervisor hosts of the Running routers the unit acts on (the window's per-host cap). */
+  readonly hosts: readonly string[];
   /** For kind 'router': its redundant role, shown in plans. */
   readonly role?: string;
 }
 
-/** Units run one after the other (a redundant pair); chains in a batch run at the same time. */
+/** A router the run leaves alone because of its state before the run (or its redundant peer's). */
+export interface SkippedRouter {
+  readonly id: string;
+  readonly name: string;
+  readonly zone: string;
+  readonly state: string;
+  readonly reason: string;
+}
+
+/** Units run one after the other (a redundant pair); the window runs several chains at the same time. */
 export type Chain = readonly Unit[];
 
 export interface RestartFlags {
@@ -67,11 +79,17 @@ function roleRank(r: Row): number {
 }
 
 /** The network or VPC that pairs redundant routers. */
-function pairKey(r: Row): string {
+export function pairKey(r: Row): string {
   if (r['isredundantrouter'] !== true) return `router:${text(r['id'])}`;
   if (typeof r['vpcid'] === 'string') return `vpc:${r['vpcid']}`;
   const net = routerNetworkIds(r)[0];
   return net ? `network:${net}` : `router:${text(r['id'])}`;
+}
+
+export const isRunning = (r: Row): boolean => r['state'] === 'Running';
+
+function hostsOf(rs: readonly Row[]): string[] {
+  return [...new Set(rs.filter(isRunning).map((r) => text(r['hostname'], '')).filter((h) => h !== ''))];
 }
 
 function routerUnit(r: Row, action: 'reboot' | 'upgrade-template', forced: boolean): Unit {
@@ -79,14 +97,41 @@ function routerUnit(r: Row, action: 'reboot' | 'upgrade-template', forced: boole
   const params: Record<string, string | boolean> = { id: text(r['id']) };
   if (action === 'reboot' && forced) params['forced'] = true;
   const role = r['isredundantrouter'] === true ? text(r['redundantstate'], 'UNKNOWN') : undefined;
-  return { kind: 'router', id: text(r['id']), name: text(r['name']), zone: text(r['zonename']), command, params, routers: [r], ...(role ? { role } : {}) };
+  return { kind: 'router', id: text(r['id']), name: text(r['name']), zone: text(r['zonename']), command, params, routers: [r], hosts: hostsOf([r]), ...(role ? { role } : {}) };
 }
 
-export function buildChains(selected: readonly Row[], action: RouterAction, opts: { forced: boolean; flags: RestartFlags }): Chain[] {
+export function skippedRouter(r: Row, reason: string): SkippedRouter {
+  return { id: text(r['id']), name: text(r['name']), zone: text(r['zonename']), state: text(r['state']), reason };
+}
+
+export interface Chains {
+  readonly chains: Chain[];
+  /** Running routers of the selection left alone: a reboot would take down the last router of a pair. */
+  readonly skipped: SkippedRouter[];
+}
+
+/**
+ * The chains of work for the selected routers (all Running). `all` is every router of the cloud: a reboot
+ * of a redundant router whose peer is not Running would leave its network without a router, so such a
+ * router is skipped and reported instead; a restart's network or VPC is placed on the hosts of every
+ * Running router it restarts.
+ */
+export function buildChains(selected: readonly Row[], all: readonly Row[], action: RouterAction, opts: { forced: boolean; flags: RestartFlags }): Chains {
   if (action !== 'restart-network') {
     const groups = new Map<string, Row[]>();
     for (const r of selected) groups.set(pairKey(r), [...(groups.get(pairKey(r)) ?? []), r]);
-    return [...groups.values()].map((rs) => [...rs].sort((a, b) => roleRank(a) - roleRank(b)).map((r) => routerUnit(r, action, opts.forced)));
+    const chains: Chain[] = [];
+    const skipped: SkippedRouter[] = [];
+    for (const [key, rs] of groups) {
+      const down = key.startsWith('router:') ? [] : all.filter((p) => pairKey(p) === key && !isRunning(p));
+      if (down.length > 0) {
+        const peers = down.map((p) => `${text(p['name'])} (${text(p['state'])})`).join(', ');
+        for (const r of rs) skipped.push(skippedRouter(r, `its redundant peer ${peers} is not Running: rebooting ${text(r['name'])} would leave the network without a router; start the peer first`));
+        continue;
+      }
+      chains.push([...rs].sort((a, b) => roleRank(a) - roleRank(b)).map((r) => routerUnit(r, action, opts.forced)));
+    }
+    return { chains, skipped };
   }
   const units = new Map<string, { kind: 'network' | 'vpc'; id: string; name: string; zone: string; routers: Row[] }>();
   for (const r of selected) {
@@ -99,18 +144,16 @@ export function buildChains(selected: readonly Row[], action: RouterAction, opts
     u.routers.push(r);
     units.set(key, u);
   }
-  return [...units.values()].map((u) => [{
-    ...u,
-    command: u.kind === 'vpc' ? 'restartVPC' : 'restartNetwork',
-    params: { id: u.id, cleanup: opts.flags.cleanup, livepatch: opts.flags.livepatch },
-  }]);
-}
-
-export function batches(chains: readonly Chain[], concurrency: number): Chain[][] {
-  const out: Chain[][] = [];
-  const n = Math.max(1, Math.floor(concurrency));
-  for (let i = 0; i < chains.length; i += n) out.push(chains.slice(i, i + n));
-  return out;
+  const chains = [...units.values()].map((u): Chain => {
+    const restarted = all.filter((r) => (u.kind === 'vpc' ? r['vpcid'] === u.id : routerNetworkIds(r).includes(u.id)));
+    return [{
+      ...u,
+      command: u.kind === 'vpc' ? 'restartVPC' : 'restartNetwork',
+      params: { id: u.id, cleanup: opts.flags.cleanup, livepatch: opts.flags.livepatch },
+      hosts: hostsOf([...u.routers, ...restarted]),
+    }];
+  });
+  return { chains, skipped: [] };
 }
 
 export function unitLabel(u: Unit): string {
@@ -123,20 +166,23 @@ function routerLine(r: Row): string {
   return `${text(r['name'])} ${text(r['state'])}${r['isredundantrouter'] === true ? ` ${text(r['redundantstate'])}` : ''}, ${ru}`;
 }
 
-/** The plan text: batches, chains and units with their routers, as of the live state just read. */
-export function planLines(batchList: readonly Chain[][]): string[] {
+function unitLine(u: Unit, indent: string): string {
+  const params = Object.entries(u.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  const where = `${u.zone}${u.hosts.length ? `; ${u.hosts.join(', ')}` : ''}`;
+  const what = u.kind === 'router' ? `${routerLine(u.routers[0]!)} → ${u.command} ${params}` : `${u.command} ${params}; routers: ${u.routers.map(routerLine).join('; ')}`;
+  return `${indent}${unitLabel(u)} (${where}): ${what}`;
+}
+
+/** The plan text: the units in the order the window takes them (pairs one after the other), as of the live state just read. */
+export function planLines(chains: readonly Chain[]): string[] {
   const lines: string[] = [];
-  batchList.forEach((b, i) => {
-    lines.push(`  batch ${i + 1}:`);
-    for (const chain of b) {
-      const prefix = chain.length > 1 ? `    pair, one after the other: ` : '    ';
-      if (chain.length > 1) lines.push(`${prefix}${chain.map((u) => unitLabel(u)).join(' then ')}`);
-      for (const u of chain) {
-        const params = Object.entries(u.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
-        const what = u.kind === 'router' ? `${u.command} ${params}` : `${u.command} ${params}; routers: ${u.routers.map(routerLine).join('; ')}`;
-        lines.push(`${chain.length > 1 ? '      ' : '    '}${unitLabel(u)} (${u.zone}): ${u.kind === 'router' ? `${routerLine(u.routers[0]!)} → ` : ''}${what}`);
-      }
+  chains.forEach((chain, i) => {
+    if (chain.length === 1) {
+      lines.push(unitLine(chain[0]!, `  ${i + 1}. `));
+      return;
     }
+    lines.push(`  ${i + 1}. pair, one after the other: ${chain.map(unitLabel).join(' then ')}`);
+    for (const u of chain) lines.push(unitLine(u, '       '));
   });
   return lines;
 }

@@ -1,6 +1,7 @@
 // Running one unit of `cloudstack.routers` and checking its routers afterwards. A restart job can
 // succeed while a router's live patch failed (the orchestrator only logs it, docs/cloudstack-facts.md §6.4), so every
-// affected router is read back: it must be Running and no longer require an upgrade.
+// affected router is read back: it must be Running and no longer require an upgrade. A router that was
+// not Running before the run is named in the outcome and never waited for.
 
 import { CloudStackJobError } from '../../cloudstack/errors.js';
 import type { CloudStackClient } from '../../cloudstack/types.js';
@@ -19,7 +20,12 @@ export interface RunSettings {
   readonly verifyIntervalMs: number;
   readonly verifyUpgrade: boolean;
   readonly livepatch: boolean;
+  /** Routers that were not Running before the run (id → state then): never waited for. */
+  readonly notRunningBefore: ReadonlyMap<string, string>;
 }
+
+/** Why a unit did not run: never started (interrupted), its redundant peer failed, or it cannot do what was asked. */
+export type SkipReason = 'interrupted' | 'peer-failed' | 'not-patchable';
 
 export interface UnitOutcome {
   readonly kind: Unit['kind'];
@@ -30,16 +36,19 @@ export interface UnitOutcome {
   readonly params: Readonly<Record<string, string | boolean>>;
   status: 'ok' | 'failed' | 'skipped' | 'planned';
   message: string;
+  reason?: SkipReason;
   readonly jobs: Array<{ command: string; jobid: string }>;
   routers: Row[];
   /** Routers that failed verification, by name. */
   failedRouters: string[];
+  /** Routers of the network or VPC that were not Running before the run: not waited for, by name and state. */
+  notWaitedFor: string[];
 }
 
 export function newUnitOutcome(u: Unit, status: UnitOutcome['status'] = 'skipped', message = 'not started'): UnitOutcome {
   return {
     kind: u.kind, id: u.id, name: u.name, zone: u.zone, command: u.command, params: u.params, status, message, jobs: [],
-    routers: u.routers.map(routerSummary), failedRouters: [],
+    routers: u.routers.map(routerSummary), failedRouters: [], notWaitedFor: [],
   };
 }
 
@@ -87,7 +96,11 @@ export async function verifyUnit(ctx: StepContext, client: CloudStackClient, u: 
   let routers: Row[] = [];
   for (;;) {
     try {
-      routers = await affected(client, u);
+      const listed = await affected(client, u);
+      // A router that was down before the run stays down: waiting for it would hold the unit (and its
+      // slot in the window) for the whole verify_timeout.
+      o.notWaitedFor = listed.filter((r) => s.notRunningBefore.has(text(r['id']))).map((r) => `${text(r['name'])} (${s.notRunningBefore.get(text(r['id']))} before the run)`);
+      routers = listed.filter((r) => !s.notRunningBefore.has(text(r['id'])));
     } catch (err) {
       ctx.progress(`${unitLabel(u)}: listRouters failed (${errorText(err)}); retrying`);
     }
@@ -122,13 +135,14 @@ export async function runUnit(ctx: StepContext, client: CloudStackClient, u: Uni
   }
   sub.update('running', 'verifying');
   const problems = await verifyUnit(ctx, client, u, o, s);
+  const notWaited = o.notWaitedFor.length > 0 ? `; not waited for: ${o.notWaitedFor.join(', ')}` : '';
   if (problems.length === 0) {
     o.status = 'ok';
-    o.message = `${done}; verified ${o.routers.map((r) => text(r['name'])).join(', ')}`;
+    o.message = `${done}; verified ${o.routers.map((r) => text(r['name'])).join(', ')}${notWaited}`;
     sub.update('ok', o.message);
   } else {
     o.status = 'failed';
-    o.message = `${done}, but verification failed: ${problems.join('; ')}`;
+    o.message = `${done}, but verification failed: ${problems.join('; ')}${notWaited}`;
     sub.update('failed', o.message);
   }
 }

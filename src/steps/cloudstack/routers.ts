@@ -1,16 +1,19 @@
 // `cloudstack.routers`: reboot routers, restart their networks/VPCs (live patch or cleanup), or move them
-// to the new template with upgradeRouterTemplate — in batches, redundant pairs BACKUP first, each router
-// verified afterwards (Running, no longer requiring an upgrade). A dry run shows the batches from live state.
+// to the new template with upgradeRouterTemplate — through a rolling window (the next unit starts as soon
+// as any finishes), redundant pairs BACKUP first, each router verified afterwards (Running, no longer
+// requiring an upgrade). Routers that are not Running are reported and left alone. A dry run shows the plan.
 
 import { arg } from '../schema/arg.js';
 import { allKnown, firstUnknown, type ArgsOf } from '../schema/schema.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
 import { clientFor, HOST_ARG, MODE_ARG, selection } from './common.js';
-import { listRouters, listVpcs, text } from './queries.js';
-import { batches, buildChains, planLines, ROUTER_SELECTION_ARGS, selectRouters, unitLabel, type Chain, type RouterAction } from './router-plan.js';
+import { listNetworks, listRouters, listVpcs, text, type Row } from './queries.js';
+import { buildChains, isRunning, ROUTER_SELECTION_ARGS, selectRouters, skippedRouter, unitLabel, type Chain, type Unit } from './router-plan.js';
+import { blocking, failureText, notPatchableOutcome, planText, summarize, type NotPatchable, type RouterPlanView } from './router-report.js';
 import { ROUTERS_DOC, ROUTERS_RESULT } from './reference.js';
 import { ALLOW_EMPTY_ARG, networkUniverse, requireKnown, requireSelected, universeOf, vpcUniverse, zoneUniverse } from './selection.js';
-import { newUnitOutcome, runUnit, type RunSettings, type UnitOutcome } from './router-run.js';
+import { newUnitOutcome, runUnit, type RunSettings } from './router-run.js';
+import { describeWindow, runWindow } from './window.js';
 
 const ROUTERS_ARGS = {
   action: arg.oneOf(['reboot', 'restart-network', 'upgrade-template'], 'what to do').required(),
@@ -18,7 +21,9 @@ const ROUTERS_ARGS = {
   livepatch: arg.bool('restart-network: live-patch the routers (4.17+; default false)'),
   cleanup: arg.bool('restart-network: recreate the routers (default false; disables livepatch)'),
   forced: arg.bool('reboot: forced'),
-  concurrency: arg.int('routers / networks per batch; a redundant pair counts once', { min: 1 }).default(5),
+  concurrency: arg.int('units (routers, networks, VPCs) in flight at once; the next starts as soon as one finishes; a redundant pair is one chain', { min: 1 }).default(5),
+  per_zone: arg.int('at most this many units in flight per zone (0 or absent: no cap)', { min: 0 }),
+  per_host: arg.int('at most this many units in flight per hypervisor host of their routers (0 or absent: no cap)', { min: 0 }),
   timeout: arg.duration('per job').default(30 * 60_000),
   verify_timeout: arg.duration('how long routers may take to be Running again').default(5 * 60_000),
   verify_interval: arg.duration('between verification polls').default(5000),
@@ -29,20 +34,9 @@ const ROUTERS_ARGS = {
 };
 type RoutersArgs = ArgsOf<typeof ROUTERS_ARGS>;
 
-const ACTION_TEXT: Readonly<Record<RouterAction, string>> = {
-  reboot: 'rebootRouter (stop + start)',
-  'restart-network': 'restartNetwork / restartVPC (each network and VPC once)',
-  'upgrade-template': 'upgradeRouterTemplate per router',
-};
-
-interface Prepared {
-  readonly name: string;
+interface Prepared extends RouterPlanView {
   readonly client: Awaited<ReturnType<typeof clientFor>>['client'];
-  readonly chains: Chain[];
-  readonly batches: Chain[][];
   readonly settings: RunSettings;
-  readonly selectedCount: number;
-  readonly warnings: string[];
 }
 
 function selectionText(a: RoutersArgs): string {
@@ -51,6 +45,20 @@ function selectionText(a: RoutersArgs): string {
   parts.push(`states ${a.states === undefined ? 'Running' : selection(a.states).join(', ')}`);
   if (a.requiresupgrade !== 'any') parts.push(`requiresupgrade ${a.requiresupgrade}`);
   return parts.join('; ');
+}
+
+/** restartVPC livepatch=true patches through the VPC's tiers: a VPC without tiers is not patched at all (docs/cloudstack-facts.md §6.4). */
+async function vpcsWithoutTiers(client: Prepared['client'], chains: readonly Chain[]): Promise<Set<string>> {
+  const ids = chains.flat().filter((u) => u.kind === 'vpc').map((u) => u.id);
+  if (ids.length === 0) return new Set();
+  const vpcs = new Map((await listVpcs(client)).map((v) => [text(v['id']), v]));
+  const tiersKnown = ids.every((id) => Array.isArray(vpcs.get(id)?.['network']));
+  const tiers = tiersKnown ? [] : await listNetworks(client);
+  return new Set(ids.filter((id) => {
+    const v = vpcs.get(id);
+    if (v === undefined) return false;
+    return Array.isArray(v['network']) ? v['network'].length === 0 : !tiers.some((n) => n['vpcid'] === id);
+  }));
 }
 
 async function prepare(ctx: StepContext, args: RoutersArgs): Promise<Prepared> {
@@ -63,55 +71,53 @@ async function prepare(ctx: StepContext, args: RoutersArgs): Promise<Prepared> {
     { arg: 'networks', values: filters.networks, universe: () => networkUniverse(client) },
     { arg: 'vpcs', values: filters.vpcs, universe: () => vpcUniverse(client) },
   ]);
-  const selected = selectRouters(routers, args);
+  const matching = selectRouters(routers, { ...args, states: ['any'] });
   requireSelected(name, 'routers', filters, selectRouters(routers, { ...args, states: ['any'], requiresupgrade: 'any' }).length, args.allow_empty === true);
+  // Only Running routers are acted on: a router down before the run is reported, never started or waited for.
+  const selected = selectRouters(routers, args).filter(isRunning);
+  const down = matching.filter((r) => !isRunning(r)).map((r) => skippedRouter(r, `${text(r['state'])} before the run`));
   const flags = { livepatch: args.livepatch === true, cleanup: args.cleanup === true };
-  const chains = buildChains(selected, args.action, { forced: args.forced === true, flags });
+  const planned = buildChains(selected, routers, args.action, { forced: args.forced === true, flags });
+  let chains = planned.chains;
+  const notPatchable: NotPatchable[] = [];
   const warnings: string[] = [];
   if (args.action === 'restart-network') {
     if (flags.cleanup && flags.livepatch) {
       warnings.push(`cleanup: true makes CloudStack ignore livepatch: the routers will be destroyed and recreated from the new template (downtime), not live-patched`);
     }
-    const vpcUnits = chains.flat().filter((u) => u.kind === 'vpc');
-    if (flags.livepatch && !flags.cleanup && vpcUnits.length > 0) {
-      // restartVPC live-patches through its tiers: a VPC without tiers is not patched at all (docs/cloudstack-facts.md §6.4).
-      const vpcs = new Map((await listVpcs(client)).map((v) => [text(v['id']), v]));
-      const empty = vpcUnits.filter((u) => {
-        const v = vpcs.get(u.id);
-        return v !== undefined && (!Array.isArray(v['network']) || v['network'].length === 0);
-      });
-      if (empty.length > 0) warnings.push(`restartVPC with livepatch does not patch the routers of a VPC without tiers: ${empty.map((u) => u.name).join(', ')} (verification will fail for them; use cleanup or reboot them)`);
+    if (flags.livepatch && !flags.cleanup) {
+      const empty = await vpcsWithoutTiers(client, chains);
+      const isEmpty = (u: Unit): boolean => u.kind === 'vpc' && empty.has(u.id);
+      for (const u of chains.flat().filter(isEmpty)) {
+        const rs = u.routers.map((r) => text(r['name'])).join(', ');
+        notPatchable.push({ unit: u, reason: `VPC ${u.name} has no tiers, and restartVPC with livepatch patches routers through the tiers: ${rs} cannot be live-patched; reboot ${u.routers.length > 1 ? 'them' : 'it'} instead (no tier, so no guest VM behind ${u.routers.length > 1 ? 'them' : 'it'})` });
+      }
+      chains = chains.filter((c) => !c.some(isEmpty));
+      if (notPatchable.length > 0) warnings.push(`not live-patchable (VPC without tiers): ${notPatchable.map((n) => `${n.unit.name} (${n.unit.routers.map((r) => text(r['name'])).join(', ')})`).join('; ')}: reboot those routers instead`);
     }
   } else if (args.livepatch !== undefined || args.cleanup !== undefined) {
     warnings.push(`livepatch and cleanup apply to action restart-network only; ignored for ${args.action}`);
   }
+  const skipped = [...down, ...planned.skipped];
+  if (skipped.length > 0) warnings.push(`left alone: ${skipped.map((r) => `${r.name} (${r.state === 'Running' ? r.reason : `${r.state} before the run`})`).join('; ')}`);
+  const notRunningBefore = new Map(routers.filter((r) => !isRunning(r)).map((r): [string, string] => [text(r['id']), text(r['state'])]));
   const settings: RunSettings = {
     jobTimeoutMs: args.timeout,
     verifyTimeoutMs: args.verify_timeout,
     verifyIntervalMs: args.verify_interval,
     verifyUpgrade: args.verify_upgrade,
     livepatch: flags.livepatch && !flags.cleanup,
+    notRunningBefore,
   };
-  const concurrency = args.concurrency;
-  return { name, client, chains, batches: batches(chains, concurrency), settings, selectedCount: selected.length, warnings };
-}
-
-function summarize(p: Prepared, args: RoutersArgs, outcomes: readonly UnitOutcome[]): Record<string, unknown> {
-  const count = (s: UnitOutcome['status']): number => outcomes.filter((o) => o.status === s).length;
-  return {
-    action: args.action, endpoint: p.name, routers_selected: p.selectedCount, total: outcomes.length,
-    // `failed`/`changed` belong to the step itself in a registered result: the counts live here.
-    totals: { ok: count('ok'), failed: count('failed'), skipped: count('skipped') },
-    failed_routers: [...new Set(outcomes.flatMap((o) => o.failedRouters))],
-    batches: p.batches.map((b) => b.map((chain) => chain.map(unitLabel))),
-    units: outcomes.map((o) => ({ ...o })),
-    warnings: p.warnings,
-  };
+  const limits = { concurrency: args.concurrency, perZone: args.per_zone || undefined, perHost: args.per_host || undefined };
+  const units = chains.flat();
+  const selectedCount = new Set(units.flatMap((u) => u.routers.map((r: Row) => text(r['id'])))).size;
+  return { endpoint: name, action: args.action, client, chains, limits, settings, selectedCount, skipped, notPatchable, warnings };
 }
 
 export const routersStep = defineStep({
   name: 'cloudstack.routers',
-  summary: 'Reboot routers, restart their networks/VPCs (live patch) or upgrade their template; verify each router',
+  summary: 'Reboot routers, restart their networks/VPCs (live patch) or upgrade their template, in a rolling window; verify each router',
   description: ROUTERS_DOC,
   result: ROUTERS_RESULT,
   args: ROUTERS_ARGS,
@@ -125,67 +131,64 @@ export const routersStep = defineStep({
     }
     const p = await prepare(ctx, args);
     for (const w of p.warnings) ctx.warn(w);
-    const outcomes = p.chains.flat().map((u) => newUnitOutcome(u, 'planned', 'planned'));
-    if (outcomes.length === 0) return { changed: false, plan: `no routers on ${p.name} match (${selectionText(args)})`, result: summarize(p, args, outcomes) };
+    const outcomes = [
+      ...p.chains.flat().map((u) => newUnitOutcome(u, 'planned', 'planned')),
+      ...p.notPatchable.map((n) => notPatchableOutcome(n, newUnitOutcome(n.unit))),
+    ];
+    if (p.chains.length === 0) {
+      return { changed: false, plan: `no routers on ${p.endpoint} match (${selectionText(args)})${p.skipped.length + p.notPatchable.length ? `:\n${planText(p, '', false).split('\n').slice(1).join('\n')}` : ''}`, result: summarize(p, outcomes) };
+    }
     const flags = args.action === 'restart-network' ? ` livepatch=${args.livepatch === true} cleanup=${args.cleanup === true}` : '';
-    const plan = [
-      `would ${args.action} ${p.selectedCount} router(s) on ${p.name} in ${outcomes.length} unit(s), ${p.batches.length} batch(es), with ${ACTION_TEXT[args.action]}${flags}, ` +
-        `then check each router is Running${p.settings.verifyUpgrade ? ' and no longer requires an upgrade' : ''}:`,
-      ...planLines(p.batches),
-      ...p.warnings.map((w) => `  warning: ${w}`),
-    ].join('\n');
-    return { changed: true, plan, result: summarize(p, args, outcomes) };
+    return { changed: true, plan: planText(p, flags, p.settings.verifyUpgrade), result: summarize(p, outcomes) };
   },
   async apply(ctx, args): Promise<StepOutcome> {
     const p = await prepare(ctx, args);
     for (const w of p.warnings) ctx.warn(w);
     const all = p.chains.flat();
-    if (all.length === 0) return { changed: false, msg: `no routers on ${p.name} match (${selectionText(args)})`, result: summarize(p, args, []) };
     const outcomes = new Map(all.map((u) => [u, newUnitOutcome(u)]));
     const subs = new Map(all.map((u) => [u, ctx.subtask(`${u.kind}:${u.id}`, `${unitLabel(u)} (${u.zone}): ${u.command}`)]));
+    const notPatched = p.notPatchable.map((n) => {
+      const o = notPatchableOutcome(n, newUnitOutcome(n.unit));
+      ctx.subtask(`${n.unit.kind}:${n.unit.id}`, `${unitLabel(n.unit)} (${n.unit.zone}): ${n.unit.command}`).update('skipped', o.message);
+      return o;
+    });
+    const left = p.skipped.length + p.notPatchable.length > 0
+      ? `; left alone: ${[...p.skipped.map((r) => `${r.name} (${r.state === 'Running' ? 'peer down' : r.state})`), ...p.notPatchable.map((n) => `${n.unit.name} (no tiers)`)].join(', ')}`
+      : '';
+    if (all.length === 0) {
+      const result = summarize(p, notPatched);
+      return { changed: false, msg: `no routers on ${p.endpoint} match (${selectionText(args)})${left}`, result };
+    }
     let done = 0;
-    for (const [bi, batch] of p.batches.entries()) {
-      if (ctx.signal.aborted) break;
-      ctx.progress(`batch ${bi + 1}/${p.batches.length}: ${batch.map((c) => c.map(unitLabel).join(' then ')).join(', ')}`);
-      await Promise.all(batch.map(async (chain) => {
-        for (const [i, u] of chain.entries()) {
-          const o = outcomes.get(u)!;
-          if (ctx.signal.aborted) return;
-          await runUnit(ctx, p.client, u, o, p.settings, subs.get(u)!);
-          done++;
-          ctx.progress(`${done}/${all.length} unit(s) done`);
-          if (o.status === 'failed') {
-            // Its redundant peer keeps the network up: leave it alone.
-            for (const rest of chain.slice(i + 1)) {
-              const ro = outcomes.get(rest)!;
-              ro.message = `not done: its redundant peer ${u.name} failed, and taking ${rest.name} down too would leave the network without a router`;
-              subs.get(rest)!.update('skipped', ro.message);
-            }
-            return;
-          }
-        }
-      }));
-    }
-    for (const u of all) {
-      const o = outcomes.get(u)!;
-      if (o.status === 'skipped' && o.message === 'not started') {
-        o.message = 'not started: the run was interrupted';
+    let inFlight = 0;
+    ctx.progress(`${all.length} unit(s), ${describeWindow(p.limits, 'unit(s)')}`);
+    await runWindow(p.chains, p.limits, {
+      place: (u) => ({ zone: u.zone, hosts: u.hosts }),
+      run: async (u) => {
+        const o = outcomes.get(u)!;
+        inFlight++;
+        await runUnit(ctx, p.client, u, o, p.settings, subs.get(u)!);
+        inFlight--;
+        done++;
+        ctx.progress(`${done}/${all.length} unit(s) done, ${inFlight} in flight`);
+        return o.status === 'failed' ? 'stop' : 'continue';
+      },
+      left: (u, why, cause) => {
+        const o = outcomes.get(u)!;
+        o.status = 'skipped';
+        o.reason = why === 'chain-stopped' ? 'peer-failed' : 'interrupted';
+        // Its redundant peer keeps the network up: taking this one down too would leave it without a router.
+        o.message = why === 'chain-stopped'
+          ? `not done: its redundant peer ${cause ? cause.name : ''} failed, and taking ${u.name} down too would leave the network without a router`
+          : 'not started: the run was interrupted';
         subs.get(u)!.update('skipped', o.message);
-      }
-    }
-    const list = all.map((u) => outcomes.get(u)!);
-    const result = summarize(p, args, list);
-    const failed = list.filter((o) => o.status === 'failed');
-    const skipped = list.filter((o) => o.status === 'skipped');
+      },
+    }, ctx.signal);
+    const list = [...all.map((u) => outcomes.get(u)!), ...notPatched];
+    const result = summarize(p, list);
     const acted = list.some((o) => o.jobs.length > 0);
-    if (failed.length > 0 || skipped.length > 0) {
-      const names = [...new Set(failed.flatMap((o) => o.failedRouters))];
-      throw new StepFailedError(
-        `${failed.length} of ${list.length} unit(s) failed${names.length ? ` (routers ${names.join(', ')})` : ''}: ` +
-          `${failed.map((o) => `${o.kind} ${o.name}: ${o.message}`).join('; ')}${skipped.length ? `; not done: ${skipped.map((o) => o.name).join(', ')}` : ''}`,
-        { ...result, changed: acted },
-      );
-    }
-    return { changed: acted, msg: `${args.action}: ${list.length} unit(s) done and verified (${list.map((o) => o.name).join(', ')})`, result };
+    const { failed, undone } = blocking(list);
+    if (failed.length > 0 || undone.length > 0) throw new StepFailedError(failureText(list), { ...result, changed: acted });
+    return { changed: acted, msg: `${args.action}: ${all.length} unit(s) done and verified (${all.map((u) => u.name).join(', ')})${left}`, result };
   },
 });

@@ -1,16 +1,17 @@
 // `cloudstack.systemvms`: restart, reboot or live-patch the secondary-storage and console-proxy VMs that
 // match a selection, each followed by a check that it came back Running with its agent Up at the
-// management server's version. Unlike cloudstack-sysvmadm, a failure fails the step and names the VMs.
+// management server's version, through the rolling window (optional caps per zone and per host).
+// Unlike cloudstack-sysvmadm, a failure fails the step and names the VMs.
 
 import { arg } from '../schema/arg.js';
 import { allKnown, firstUnknown, type ArgsOf } from '../schema/schema.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
-import { forEachLimit } from '../../util/limit.js';
 import { clientFor, HOST_ARG, MODE_ARG, selection } from './common.js';
 import { listSystemVms, managementServerVersion, systemVmSummary, text, type Row } from './queries.js';
 import { ACTION_TEXT, newOutcome, runOnVm, type ActionSettings, type VmOutcome } from './systemvm-action.js';
 import { SYSTEM_VMS_DOC, SYSTEM_VMS_RESULT } from './reference.js';
 import { ALLOW_EMPTY_ARG, requireKnown, requireSelected, universeOf, zoneUniverse } from './selection.js';
+import { describeWindow, runWindow, type WindowLimits } from './window.js';
 
 const SYSTEM_VMS_ARGS = {
   action: arg.oneOf(['restart', 'reboot', 'patch'], 'what to do with each selected VM').required(),
@@ -20,7 +21,9 @@ const SYSTEM_VMS_ARGS = {
   states: arg.list(arg.string(), "VM states to select (default Running; 'any' for all)", { single: true }),
   names: arg.list(arg.string(), 'VM names (s-1-VM) or ids (default all)', { single: true }),
   forced: arg.bool('patch: patch even when the checksum matches; restart/reboot: forced stop'),
-  concurrency: arg.int('VMs handled at the same time', { min: 1 }).default(1),
+  concurrency: arg.int('VMs handled at the same time; the next starts as soon as one finishes', { min: 1 }).default(1),
+  per_zone: arg.int('at most this many VMs at once per zone (0 or absent: no cap)', { min: 0 }),
+  per_host: arg.int('at most this many VMs at once per hypervisor host (0 or absent: no cap)', { min: 0 }),
   timeout: arg.duration('per job').default(15 * 60_000),
   verify_timeout: arg.duration('how long a VM may take to be Running / agent Up / new version').default(5 * 60_000),
   verify_interval: arg.duration('between verification polls').default(5000),
@@ -50,7 +53,7 @@ interface Prepared {
   readonly client: Awaited<ReturnType<typeof clientFor>>['client'];
   readonly selected: Row[];
   readonly settings: ActionSettings;
-  readonly concurrency: number;
+  readonly limits: WindowLimits;
   readonly versionNote: string;
 }
 
@@ -81,8 +84,8 @@ async function prepare(ctx: StepContext, args: SystemVmsArgs): Promise<Prepared>
     verifyIntervalMs: args.verify_interval,
     version: args.verify_version === false ? undefined : version,
   };
-  const concurrency = args.concurrency;
-  return { name, client, selected, settings, concurrency, versionNote };
+  const limits = { concurrency: args.concurrency, perZone: args.per_zone || undefined, perHost: args.per_host || undefined };
+  return { name, client, selected, settings, limits, versionNote };
 }
 
 function describeSelection(args: SystemVmsArgs): string {
@@ -136,7 +139,7 @@ export const systemVmsStep = defineStep({
     const check = p.settings.version ? `Running, agent Up, version ${p.settings.version}` : 'Running, agent Up';
     const plan = [
       `would ${args.action} ${p.selected.length} system VM(s) on ${p.name} with ${ACTION_TEXT[args.action]}${args.forced ? ' (forced)' : ''}, ` +
-        `${p.concurrency === 1 ? 'one at a time' : `${p.concurrency} at a time`}, then check ${check}${p.versionNote}:`,
+        `${p.limits.concurrency === 1 && p.limits.perZone === undefined && p.limits.perHost === undefined ? 'one at a time' : describeWindow(p.limits, 'VM(s)')}, then check ${check}${p.versionNote}:`,
       ...p.selected.map((vm) => `  ${vmLine(vm)} → ${args.action}`),
     ].join('\n');
     return { changed: true, plan, msg: `would ${args.action} ${p.selected.map((v) => text(v['name'])).join(', ')}`, result: { ...summary(outcomes, p), vms: outcomes.map((o) => ({ ...o, status: 'planned' })), selected: p.selected.map(systemVmSummary) } };
@@ -147,17 +150,21 @@ export const systemVmsStep = defineStep({
     const outcomes = p.selected.map((vm) => newOutcome(vm, args.action));
     const subs = outcomes.map((o) => ctx.subtask(o.id, `${o.name} (${o.type}, ${o.zone}): ${args.action}`));
     let done = 0;
-    await forEachLimit(outcomes, p.concurrency, async (o, i) => {
-      await runOnVm(ctx, p.client, o, p.settings, subs[i]!);
-      done++;
-      ctx.progress(`${done}/${outcomes.length} system VM(s) done`);
-    }, { signal: ctx.signal });
-    outcomes.forEach((o, i) => {
-      if (o.status === 'skipped') {
+    const index = new Map(outcomes.map((o, i) => [o, i]));
+    const placeOf = new Map(p.selected.map((vm, i) => [outcomes[i]!, { zone: text(vm['zonename']), hosts: typeof vm['hostname'] === 'string' ? [vm['hostname']] : [] }]));
+    await runWindow(outcomes.map((o) => [o]), p.limits, {
+      place: (o) => placeOf.get(o)!,
+      run: async (o) => {
+        await runOnVm(ctx, p.client, o, p.settings, subs[index.get(o)!]!);
+        done++;
+        ctx.progress(`${done}/${outcomes.length} system VM(s) done`);
+        return 'continue';
+      },
+      left: (o) => {
         o.message = 'not started: the run was interrupted';
-        subs[i]!.update('skipped', o.message);
-      }
-    });
+        subs[index.get(o)!]!.update('skipped', o.message);
+      },
+    }, ctx.signal);
     const result = summary(outcomes, p);
     const failed = outcomes.filter((o) => o.status === 'failed');
     const skipped = outcomes.filter((o) => o.status === 'skipped');

@@ -28,7 +28,8 @@ export const FOLLOW_DOC = [
     + '`count: NAME` adds one to counter `NAME`; `phase: true` starts a new phase shown as a subtask titled by `message` '
     + '(placeholders `{group}` and `{line}`), which ends `ok`, or `failed` when a failure line fell in it. Every other match updates '
     + 'the progress line; every output line goes to the task list. `failure` lines fail the step even when the command exits 0; '
-    + 'each `success` pattern must match some line (a run cut short is caught).',
+    + 'each `success` pattern must match some line (a run cut short is caught). Patterns are RE2 syntax, matched in linear time '
+    + '(see [expressions.md](expressions.md#regular-expressions)).',
   '',
   'Use `follow`\'s own `timeout`, not the step-level `timeout:` key: the latter abandons the step at once, and the run may close '
     + 'the connection before the remote command is stopped. With `on_interrupt: kill` (the default) Ctrl-C, SIGTERM or the timeout '

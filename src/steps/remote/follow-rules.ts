@@ -5,6 +5,7 @@
 import { arg } from '../schema/arg.js';
 import type { ValueOf } from '../schema/schema.js';
 import type { SubtaskHandle } from '../types.js';
+import type { LinearRegex } from '../../util/linear-regex.js';
 
 /** A progress rule; a lone string is its pattern. Patterns are compiled when the playbook is loaded. */
 const PROGRESS_RULE = arg.object({
@@ -25,8 +26,8 @@ export type ProgressRule = ValueOf<typeof PROGRESS_RULE>;
 
 export interface Rules {
   readonly progress: readonly ProgressRule[];
-  readonly success: readonly RegExp[];
-  readonly failure: readonly RegExp[];
+  readonly success: readonly LinearRegex[];
+  readonly failure: readonly LinearRegex[];
 }
 
 export interface PhaseSummary {

@@ -19,7 +19,7 @@ const WAIT_FOR_ARGS = {
   state: arg.oneOf(['open', 'closed', 'present', 'absent'], 'open|closed for port (default open), present|absent for path (default present)'),
   ssh: arg.bool('wait until the host answers over SSH again (fresh connection)'),
   path: arg.string('file on the host'),
-  search: arg.pattern('regex (JavaScript syntax) a line of path must match'),
+  search: arg.pattern('regex (RE2 syntax) a line of path must match'),
   only_new: arg.bool('search only lines written after the step started'),
   timeout: arg.duration('give up after this long').default(300_000),
   interval: arg.duration('pause between probes').default(1000),
@@ -76,7 +76,7 @@ export const waitForStep = defineStep({
     '- **SSH after a reboot**: `ssh: true` drops the host\'s connection, then connects and runs `true` until it works. Use `delay` so '
       + 'the host has gone down first.',
     '- **file**: `path`, `state: present` (default) or `absent`.',
-    '- **line**: `path` + `search` (a JavaScript regex): reads the file from a byte offset on each probe and tests complete new lines; '
+    '- **line**: `path` + `search` (a regex, RE2 syntax as in [expressions.md](expressions.md#regular-expressions)): reads the file from a byte offset on each probe and tests complete new lines; '
       + '`only_new: true` ignores what the file holds when the step starts; a file that shrank (rotated) is read again from the start.',
     '',
     'A dry run says what it would wait for and, for ports and files, how things stand now.',

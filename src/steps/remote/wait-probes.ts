@@ -9,9 +9,10 @@ import type { StepContext } from '../types.js';
 import { execShell, type BecomeArgs } from './command.js';
 import { completeLines } from './lines.js';
 import { isPermanentSshError, isUnreachableError } from './reconnect.js';
+import type { LinearMatch, LinearRegex } from '../../util/linear-regex.js';
 
 export type ProbeAnswer =
-  | { readonly kind: 'yes'; readonly detail?: string; readonly match?: RegExpExecArray }
+  | { readonly kind: 'yes'; readonly detail?: string; readonly match?: LinearMatch }
   | { readonly kind: 'no'; readonly detail: string }
   | { readonly kind: 'unknown'; readonly detail: string };
 
@@ -42,7 +43,7 @@ export class LineSearch {
 
   constructor(
     private readonly path: string,
-    private readonly re: RegExp,
+    private readonly re: LinearRegex,
     private readonly become: BecomeArgs,
   ) {}
 
@@ -69,7 +70,6 @@ export class LineSearch {
     }
     this.offset += bytes;
     for (const line of lines) {
-      this.re.lastIndex = 0;
       const m = this.re.exec(line);
       if (m) return { kind: 'yes', detail: line, match: m };
     }

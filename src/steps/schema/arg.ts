@@ -8,6 +8,7 @@ import {
   type HostUse, type Kind, type Refusal,
 } from './kinds.js';
 import { Schema, type ArgsOf, type Presence, type Shape } from './schema.js';
+import type { LinearRegex } from '../../util/linear-regex.js';
 
 function of<T>(kind: Kind<T>, description: string): Schema<T> {
   return new Schema<T>(kind, description, 'optional', undefined, false);
@@ -25,8 +26,8 @@ export const arg = {
   oneOf: <const V extends string>(values: readonly V[], description = '', o: { readonly aliases?: Readonly<Record<string, V>>; readonly caseless?: boolean } = {}): Schema<V> =>
     of(enumKind(values, o.aliases, o.caseless), description),
   url: (description = '', schemes: readonly string[] = ['http', 'https']): Schema<string> => of(urlKind(schemes), description),
-  /** A JavaScript regex, compiled when the value is read (a static one when the playbook loads). */
-  pattern: (description = ''): Schema<RegExp> => of(patternKind, description),
+  /** A regex (RE2 syntax: linear time), compiled when the value is read (a static one when the playbook loads). */
+  pattern: (description = ''): Schema<LinearRegex> => of(patternKind, description),
   /** The name of an inventory host (checked against the inventory) and how the step uses that host. */
   host: (use: HostUse, description = ''): Schema<string> => of(hostKind(use), description),
   /** A list of `item`; with single, one value alone stands for a list of one. */

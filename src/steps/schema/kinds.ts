@@ -5,6 +5,7 @@
 import { combineUnknowns, hasUnknownMark, isUnknown, unknownsInString, type Unknown } from '../../expr/unknown.js';
 import { didYouMean } from '../../diagnostics/suggest.js';
 import { readDuration, writeDuration } from '../../util/durations.js';
+import { compileLinear, type LinearRegex } from '../../util/linear-regex.js';
 
 /** Where in an argument a value sits: ['progress', 0, 'pattern'] is progress[0].pattern. */
 export type Path = ReadonlyArray<string | number>;
@@ -183,14 +184,11 @@ export function urlKind(schemes: readonly string[]): Kind<string> {
   }, (v) => v);
 }
 
-/** A regex (JavaScript syntax), compiled when it is read: a static pattern at load time. */
-export const patternKind: Kind<RegExp> = scalarKind<RegExp>({ family: 'pattern' }, 'regex', (v) => {
+/** A regex (RE2 syntax, linear time), compiled when it is read: a static pattern at load time. */
+export const patternKind: Kind<LinearRegex> = scalarKind<LinearRegex>({ family: 'pattern' }, 'regex', (v) => {
   if (typeof v !== 'string') return refuse(`must be a regex (a string), not ${shown(v)}`);
-  try {
-    return new RegExp(v);
-  } catch (err) {
-    return refuse(`is an invalid regex /${v}/: ${(err as Error).message}`, 'bad-value');
-  }
+  const re = compileLinear(v);
+  return typeof re === 'string' ? refuse(`is refused: ${re}`, 'bad-value') : re;
 }, (re) => `'${re.source}'`);
 
 export function hostKind(use: HostUse): Kind<string> {

@@ -3,7 +3,7 @@
 // keyboard-interactive (answered with the same password). Key files are parsed up front so a wrong
 // passphrase is reported as such, not as a vague "all methods failed".
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import ssh2 from 'ssh2';
 import type { AnyAuthMethod, AuthenticationType, ParsedKey } from 'ssh2';
 import { AuthError, SshSettingsError } from './errors.js';
@@ -34,8 +34,15 @@ function isEncryptedError(e: Error): boolean {
 async function loadKey(host: ResolvedHost, file: string, explicit: boolean): Promise<ParsedKey | null> {
   let data: Buffer;
   try {
+    // a named pipe would block the connection forever, a device never end: only a small regular file
+    const st = await stat(file);
+    if (!st.isFile() || st.size > 1024 * 1024) {
+      if (!explicit) return null;
+      throw new SshSettingsError(host.name, `${host.name}: key file ${file} is ${st.isFile() ? 'larger than 1 MiB' : 'not a regular file'}`);
+    }
     data = await readFile(file);
   } catch (err) {
+    if (err instanceof SshSettingsError) throw err;
     if (!explicit) return null;
     const code = (err as NodeJS.ErrnoException).code;
     throw new SshSettingsError(host.name, `${host.name}: cannot read key file ${file} (${code ?? 'error'})`, { cause: err });

@@ -4,7 +4,10 @@ import { CsHarness, steps, type CsRun } from './harness.js';
 
 type Subtask = Extract<RunEvent, { type: 'subtask' }>;
 interface Unit { kind: string; name: string; status: string; message: string; jobs: Array<{ command: string }> }
-interface Summary { totals: { ok: number; failed: number; skipped: number }; units: Unit[]; batches: string[][][]; failed_routers: string[]; warnings: string[] }
+interface Summary {
+  totals: { ok: number; failed: number; skipped: number }; units: Unit[]; order: string[][]; failed_routers: string[]; warnings: string[];
+  window: { concurrency: number; per_zone: number | null; per_host: number | null }; not_patchable_routers: string[];
+}
 
 // World (zone1): net-z1-1 (r-3), net-z1-2 (r-4), rnet-z1-1 (r-5 PRIMARY, r-6 BACKUP), vpc-z1-1 with two
 // tiers (r-7), evpc-z1-1 without tiers (r-8) and a project network prj-net-z1-1 (r-9). All routers run
@@ -27,7 +30,7 @@ describe('steps: cloudstack.routers', function () {
   const router = (name: string): Record<string, unknown> => h.lab.state().routers.find((r) => r['name'] === name)!;
   const jobs = (command: string): Array<Record<string, unknown>> => h.lab.state().jobs.filter((j) => j['command'] === command);
 
-  it('dry run lists networks, VPCs, routers and batches from live state, warns, and changes nothing', async () => {
+  it('dry run lists the window, networks, VPCs and routers in order from live state, names the VPC without tiers, and changes nothing', async () => {
     const before = h.state();
     run = await h.run(steps(`
 - name: plan
@@ -38,16 +41,17 @@ describe('steps: cloudstack.routers', function () {
     const e = run.end('plan');
     expect(e.status).to.equal('changed');
     const plan = e.plan!.split('\n');
-    expect(plan[0]).to.equal('would restart-network 7 router(s) on mgmt in 6 unit(s), 3 batch(es), with restartNetwork / restartVPC (each network and VPC once) livepatch=true cleanup=false, then check each router is Running and no longer requires an upgrade:');
-    expect(plan[1]).to.equal('  batch 1:');
-    expect(plan[2]).to.match(/^ {4}network net-z1-1 \(zone1\): restartNetwork id=\S+ cleanup=false livepatch=true; routers: r-3-VM Running, requires upgrade$/);
+    expect(plan[0]).to.equal('would restart-network 6 router(s) on mgmt in 5 unit(s) with restartNetwork / restartVPC (each network and VPC once) livepatch=true cleanup=false, ' +
+      'at most 2 unit(s) at a time, the next starting as soon as one finishes, then check each router is Running and no longer requires an upgrade:');
+    expect(plan[1]).to.match(/^ {2}1\. network net-z1-1 \(zone1; kvm0[12]\): restartNetwork id=\S+ cleanup=false livepatch=true; routers: r-3-VM Running, requires upgrade$/);
     expect(plan.find((l) => l.includes('network rnet-z1-1'))).to.match(/routers: r-5-VM Running PRIMARY, requires upgrade; r-6-VM Running BACKUP, requires upgrade$/);
     expect(plan.find((l) => l.includes('VPC vpc-z1-1'))).to.include('restartVPC');
-    expect(plan.at(-1)).to.equal('  warning: restartVPC with livepatch does not patch the routers of a VPC without tiers: evpc-z1-1 (verification will fail for them; use cleanup or reboot them)');
+    expect(plan.at(-2)).to.match(/^ {2}not live-patchable: VPC evpc-z1-1 \(zone1\): VPC evpc-z1-1 has no tiers, .*r-8-VM cannot be live-patched; reboot it instead/);
+    expect(plan.at(-1)).to.equal('  warning: not live-patchable (VPC without tiers): evpc-z1-1 (r-8-VM): reboot those routers instead');
     const p = run.captured[0] as Summary;
-    expect(p.batches.map((b) => b.flat())).to.deep.equal([
-      ['network net-z1-1', 'network net-z1-2'], ['network rnet-z1-1', 'VPC vpc-z1-1'], ['VPC evpc-z1-1', 'network prj-net-z1-1'],
-    ]);
+    expect(p.order).to.deep.equal([['network net-z1-1'], ['network net-z1-2'], ['network rnet-z1-1'], ['VPC vpc-z1-1'], ['network prj-net-z1-1']]);
+    expect(p.window).to.deep.equal({ concurrency: 2, per_zone: null, per_host: null });
+    expect(p.not_patchable_routers).to.deep.equal(['r-8-VM']);
     expect(run.events.some((x) => x.type === 'warning' && x.message.includes('evpc-z1-1'))).to.equal(true);
   });
 
@@ -105,7 +109,7 @@ describe('steps: cloudstack.routers', function () {
     const firstR5 = run.events.findIndex((e) => e.type === 'subtask' && e.title.startsWith('router r-5-VM') && e.status === 'running');
     const r6ok = run.events.findIndex((e) => e.type === 'subtask' && e.title.startsWith('router r-6-VM') && e.status === 'ok');
     expect(r6ok).to.be.greaterThan(-1).and.lessThan(firstR5);
-    expect((run.captured[0] as Summary).batches).to.deep.equal([[['router r-6-VM (BACKUP)', 'router r-5-VM (PRIMARY)']]]);
+    expect((run.captured[0] as Summary).order).to.deep.equal([['router r-6-VM (BACKUP)', 'router r-5-VM (PRIMARY)']]);
   });
 
   it('reboot: when the BACKUP fails, the PRIMARY is left alone and the step names the router', async () => {

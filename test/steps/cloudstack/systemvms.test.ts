@@ -120,6 +120,34 @@ describe('steps: cloudstack.systemvms', function () {
     expect(run.end('restart').msg).to.include('HTTP 401');
     expect(h.state()).to.deep.equal(before);
   });
+
+  // last: it patches every VM of the shared lab
+  it('rolls through a window: per_zone 1 never patches two VMs of one zone at once, and the plan says so', async () => {
+    const zoneOf = new Map(h.lab.state().systemVms.map((v) => [String(v['name']), String(v['zone'])]));
+    const plan = await h.run(steps(`
+- name: patch
+  cloudstack.systemvms: {action: patch, concurrency: 4, per_zone: 1, forced: true}`), { dryRun: true });
+    expect(plan.end('patch').plan!.split('\n')[0]).to.equal('would patch 4 system VM(s) on mgmt with patchSystemVm (live patch) (forced), ' +
+      'at most 4 VM(s) at a time, the next starting as soon as one finishes; at most 1 per zone, then check Running, agent Up, version 4.20.1.0:');
+    const inFlight = new Map<string, string>();
+    const seen: string[][] = [];
+    run = await h.run(steps(`
+- name: patch
+  cloudstack.systemvms: {action: patch, concurrency: 4, per_zone: 1, forced: true}`), {
+      onEvent: (e) => {
+        if (e.type !== 'subtask') return;
+        const name = e.title.split(' ')[0]!;
+        if (e.status === 'running' && !inFlight.has(name)) {
+          inFlight.set(name, zoneOf.get(name)!);
+          seen.push([...inFlight.values()]);
+        } else if (e.status === 'ok' || e.status === 'failed') inFlight.delete(name);
+      },
+    });
+    expect(run.end('patch').status, run.end('patch').msg).to.equal('changed');
+    expect(seen).to.have.length(4);
+    for (const zones of seen) expect(new Set(zones).size, zones.join(',')).to.equal(zones.length);
+    expect(Math.max(...seen.map((z) => z.length))).to.equal(2);
+  });
 });
 
 describe('steps: cloudstack.systemvms across a management-server restart', function () {

@@ -61,10 +61,10 @@ describe('follow line rules', () => {
     expect(ok.issues).to.deep.equal([]);
     expect((ok.value as Array<{ pattern: RegExp }>).map((r) => r.pattern.source)).to.deep.equal(['^a', 'b(?<n>\\d+)']);
     expect(read('progress', [{ pattern: '(' }]).issues).to.deep.equal([
-      'progress.0.pattern bad-value: is an invalid regex /(/: Invalid regular expression: /(/: Unterminated group',
+      'progress.0.pattern bad-value: is refused: invalid regular expression: missing closing )',
     ]);
     expect(read('failure', ['ok', '[']).issues).to.deep.equal([
-      'failure.1 bad-value: is an invalid regex /[/: Invalid regular expression: /[/: Unterminated character class',
+      'failure.1 bad-value: is refused: invalid regular expression: missing closing ]',
     ]);
     expect(read('progress', [{ pattern: 'x', counts: 'n' }]).issues).to.deep.equal([
       "progress.0.counts unknown-argument: is not a field (pattern, message, phase, count) — did you mean 'count'?",

@@ -261,6 +261,6 @@ describe('follow step (detached command, log polling, reconnects)', function () 
     } catch (e) {
       err = e as Error;
     }
-    expect(err?.message).to.include('invalid regex /(unclosed/');
+    expect(err?.message).to.include('invalid regular expression: missing closing )');
   });
 });

@@ -223,7 +223,7 @@ describe('wait_for step', function () {
       err = e as Error;
     }
     expect(err?.message).to.include("'wait_for' needs exactly one of port, ssh: true or path");
-    expect(err?.message).to.include('invalid regex');
+    expect(err?.message).to.include('invalid regular expression');
     expect(err?.message).to.include('a port is open or closed');
   });
 });

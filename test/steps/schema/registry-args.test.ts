@@ -37,6 +37,7 @@ function base(def: StepType, arg: string): Record<string, unknown> {
   for (const [name, schema] of Object.entries(def.args)) if (schema.presence === 'required' && name !== arg) out[name] = sample(schema.kind);
   if (def.name === 'wait_for' && arg !== 'port') out['path'] = '/tmp/x';
   if (def.name === 'copy') out['content'] = 'x';
+  if (def.name === 'cloudstack.vm_services' && arg !== 'services') out['services'] = ['haproxy'];
   return out;
 }
 

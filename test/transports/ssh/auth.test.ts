@@ -3,6 +3,7 @@
 // failures that are typed and never contain a secret.
 import { requireTool } from '../../support/require-tool.js';
 import { expect } from 'chai';
+import { execFileSync } from 'node:child_process';
 import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AuthError, type SshEvent } from '../../../src/transports/ssh/index.js';
@@ -65,6 +66,19 @@ describe('transports/ssh auth', () => {
       const e2 = await failure(pool.get('bad'));
       expect(e2).to.be.instanceOf(AuthError);
       expect(e2.message).to.include('wrong passphrase').and.not.include(wrong);
+    } finally {
+      await pool.closeAll();
+    }
+  });
+
+  it('refuses a key file that is a named pipe instead of waiting for a writer forever', async () => {
+    const fifo = join(home.dir, 'key-fifo');
+    execFileSync('mkfifo', [fifo]);
+    const pool = makePool(home, { f: hostOn(server, '127.0.0.1', { keyFile: fifo }) });
+    try {
+      const e = await failure(pool.get('f'));
+      expect(e.name).to.equal('SshSettingsError');
+      expect(e.message).to.include(`key file ${fifo} is not a regular file`);
     } finally {
       await pool.closeAll();
     }
