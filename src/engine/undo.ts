@@ -4,6 +4,12 @@
 
 import type { Step } from '../loader/ast.js';
 
+/**
+ * `result` for an undo whose step never finished (killed mid-step): assume it changed something, so a
+ * compensation guarded by `when: result.changed` still runs; values it would have reported are absent.
+ */
+export const UNFINISHED_RESULT: Readonly<Record<string, unknown>> = Object.freeze({ changed: true, unknown: true });
+
 export interface Obligation {
   readonly id: string;
   readonly stepId: string;

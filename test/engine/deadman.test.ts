@@ -159,4 +159,30 @@ describe('executor: dead-man timers go through the run services', () => {
     expect(ends('open port')[0]!.msg).to.equal("cannot arm the dead-man timer on localhost (no systemd here); not running 'open port'");
     expect(services!.calls).to.have.length(1);
   });
+
+  it('hosts: one timer per host, each journaled and disarmed; a host outside the inventory stops the step', async () => {
+    const inventory = 'hosts:\n  ms1: { address: 127.0.0.1 }\n  ms2: { address: 127.0.0.1 }\ngroups:\n  management: { hosts: [ms1, ms2] }\n';
+    const many = play(`
+      - name: open port
+        local: "true"
+        undo:
+          name: close port
+          log: closing
+          deadman: {after: 1m, hosts: "{{groups.management}}", command: "echo close"}`);
+    let services: TimerServices | undefined;
+    const { summary } = await runYaml(many, { inventory, services: (inv, secrets) => (services = new TimerServices(inv, secrets, { ok: true })) });
+    expect(summary.exitCode).to.equal(0);
+    expect(services!.calls).to.deep.equal([
+      'arm ms1 stackplay-deadman-test-u1 60s: echo close',
+      'arm ms2 stackplay-deadman-test-u1-2 60s: echo close',
+      'disarm ms1 stackplay-deadman-test-u1',
+      'disarm ms2 stackplay-deadman-test-u1-2',
+    ]);
+    const { ends, summary: bad } = await runYaml(many.replace('"{{groups.management}}"', '[ms1, nosuch]'), {
+      inventory, services: (inv, secrets) => (services = new TimerServices(inv, secrets, { ok: true })),
+    });
+    expect(bad.exitCode).to.equal(1);
+    expect(ends('open port')[0]!.msg).to.include("'nosuch' is not in the inventory");
+    expect(services!.calls).to.deep.equal([]);
+  });
 });
