@@ -23,11 +23,14 @@ import { factsStep } from './cloudstack/facts.js';
 import { systemVmsStep } from './cloudstack/systemvms.js';
 import { routersStep } from './cloudstack/routers.js';
 import { selectionStep } from './cloudstack/selection-step.js';
+import { restartStep } from './cloudstack/restart.js';
+import { integrationPortStep } from './cloudstack/integration-port.js';
 
 const ALL: readonly StepType[] = [
   assertStep, setStep, logStep, failStep, pauseStep, localStep, flushHandlersStep, shellStep,
   copyStep, templateStep, serviceStep, waitForStep, followStep,
   httpStep, cloudstackStep, settingStep, waitStep, factsStep, systemVmsStep, routersStep, selectionStep,
+  restartStep, integrationPortStep,
 ];
 
 export const stepRegistry: ReadonlyMap<string, StepType> = new Map(ALL.map((s) => [s.name, s]));

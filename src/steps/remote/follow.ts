@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { isUnknown, Unknown } from '../../expr/unknown.js';
 import { arg } from '../schema/arg.js';
-import { allKnown, firstUnknown, type ArgsOf } from '../schema/schema.js';
+import { allKnown, firstUnknown } from '../schema/schema.js';
 import { defineStep, StepFailedError, type StepContext } from '../types.js';
 import { BECOME_ARGS, ENV_ARG } from './command.js';
 import { RULE_ARGS } from './follow-rules.js';
@@ -26,7 +26,6 @@ const FOLLOW_ARGS = {
   on_interrupt: arg.oneOf(['kill', 'leave'], 'on interrupt or timeout: stop the remote command (kill) or leave it running').default('kill'),
   ...BECOME_ARGS,
 };
-type FollowArgs = ArgsOf<typeof FOLLOW_ARGS>;
 
 function defaultLog(ctx: StepContext, command: string): string {
   const run = ctx.vars['run'];
