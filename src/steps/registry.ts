@@ -25,12 +25,14 @@ import { routersStep } from './cloudstack/routers.js';
 import { selectionStep } from './cloudstack/selection-step.js';
 import { restartStep } from './cloudstack/restart.js';
 import { integrationPortStep } from './cloudstack/integration-port.js';
+import { sysvmadmStep } from './cloudstack/sysvmadm-step.js';
+import { sysvmadmCheckStep } from './cloudstack/sysvmadm-check.js';
 
 const ALL: readonly StepType[] = [
   assertStep, setStep, logStep, failStep, pauseStep, localStep, flushHandlersStep, shellStep,
   copyStep, templateStep, serviceStep, waitForStep, followStep,
   httpStep, cloudstackStep, settingStep, waitStep, factsStep, systemVmsStep, routersStep, selectionStep,
-  restartStep, integrationPortStep,
+  restartStep, integrationPortStep, sysvmadmStep, sysvmadmCheckStep,
 ];
 
 export const stepRegistry: ReadonlyMap<string, StepType> = new Map(ALL.map((s) => [s.name, s]));
