@@ -54,10 +54,15 @@ export async function armDeadman(run: RunContext, step: TaskStep, o: Obligation,
       // every timer of an obligation is a unit of its own
       armed += 1;
       const unit = armed === 1 ? deadmanUnit(run.opts.runId, o.id) : `${deadmanUnit(run.opts.runId, o.id)}-${armed}`;
-      const r = await run.opts.services.armDeadman(host, { unit, afterSeconds: seconds, command });
-      if (!r.ok) throw new Error(`cannot arm the dead-man timer on ${host} (${r.reason}); not running '${step.name}'`);
+      // on record before it exists: a runner killed while systemd-run answers (the second host's timer
+      // armed, the journal not yet written) left a timer recover did not know to disarm
       (o.deadman ??= []).push({ host, unit });
       run.opts.journal?.deadmanArmed?.(o, host, unit);
+      const r = await run.opts.services.armDeadman(host, { unit, afterSeconds: seconds, command });
+      if (!r.ok) {
+        o.deadman.pop(); // refused: there is no timer to disarm
+        throw new Error(`cannot arm the dead-man timer on ${host} (${r.reason}); not running '${step.name}'`);
+      }
       progress(`dead-man timer armed on ${host}: fires in ${seconds}s unless disarmed`);
     }
   }

@@ -52,7 +52,7 @@ export interface RunJournalHooks {
   obligationOpened(o: Obligation): Promise<void>;
   obligationResult(o: Obligation): Promise<void>;
   obligationDischarged(o: Obligation, ok: boolean, msg?: string): Promise<void>;
-  /** A dead-man timer was armed on a host (recorded so recover can disarm it). */
+  /** A dead-man timer is about to be armed on a host (recorded first, so recover can disarm it whenever the runner dies). */
   deadmanArmed?(o: Obligation, host: string, unit: string): void;
   /** Registered results, so `recover` and `resume` can rebuild a host's variables. */
   registered?(host: string, name: string, value: unknown): void;
