@@ -87,6 +87,11 @@ export class LabPlaybooks {
     return { dbValue: p.dbValue, listening: p.listening };
   }
 
+  /** The integration port of every management server: name → listening. */
+  listening(): Record<string, boolean> {
+    return Object.fromEntries(this.lab.state().managementServers.map((s) => [s.name, s.integrationPort.listening]));
+  }
+
   async run(name: PlaybookName, o: RunOptions = {}): Promise<PlaybookRun> {
     const secrets = new SecretRegistry();
     const inv = loadInventory(this.lab.inventoryPath, inventoryText(this.lab.inventoryPath, o.via ?? false), { secrets, resolveSecrets: true });

@@ -9,6 +9,7 @@ import { stepRegistry } from '../../src/steps/registry.js';
 import { DefaultRunServices } from '../../src/runtime/services.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import type { RunServices } from '../../src/steps/types.js';
+import type { RunJournalHooks } from '../../src/engine/undo.js';
 
 export interface RunYamlOptions {
   inventory?: string;
@@ -24,6 +25,8 @@ export interface RunYamlOptions {
   clock?: Clock;
   /** Defaults to DefaultRunServices for the inventory. */
   services?: (inventory: Inventory, secrets: SecretRegistry) => RunServices;
+  /** The run's journal hooks (none by default). */
+  journal?: RunJournalHooks;
 }
 
 /** A clock whose sleeps return at once (retries and pauses run instantly). */
@@ -44,7 +47,7 @@ export async function runYaml(text: string, o: RunYamlOptions = {}): Promise<{ e
   const events: RunEvent[] = [];
   const summary = await runPlaybook({
     runId: 'test', playbook: r.playbook, inventory, steps: stepRegistry, extraVars: o.extraVars ?? {}, dryRun: o.dryRun ?? false,
-    forks: o.forks ?? 10, secrets, services: o.services?.(inventory, secrets) ?? new DefaultRunServices({ inventory, secrets }), clock: o.clock ?? instantClock,
+    forks: o.forks ?? 10, secrets, services: o.services?.(inventory, secrets) ?? new DefaultRunServices({ inventory, secrets }), clock: o.clock ?? instantClock, ...(o.journal ? { journal: o.journal } : {}),
     sink: (e) => {
       events.push(e);
       o.onEvent?.(e);
