@@ -18,7 +18,7 @@ import { clientFor, errorText, targetHost } from './common.js';
 import { listServers, rowOfHost } from './ms-cluster.js';
 import { managementServerVersion } from './queries.js';
 import { routerThreads, sysvmadmRelease, type SysvmadmRelease } from './releases.js';
-import { SYSVMADM_FAILURES, SYSVMADM_PROGRESS, SysvmadmWatch } from './sysvmadm-watch.js';
+import { SysvmadmWatch, sysvmadmRules } from './sysvmadm-watch.js';
 
 const ACTIONS = { all: '-a', system: '-s', routers: '-r' } as const;
 
@@ -140,7 +140,7 @@ export const sysvmadmStep = defineStep({
     let verdict: ReturnType<SysvmadmWatch['poll']>;
     const run = await runFollowed(ctx, {
       command: sysvmadmCommand(args, db, choice.threads), log: args.output,
-      rules: { progress: SYSVMADM_PROGRESS, success: [], failure: SYSVMADM_FAILURES },
+      rules: { ...sysvmadmRules(), success: [] },
       timeoutMs: args.timeout, pollMs: args.poll_interval, reconnectTimeoutMs: 600_000, onInterrupt: 'kill',
       become: args.become, become_user: args.become_user, become_password: args.become_password,
     }, {

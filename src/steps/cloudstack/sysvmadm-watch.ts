@@ -4,20 +4,32 @@
 // for a while, it sits in the sleep loop after a partial last batch (apache/cloudstack#12067) and can be
 // ended safely; when no router is in flight and none starts, it is stuck before finishing its work.
 
-/** What sysvmadm prints on standard output, as progress rules and failure patterns for the follow loop. */
-export const SYSVMADM_PROGRESS = [
-  { pattern: /Stopping and starting (?<ssvms>[0-9]+) secondary storage vm/, message: 'secondary storage VMs: {ssvms} to stop and start', phase: true },
-  { pattern: /No running secondary storage vms found/, message: 'secondary storage VMs: none running', phase: true, count: 'ssvm_section' },
-  { pattern: /Done stopping and starting secondary storage vm/, message: '{line}', count: 'ssvm_section' },
-  { pattern: /Stopping and starting (?<cpvms>[0-9]+) console proxy vm/, message: 'console proxy VMs: {cpvms} to stop and start', phase: true },
-  { pattern: /No running console proxy vms found/, message: 'console proxy VMs: none running', phase: true, count: 'cpvm_section' },
-  { pattern: /Done stopping and starting console proxy vm/, message: '{line}', count: 'cpvm_section' },
-  { pattern: /Stopping and starting (?<routers>[0-9]+) running routing vm/, message: 'routers: {routers} to restart', phase: true, count: 'router_section' },
-  { pattern: /Done restarting router/, message: '{line}', count: 'routers_done' },
-  { pattern: /^ERROR:/, message: '{line}' },
-] as const;
+import { compileLinear, type LinearRegex } from '../../util/linear-regex.js';
 
-export const SYSVMADM_FAILURES = [/^ERROR/, /Integration port is not enabled/];
+/** One of our own fixed patterns on the same engine as a playbook's follow rules (compiled on first use). */
+function own(source: string): LinearRegex {
+  const re = compileLinear(source);
+  if (typeof re === 'string') throw new Error(`sysvmadm pattern ${source}: ${re}`);
+  return re;
+}
+
+/** What sysvmadm prints on standard output, as progress rules and failure patterns for the follow loop. */
+export function sysvmadmRules(): { progress: ReadonlyArray<{ pattern: LinearRegex; message: string; phase?: boolean; count?: string }>; failure: LinearRegex[] } {
+  return {
+    progress: [
+      { pattern: own('Stopping and starting (?<ssvms>[0-9]+) secondary storage vm'), message: 'secondary storage VMs: {ssvms} to stop and start', phase: true },
+      { pattern: own('No running secondary storage vms found'), message: 'secondary storage VMs: none running', phase: true, count: 'ssvm_section' },
+      { pattern: own('Done stopping and starting secondary storage vm'), message: '{line}', count: 'ssvm_section' },
+      { pattern: own('Stopping and starting (?<cpvms>[0-9]+) console proxy vm'), message: 'console proxy VMs: {cpvms} to stop and start', phase: true },
+      { pattern: own('No running console proxy vms found'), message: 'console proxy VMs: none running', phase: true, count: 'cpvm_section' },
+      { pattern: own('Done stopping and starting console proxy vm'), message: '{line}', count: 'cpvm_section' },
+      { pattern: own('Stopping and starting (?<routers>[0-9]+) running routing vm'), message: 'routers: {routers} to restart', phase: true, count: 'router_section' },
+      { pattern: own('Done restarting router'), message: '{line}', count: 'routers_done' },
+      { pattern: own('^ERROR:'), message: '{line}' },
+    ],
+    failure: [own('^ERROR'), own('Integration port is not enabled')],
+  };
+}
 
 const ANNOUNCE = /Stopping and starting (\d+) running routing vm/;
 const ROUTER_START = /INFO: Restarting router with id /;
