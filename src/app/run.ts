@@ -130,7 +130,7 @@ export async function prepareRun(request: RunRequest, env: AppEnvironment = {}, 
           ...(request.limit !== undefined ? { limit: request.limit } : {}), ...(request.tags ? { tags: request.tags } : {}),
           ...(request.skipTags ? { skipTags: request.skipTags } : {}), ...(request.startAtStep !== undefined ? { startAt: request.startAtStep } : {}),
           // a dry run's obligations are predictions: only real runs journal them (for recover and resume)
-          ...(journal && !dryRun ? { journal } : {}),
+          ...(journal && !dryRun ? { journal } : env.journal && !dryRun ? { journal: env.journal } : {}),
           ...(resume ? { resume: resume.state } : {}),
         });
       } catch (err) {

@@ -3,6 +3,7 @@
 // tests build these; nothing here knows about argv, stdout or signals.
 
 import type { Clock } from '../engine/clock.js';
+import type { RunJournalHooks } from '../engine/undo.js';
 import type { EventSink } from '../engine/events.js';
 import type { Inventory } from '../inventory/types.js';
 import type { CloudStackFactory } from '../runtime/services.js';
@@ -56,6 +57,8 @@ export interface AppEnvironment {
   readonly cloudstack?: CloudStackFactory;
   /** Replaces the wired services altogether (a test answering dead-man timers itself). */
   readonly services?: (inventory: Inventory, secrets: SecretRegistry) => RunServices;
+  /** A record of undo obligations of the caller's own, for a run without a journal directory. */
+  readonly journal?: RunJournalHooks;
 }
 
 /** Where a run's events go and what stops it. */

@@ -59,9 +59,9 @@ export async function main(argv: readonly string[]): Promise<void> {
         const { startLab } = await import('../lab/index.js');
         // a loopback address of its own, so the lab's integration port (8096) cannot collide with anything
         const address = `127.77.${1 + Math.floor(Math.random() * 254)}.${1 + Math.floor(Math.random() * 254)}`;
-        // the classic world (one zone, six routers, an idle cloud) until the bundled playbooks handle the
-        // production-like default world (23 routers, user jobs, stragglers)
-        lab = await startLab({ speed: o.labSpeed as number, address, config: { preset: 'classic' } });
+        // the lab's default world: a small production site (two management servers, two zones, 23 routers
+        // with one already Stopped, tenant jobs coming and going, operations with a long tail)
+        lab = await startLab({ speed: o.labSpeed as number, address });
         io.err(io.errStyle.dim(`lab: CloudStack simulator started (state in ${(lab as { stateDir?: string }).stateDir ?? '?'})\n`));
         o.inventory = lab.inventoryPath;
       }

@@ -6,13 +6,9 @@ import type { TaskStep } from '../loader/ast.js';
 import { disarmDeadman, armDeadman } from './deadman.js';
 import { formatError } from './errors.js';
 import type { HostRun } from './host-run.js';
-import { type Obligation, UndoScope } from './undo.js';
+import { type Obligation, UNFINISHED_RESULT, UndoScope } from './undo.js';
 
-/**
- * `result` for an undo whose step never finished (killed mid-step): assume it changed something, so a
- * compensation guarded by `when: result.changed` still runs; values it would have reported are absent.
- */
-export const UNFINISHED_RESULT: Readonly<Record<string, unknown>> = Object.freeze({ changed: true, unknown: true });
+export { UNFINISHED_RESULT } from './undo.js';
 
 /** Registers the step's undo in `undo` before the step runs: journaled first, then the dead-man timer armed. */
 export async function openObligation(h: HostRun, step: TaskStep, scope: Record<string, unknown>, undo: UndoScope): Promise<Obligation> {

@@ -4,6 +4,12 @@
 
 import type { Step } from '../loader/ast.js';
 
+/**
+ * `result` for an undo whose step never finished (killed mid-step): assume it changed something, so a
+ * compensation guarded by `when: result.changed` still runs; values it would have reported are absent.
+ */
+export const UNFINISHED_RESULT: Readonly<Record<string, unknown>> = Object.freeze({ changed: true, unknown: true });
+
 export interface Obligation {
   readonly id: string;
   readonly stepId: string;
@@ -46,7 +52,7 @@ export interface RunJournalHooks {
   obligationOpened(o: Obligation): Promise<void>;
   obligationResult(o: Obligation): Promise<void>;
   obligationDischarged(o: Obligation, ok: boolean, msg?: string): Promise<void>;
-  /** A dead-man timer was armed on a host (recorded so recover can disarm it). */
+  /** A dead-man timer is about to be armed on a host (recorded first, so recover can disarm it whenever the runner dies). */
   deadmanArmed?(o: Obligation, host: string, unit: string): void;
   /** Registered results, so `recover` and `resume` can rebuild a host's variables. */
   registered?(host: string, name: string, value: unknown): void;

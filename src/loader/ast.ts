@@ -34,10 +34,12 @@ export interface StepCommon {
 
 export interface Deadman {
   readonly afterMs: number;
-  /** Shell command (template) run on the host when the timer fires. */
-  readonly command: string;
+  /** Shell command (template) run on the host when the timer fires; absent: the undo step's type writes it. */
+  readonly command: string | undefined;
   /** Host that arms the timer; default: the step's host. */
   readonly host: string | undefined;
+  /** Several hosts, each with a timer of its own: a list, or a template that renders to one. */
+  readonly hosts: string | readonly string[] | undefined;
 }
 
 export interface TaskStep extends StepCommon {

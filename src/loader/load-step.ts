@@ -112,7 +112,9 @@ export class StepLoader {
     const nameNode = r.get(map, 'name');
     const name = r.string(nameNode, "a step's 'name'", true, map) ?? '';
     if (nameNode !== undefined) this.checkValueTemplates(nameNode);
-    const common = this.common(map, id, name, ctx);
+    // an undo step whose type can write its own dead-man script may leave out deadman's command
+    const own = typeKeys.length === 1 ? this.options.steps.get(typeKeys[0]!.key) : undefined;
+    const common = this.common(map, id, name, ctx, own?.deadman !== undefined);
     if (isBlock) {
       const block: BlockStep = {
         ...common,
@@ -140,7 +142,7 @@ export class StepLoader {
     return { ...common, kind: 'task', type: def.name, args: checked.args, ready: checked.ready, argPos: checked.positions, file: r.file.path };
   }
 
-  private common(map: YMap, id: string, name: string, ctx: StepCtx): StepCommon {
+  private common(map: YMap, id: string, name: string, ctx: StepCtx, scripted = false): StepCommon {
     const r = this.r;
     const cond = (key: string): Condition | undefined => {
       const node = r.get(map, key);
@@ -192,7 +194,7 @@ export class StepLoader {
     }
     if (ctx.inUndo) {
       const dm = r.get(map, 'deadman');
-      if (dm !== undefined) deadman = this.deadman(dm);
+      if (dm !== undefined) deadman = this.deadman(dm, scripted);
     }
     return {
       id,
@@ -217,18 +219,24 @@ export class StepLoader {
     };
   }
 
-  private deadman(node: YNode): Deadman | undefined {
+  /** `scripted`: the undo step's type writes the script itself, so `command` may be left out. */
+  private deadman(node: YNode, scripted: boolean): Deadman | undefined {
     const r = this.r;
     const map = r.expectMap(node, "'deadman'");
     if (map === undefined) return undefined;
-    r.checkKeys(map, ['after', 'command', 'host'], "'deadman'");
-    const command = r.string(r.get(map, 'command'), "deadman 'command'", true, map);
+    r.checkKeys(map, ['after', 'command', 'host', 'hosts'], "'deadman'");
+    const command = r.string(r.get(map, 'command'), "deadman 'command'", !scripted, map);
     const host = r.string(r.get(map, 'host'), "deadman 'host'");
+    const hostsNode = r.get(map, 'hosts');
+    const hostList = hostsNode?.kind === 'seq' ? r.stringList(hostsNode, "deadman 'hosts'") : undefined;
+    const hosts = hostList ?? r.string(hostsNode, "deadman 'hosts' (a list of hosts, or a template that gives one)");
+    if (host !== undefined && hosts !== undefined) r.problem(map, 'bad-value', "deadman takes 'host' or 'hosts', not both");
     const afterNode = r.get(map, 'after');
     const afterMs = this.duration(afterNode, "deadman 'after'");
     if (afterNode === undefined) r.problem(map, 'missing-key', "deadman 'after' (a duration) is required");
     checkTemplatesIn(r, map, this.scope);
-    return afterMs === undefined || command === undefined ? undefined : { afterMs, command, host };
+    if (afterMs === undefined || (command === undefined && !scripted)) return undefined;
+    return { afterMs, command, host, hosts };
   }
 
   private duration(node: YNode | undefined, what: string): number | undefined {

@@ -34,8 +34,12 @@ export async function armTimer(t: RemoteTransport, timer: DeadmanTimer): Promise
   return { ok: false, reason: `systemd-run exit ${r.rc}: ${(r.stderr || r.stdout).trim()}` };
 }
 
-/** Removes the script and stops the timer (the answer is systemctl's). */
+/**
+ * Removes the script and stops the timer (the answer is systemctl's). A unit that is not loaded is
+ * disarmed too: the journal names a timer before it is armed, so the runner may have died before it was.
+ */
 export async function disarmTimer(t: RemoteTransport, unit: string): Promise<ServiceAnswer> {
   const r = await t.exec(`rm -f ${shellQuote(deadmanScript(unit))}; systemctl stop ${shellQuote(`${unit}.timer`)}`);
-  return r.rc === 0 ? { ok: true } : { ok: false, reason: `systemctl stop exit ${r.rc}: ${(r.stderr || r.stdout).trim()}` };
+  if (r.rc === 0 || (r.rc === 5 && /not loaded/.test(r.stderr))) return { ok: true };
+  return { ok: false, reason: `systemctl stop exit ${r.rc}: ${(r.stderr || r.stdout).trim()}` };
 }

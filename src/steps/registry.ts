@@ -24,12 +24,16 @@ import { systemVmsStep } from './cloudstack/systemvms.js';
 import { routersStep } from './cloudstack/routers.js';
 import { selectionStep } from './cloudstack/selection-step.js';
 import { vmServicesStep } from './cloudstack/vm-services.js';
+import { restartStep } from './cloudstack/restart.js';
+import { integrationPortStep } from './cloudstack/integration-port.js';
+import { sysvmadmStep } from './cloudstack/sysvmadm-step.js';
+import { sysvmadmCheckStep } from './cloudstack/sysvmadm-check.js';
 
 const ALL: readonly StepType[] = [
   assertStep, setStep, logStep, failStep, pauseStep, localStep, flushHandlersStep, shellStep,
   copyStep, templateStep, serviceStep, waitForStep, followStep,
   httpStep, cloudstackStep, settingStep, waitStep, factsStep, systemVmsStep, routersStep, selectionStep,
-  vmServicesStep,
+  vmServicesStep, restartStep, integrationPortStep, sysvmadmStep, sysvmadmCheckStep,
 ];
 
 export const stepRegistry: ReadonlyMap<string, StepType> = new Map(ALL.map((s) => [s.name, s]));

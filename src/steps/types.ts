@@ -124,6 +124,18 @@ export interface StepDefinition<S extends Shape> {
   apply(ctx: StepContext, args: ArgsOf<S>): Promise<StepOutcome>;
   /** A one-line description of the action (an argument may be Unknown). */
   describe?(args: Maybe<ArgsOf<S>>): string;
+  /**
+   * The same compensation as a shell script that `target.host` runs by itself: what an undo step's
+   * `deadman:` without a `command` arms there. It runs unattended, as root, long after the run.
+   */
+  deadman?(args: ArgsOf<S>, target: DeadmanTarget): string;
+}
+
+/** Where a step-written dead-man script runs: one of the hosts of `deadman: { hosts }`, in their order. */
+export interface DeadmanTarget {
+  readonly host: string;
+  readonly index: number;
+  readonly hosts: readonly string[];
 }
 
 /** A step type as the loader, the engine and the docs handle it, whatever its arguments. */
@@ -144,6 +156,7 @@ export interface StepType {
   check?(ctx: StepContext, args: Readonly<Record<string, unknown>>): Promise<StepOutcome>;
   apply(ctx: StepContext, args: Readonly<Record<string, unknown>>): Promise<StepOutcome>;
   describe?(args: Readonly<Record<string, unknown>>): string;
+  deadman?(args: Readonly<Record<string, unknown>>, target: DeadmanTarget): string;
 }
 
 /** A step failure the step type detected (the host stays reachable). */

@@ -71,7 +71,8 @@ describe('task list: the last screen', function () {
   it('warnings raised during the run are listed above the recap (the integration port reachable from the runner)', async () => {
     const { status, screen } = await screenOf(['run', 'cloudstack/systemvm-restart', '--lab', '--lab-speed', '1000'], { HOME: dir, SSH_AUTH_SOCK: '' });
     expect(status, screen).to.equal(0);
-    expect(screen).to.match(/WARNINGS \(1\)\n\s+! mgmt1\s+the unauthenticated integration port of mgmt1 is reachable directly from this runner/);
+    // (the default world's tenant jobs may add warnings: jobs a management-server restart fails)
+    expect(screen).to.match(/WARNINGS \(\d+\)\n[\s\S]*! mgmt1\s+the unauthenticated integration port of mgmt1 is reachable directly from this runner/);
     expect(screen.indexOf('WARNINGS')).to.be.below(screen.indexOf('RECAP'));
   });
 

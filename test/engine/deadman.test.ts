@@ -12,6 +12,7 @@ import { DefaultRunServices } from '../../src/runtime/services.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import type { SecretRegistry } from '../../src/secrets/masker.js';
 import type { DeadmanTimer, ServiceAnswer } from '../../src/steps/types.js';
+import type { RunJournalHooks } from '../../src/engine/undo.js';
 
 describe('executor: dead-man switch', () => {
   let dir: string;
@@ -54,6 +55,23 @@ describe('executor: dead-man switch', () => {
     expect(calls.slice(1)).to.deep.equal(['step', 'undo', 'systemctl stop stackplay-deadman-test-u1.timer']);
     expect(existsSync(SCRIPT), 'disarming removes the script').to.equal(false);
     expect(events.some((e) => e.type === 'step-progress' && e.message.includes('dead-man timer armed'))).to.equal(true);
+  });
+
+  it("disarming a timer systemd does not know (journaled, never armed) is no failure; systemctl's other errors are", async () => {
+    const pb = play(`
+      - name: open port
+        local: "true"
+        undo:
+          name: close port
+          log: closing
+          deadman: {after: 30m, command: "echo closing"}`);
+    const warnings = (events: Array<{ type: string }>): string[] => events.filter((e): e is { type: 'warning'; message: string } => e.type === 'warning').map((e) => e.message);
+    for (const [code, err, warned] of [[5, 'Failed to stop x.timer: Unit x.timer not loaded.', false], [1, 'Access denied', true]] as const) {
+      writeFileSync(join(dir, 'systemctl'), `#!/bin/sh\necho "${err}" >&2\nexit ${code}\n`);
+      const { events, summary } = await runYaml(pb);
+      expect(summary.exitCode, err).to.equal(0);
+      expect(warnings(events).some((m) => m.includes('could not disarm')), err).to.equal(warned);
+    }
   });
 
   it('leaves the timer armed when the undo fails (the safety net stays)', async () => {
@@ -158,5 +176,58 @@ describe('executor: dead-man timers go through the run services', () => {
     expect(summary.exitCode).to.equal(1);
     expect(ends('open port')[0]!.msg).to.equal("cannot arm the dead-man timer on localhost (no systemd here); not running 'open port'");
     expect(services!.calls).to.have.length(1);
+  });
+
+  it('hosts: one timer per host, each journaled and disarmed; a host outside the inventory stops the step', async () => {
+    const inventory = 'hosts:\n  ms1: { address: 127.0.0.1 }\n  ms2: { address: 127.0.0.1 }\ngroups:\n  management: { hosts: [ms1, ms2] }\n';
+    const many = play(`
+      - name: open port
+        local: "true"
+        undo:
+          name: close port
+          log: closing
+          deadman: {after: 1m, hosts: "{{groups.management}}", command: "echo close"}`);
+    let services: TimerServices | undefined;
+    const { summary } = await runYaml(many, { inventory, services: (inv, secrets) => (services = new TimerServices(inv, secrets, { ok: true })) });
+    expect(summary.exitCode).to.equal(0);
+    expect(services!.calls).to.deep.equal([
+      'arm ms1 stackplay-deadman-test-u1 60s: echo close',
+      'arm ms2 stackplay-deadman-test-u1-2 60s: echo close',
+      'disarm ms1 stackplay-deadman-test-u1',
+      'disarm ms2 stackplay-deadman-test-u1-2',
+    ]);
+    const { ends, summary: bad } = await runYaml(many.replace('"{{groups.management}}"', '[ms1, nosuch]'), {
+      inventory, services: (inv, secrets) => (services = new TimerServices(inv, secrets, { ok: true })),
+    });
+    expect(bad.exitCode).to.equal(1);
+    expect(ends('open port')[0]!.msg).to.include("'nosuch' is not in the inventory");
+    expect(services!.calls).to.deep.equal([]);
+  });
+
+  it('each timer is journaled before it is armed (a runner killed while the second is armed leaves none unknown to recover)', async () => {
+    const inventory = 'hosts:\n  ms1: { address: 127.0.0.1 }\n  ms2: { address: 127.0.0.1 }\ngroups:\n  management: { hosts: [ms1, ms2] }\n';
+    const order: string[] = [];
+    const journal: RunJournalHooks = {
+      obligationOpened: async () => undefined, obligationResult: async () => undefined, obligationDischarged: async () => undefined,
+      deadmanArmed: (_o, host, unit) => void order.push(`journal ${host} ${unit}`),
+    };
+    class Ordered extends TimerServices {
+      override async armDeadman(host: string, timer: DeadmanTimer): Promise<ServiceAnswer> {
+        order.push(`arm ${host} ${timer.unit}`);
+        return super.armDeadman(host, timer);
+      }
+    }
+    const { summary } = await runYaml(play(`
+      - name: open port
+        local: "true"
+        undo:
+          name: close port
+          log: closing
+          deadman: {after: 1m, hosts: "{{groups.management}}", command: "echo close"}`), { inventory, journal, services: (inv, secrets) => new Ordered(inv, secrets, { ok: true }) });
+    expect(summary.exitCode).to.equal(0);
+    expect(order).to.deep.equal([
+      'journal ms1 stackplay-deadman-test-u1', 'arm ms1 stackplay-deadman-test-u1',
+      'journal ms2 stackplay-deadman-test-u1-2', 'arm ms2 stackplay-deadman-test-u1-2',
+    ]);
   });
 });

@@ -87,6 +87,11 @@ export class LabPlaybooks {
     return { dbValue: p.dbValue, listening: p.listening };
   }
 
+  /** The integration port of every management server: name → listening. */
+  listening(): Record<string, boolean> {
+    return Object.fromEntries(this.lab.state().managementServers.map((s) => [s.name, s.integrationPort.listening]));
+  }
+
   /** How runs reach the lab: SSH settings of a temp home (never ~/.ssh), fast job polling. */
   private env(secrets: SecretRegistry): AppEnvironment {
     return {

@@ -9,6 +9,7 @@ import type { RunEvent } from '../../src/engine/events.js';
 import { SecretRegistry } from '../../src/secrets/masker.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import type { RunServices } from '../../src/steps/types.js';
+import type { RunJournalHooks } from '../../src/engine/undo.js';
 
 export interface RunYamlOptions {
   inventory?: string;
@@ -24,6 +25,8 @@ export interface RunYamlOptions {
   clock?: Clock;
   /** Defaults to the services the application layer wires for the inventory. */
   services?: (inventory: Inventory, secrets: SecretRegistry) => RunServices;
+  /** The run's journal hooks (none by default). */
+  journal?: RunJournalHooks;
 }
 
 /** A clock whose sleeps return at once (retries and pauses run instantly). */
@@ -44,7 +47,7 @@ export async function runYaml(text: string, o: RunYamlOptions = {}): Promise<{ e
     runId: 'test', extraVars: o.extraVars ?? {}, dryRun: o.dryRun ?? false, forks: o.forks ?? 10,
     ...(o.tags ? { tags: o.tags } : {}), ...(o.limit ? { limit: o.limit } : {}),
   }, {
-    secrets, clock: o.clock ?? instantClock, ...(o.services ? { services: o.services } : {}),
+    secrets, clock: o.clock ?? instantClock, ...(o.services ? { services: o.services } : {}), ...(o.journal ? { journal: o.journal } : {}),
     sink: (e) => {
       events.push(e);
       o.onEvent?.(e);

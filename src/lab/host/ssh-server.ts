@@ -9,7 +9,7 @@ import { maskText } from '../log.js';
 import type { LabKeys } from './keys.js';
 import { resolveLocalPort } from './port-map.js';
 import { Interpreter, newShell } from './shell/interpreter.js';
-import type { HostContext } from './shell/types.js';
+import { Input, type HostContext } from './shell/types.js';
 
 export class SshHostServer {
   private readonly server: ssh2.Server;
@@ -130,7 +130,7 @@ export class SshHostServer {
       this.background.add(p);
       void p.finally(() => this.background.delete(p));
     });
-    const code = await it.runScript(command, { stdin, out, err });
+    const code = await it.runScript(command, { stdin, input: new Input(stdin, true), out, err });
     this.core.emit({ kind: 'host', time: this.core.time.now(), host: this.host.name, command: maskText(command, this.core.secrets()), exitCode: code });
     return code;
   }

@@ -2,16 +2,14 @@
 // or for its integration port to open or close (probed through `via` when the inventory routes the API
 // through a jump host). `for: exposure` probes the integration port directly from the runner, once.
 
-import net from 'node:net';
-import { CloudStackApiError, CloudStackConnectionError, CloudStackResponseError } from '../../cloudstack/errors.js';
-import { DEFAULT_INTEGRATION_PORT, isIntegrationPortOpen, type PortState } from '../../cloudstack/helpers.js';
-import { connectThrough } from '../../transports/connect-via.js';
+import type { PortState } from '../../cloudstack/helpers.js';
 import { formatDuration } from '../../util/durations.js';
 import { Budget } from '../../util/budget.js';
 import { arg } from '../schema/arg.js';
 import type { ArgsOf } from '../schema/schema.js';
 import { defineStep, StepFailedError, type StepContext, type StepOutcome } from '../types.js';
-import { clientFor, errorText, HOST_ARG, targetHost } from './common.js';
+import { errorText, HOST_ARG, targetHost } from './common.js';
+import { answers, exposure, portTarget, probePort, waitForApi, type PortTarget } from './ms-probe.js';
 
 const WAIT_ARGS = {
   for: arg.oneOf(['api', 'integration-open', 'integration-closed', 'exposure'], 'what to wait for').default('api'),
@@ -24,107 +22,30 @@ const WAIT_ARGS = {
 };
 type WaitArgs = ArgsOf<typeof WAIT_ARGS>;
 
-interface Target {
-  readonly name: string;
-  /** Management-server host as the API URL names it (seen from `via` when set). */
-  readonly msHost: string;
-  readonly port: number;
-  readonly via: string | undefined;
-  /** Where the runner itself would reach the management server. */
-  readonly directHost: string;
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
-}
-
-function target(ctx: StepContext, args: WaitArgs): Target {
-  const name = targetHost(ctx, args.host);
-  const entry = ctx.inventory.hosts.get(name)!;
-  const cs = entry.cloudstack!;
-  const url = cs.url ?? `http://${entry.address ?? name}:8080/client/api`;
-  const msHost = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
-  const via = cs.via;
-  // With `via`, a loopback URL means "the jump host itself": from the runner that is its address.
-  const viaAddress = via ? ctx.inventory.hosts.get(via)?.address : undefined;
-  const directHost = args.address ?? (via && isLoopback(msHost) && viaAddress ? viaAddress : msHost);
-  const port = args.port ?? cs.integrationPort ?? DEFAULT_INTEGRATION_PORT;
-  return { name, msHost, port, via, directHost };
-}
-
-function probe(ctx: StepContext, t: Target): Promise<PortState> {
-  const via = t.via;
-  return via ? isIntegrationPortOpen(t.msHost, t.port, (h, p) => connectThrough(ctx.services, via, h, p)) : isIntegrationPortOpen(t.msHost, t.port);
-}
-
-/** Is the unauthenticated port reachable straight from the runner (no tunnel)? */
-async function exposure(t: Target): Promise<{ exposed: boolean; state: PortState; address: string }> {
-  const state = await isIntegrationPortOpen(t.directHost, t.port);
-  return { exposed: state === 'open', state, address: `${net.isIPv6(t.directHost) ? `[${t.directHost}]` : t.directHost}:${t.port}` };
-}
-
-function reportExposure(ctx: StepContext, t: Target, e: { exposed: boolean; address: string }, action: NonNullable<WaitArgs['on_exposed']>): void {
+function reportExposure(ctx: StepContext, t: PortTarget, e: { exposed: boolean; address: string }, action: NonNullable<WaitArgs['on_exposed']>): void {
   if (!e.exposed || action === 'ignore') return;
   const text = `the unauthenticated integration port of ${t.name} is reachable directly from this runner at ${e.address}: anyone who can reach it has root-admin API access`;
   if (action === 'fail') throw new StepFailedError(text, { exposed: true, address: e.address });
   ctx.warn(text);
 }
 
-/** An unauthenticated listCapabilities on the port (through `via` when set) answers 200. */
-async function answers(ctx: StepContext, t: Target): Promise<boolean> {
-  const via = t.via;
-  const host = net.isIPv6(t.msHost) ? `[${t.msHost}]` : t.msHost;
-  try {
-    const { httpRequest } = await import('../../transports/http.js'); // on first use (start-up cost)
-    const res = await httpRequest({
-      method: 'GET', url: `http://${host}:${t.port}/client/api`, query: { command: 'listCapabilities', response: 'json' }, timeoutMs: 10_000,
-      ...(via ? { connect: (h: string, p: number) => connectThrough(ctx.services, via, h, p) } : {}),
-    });
-    return res.status === 200;
-  } catch {
-    return false;
-  }
-}
-
-/** Errors that mean "not up yet" rather than "will never work". */
-function notReadyYet(err: unknown): string | undefined {
-  if (err instanceof CloudStackConnectionError) return `connection ${err.code}`;
-  if (err instanceof CloudStackApiError && (err.httpStatus === 503 || err.httpStatus === 502 || err.httpStatus === 404)) return `HTTP ${err.httpStatus}`;
-  if (err instanceof CloudStackResponseError) return `not a CloudStack answer yet (HTTP ${err.httpStatus})`;
-  return undefined;
-}
-
 async function waitApi(ctx: StepContext, args: WaitArgs, budget: Budget, intervalMs: number): Promise<StepOutcome> {
-  const { name, client } = await clientFor(ctx, args.host, 'signed');
-  let attempts = 0;
-  let last = 'no answer yet';
-  for (;;) {
-    attempts++;
-    ctx.progress(`waiting for the API of ${name} (listCapabilities): ${budget.describe()}, ${last}`);
-    try {
-      const caps = await client.call('listCapabilities');
-      const capability = caps['capability'] as Record<string, unknown> | undefined;
-      const version = typeof capability?.['cloudstackversion'] === 'string' ? capability['cloudstackversion'] : null;
-      return { changed: false, msg: `${name} answers API calls (after ${formatDuration(budget.elapsedMs)}, ${attempts} attempt(s))`, result: { ready: true, attempts, waited_s: Math.round(budget.elapsedMs / 1000), version } };
-    } catch (err) {
-      const why = notReadyYet(err);
-      if (why === undefined) throw err;
-      last = why;
-    }
-    if (budget.expired) break;
-    if (!(await budget.sleep(intervalMs))) throw new StepFailedError(`interrupted while waiting for the API of ${name}`);
-  }
-  throw new StepFailedError(`${name} did not answer API calls within ${formatDuration(budget.limitMs)} (${attempts} attempts, last: ${last})`, { ready: false, attempts });
+  const name = targetHost(ctx, args.host);
+  const back = await waitForApi(ctx, args.host, budget, intervalMs);
+  return {
+    changed: false, msg: `${name} answers API calls (after ${formatDuration(budget.elapsedMs)}, ${back.attempts} attempt(s))`,
+    result: { ready: true, attempts: back.attempts, waited_s: Math.round(budget.elapsedMs / 1000), version: back.version },
+  };
 }
 
-async function waitPort(ctx: StepContext, args: WaitArgs, t: Target, budget: Budget, intervalMs: number, want: 'open' | 'closed'): Promise<StepOutcome> {
+async function waitPort(ctx: StepContext, args: WaitArgs, t: PortTarget, budget: Budget, intervalMs: number, want: 'open' | 'closed'): Promise<StepOutcome> {
   const where = `${t.msHost}:${t.port}${t.via ? ` via ${t.via}` : ''}`;
   let attempts = 0;
   let state: PortState | 'answering' | 'not answering' = 'closed';
   for (;;) {
     attempts++;
     ctx.progress(`waiting for the integration port of ${t.name} (${where}) to ${want === 'open' ? 'open' : 'close'}: ${budget.describe()}, now ${state}`);
-    state = await probe(ctx, t);
+    state = await probePort(ctx, t);
     if (want === 'open' && state === 'open') {
       // TCP alone is not enough: the listener may accept before the API behind it answers.
       if (await answers(ctx, t)) break;
@@ -177,7 +98,7 @@ export const waitStep = defineStep({
     const budget = new Budget(ctx, args.timeout);
     const intervalMs = args.interval;
     if (what === 'api') return waitApi(ctx, args, budget, intervalMs);
-    const t = target(ctx, args);
+    const t = portTarget(ctx, args.host, args.port, args.address);
     if (what === 'exposure') {
       const e = await exposure(t);
       reportExposure(ctx, t, e, args.on_exposed ?? 'ignore');

@@ -5,6 +5,7 @@ import { ApiError, CS } from '../errors.js';
 import { listOf, type CommandDef } from '../types.js';
 import type { Job } from '../../jobs/jobs.js';
 import { renderJob } from '../../jobs/job-json.js';
+import type { ManagementServer } from '../../ms/management-server.js';
 
 const queryAsyncJobResult: CommandDef = {
   name: 'queryAsyncJobResult', async: false, legacyIds: true,
@@ -19,16 +20,28 @@ const queryAsyncJobResult: CommandDef = {
   },
 };
 
-const listAsyncJobs: CommandDef = {
-  name: 'listAsyncJobs', async: false, list: true,
-  params: [{ name: 'listall', type: 'boolean' }, { name: 'account', type: 'string' }, { name: 'keyword', type: 'string' }],
-  handler: (ctx, args) => {
-    const all = args.bool('listall');
-    const account = args.str('account');
-    const jobs = ctx.core.jobs.pending().filter((j) =>
-      account !== undefined ? j.caller.account.name === account : all || j.caller.account.id === ctx.caller.account.id);
-    return listOf('asyncjobs', jobs, (j: Job) => renderJob(ctx.core.world, j));
-  },
-};
+/**
+ * listAsyncJobs: pending jobs. From 4.19 `managementserverid` (a server's uuid) keeps the jobs that server
+ * is executing (ListAsyncJobsCmd since="4.19"; QueryManagerImpl.searchForAsyncJobsInternal matches the
+ * job's executing msid); before, the parameter is unknown and ignored like any other.
+ */
+function listAsyncJobs(byServer: boolean): CommandDef {
+  return {
+    name: 'listAsyncJobs', async: false, list: true, versions: byServer ? { from: '4.19' } : { before: '4.19' },
+    params: [
+      { name: 'listall', type: 'boolean' }, { name: 'account', type: 'string' }, { name: 'keyword', type: 'string' },
+      ...(byServer ? [{ name: 'managementserverid', type: 'uuid', entity: 'ms' } as const] : []),
+    ],
+    handler: (ctx, args) => {
+      const all = args.bool('listall');
+      const account = args.str('account');
+      const server = byServer ? args.ref<ManagementServer>('managementserverid') : undefined;
+      const jobs = ctx.core.jobs.pending().filter((j) =>
+        (account !== undefined ? j.caller.account.name === account : all || j.caller.account.id === ctx.caller.account.id)
+        && (server === undefined || j.executingMsid === server.msid));
+      return listOf('asyncjobs', jobs, (j: Job) => renderJob(ctx.core.world, j));
+    },
+  };
+}
 
-export const JOB_COMMANDS: readonly CommandDef[] = [queryAsyncJobResult, listAsyncJobs];
+export const JOB_COMMANDS: readonly CommandDef[] = [queryAsyncJobResult, listAsyncJobs(false), listAsyncJobs(true)];

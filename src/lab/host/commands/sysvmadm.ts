@@ -7,7 +7,7 @@ import type { CommandImpl, CommandIO, RunContext } from '../shell/types.js';
 import { procsOf } from '../shell/processes.js';
 import type { LabCore } from '../../core.js';
 import { sysvmadmProfile, type SysvmadmProfile } from '../../world/versions.js';
-import { checkLogin, runSql } from './db.js';
+import { checkLogin, runSql, selectVms, type VmType } from './db.js';
 import { hostFetch } from './lab-http.js';
 import { labSleep } from './lab-time.js';
 import { routers, restartNetworks, restartVpcs } from './sysvmadm-batches.js';
@@ -100,20 +100,14 @@ export class Sysvmadm {
   }
 
   /** `select id|uuid from <table> where state="Running" and type="…"<zone><ids>` */
-  vmIds(type: 'SecondaryStorageVm' | 'ConsoleProxy' | 'DomainRouter', table: string): string[] {
+  vmIds(type: VmType, table: string): string[] {
     return this.query(() => {
-      if (table !== 'vm_instance') return { error: `ERROR 1146 (42S02) at line 1: Table 'cloud.${table}' doesn't exist` };
       const zone = this.zoneFilter();
       if (typeof zone === 'object') return zone;
       // Only the first comma of -i is turned into "','" (bash ${var/,/…}).
       const i = this.o.vmids.indexOf(',');
       const ids = this.o.vmids ? (i >= 0 ? [this.o.vmids.slice(0, i), this.o.vmids.slice(i + 1)] : [this.o.vmids]) : undefined;
-      const w = this.core.world;
-      const vms = type === 'DomainRouter' ? w.routers : w.systemVms.filter((v) => (v.kind === 'ssvm') === (type === 'SecondaryStorageVm'));
-      return {
-        rows: vms.filter((v) => v.state === 'Running' && (zone === undefined || w.zone(v.zoneId)?.internalId === zone) && (!ids || ids.includes(v.id)))
-          .map((v) => (this.profile.idColumn === 'id' ? String(v.internalId) : v.id)),
-      };
+      return selectVms(this.core, table, type, { zone, ids }, this.profile.idColumn);
     });
   }
 

@@ -21,7 +21,11 @@ export interface CommandIO {
 export class Input {
   private consumed = 0;
 
-  constructor(private readonly source: string | PromiseLike<string>) {}
+  constructor(
+    private readonly source: string | PromiseLike<string>,
+    /** The input is the SSH channel: sshd gives a command a socketpair, which /dev/stdin cannot reopen. */
+    readonly socket = false,
+  ) {}
 
   /** The unread rest, taken when (and only if) a command awaits it. */
   get rest(): PromiseLike<string> {
