@@ -43,7 +43,7 @@ describe('engine: outcomes and errors as data', () => {
       - {name: by rule, local: "echo bad", register: r, failed_when: "'bad' in r.stdout", ignore_errors: true}
       - {name: never there, local: "echo no", register: u, until: "u.stdout == 'yes'", retries: 1, delay: 1ms, ignore_errors: true}
       - {name: too slow, pause: 10s, timeout: 1ms, ignore_errors: true}
-      - {name: bad template, log: "{{ nothing.here }}", ignore_errors: true}`), { clock: longPausesWait });
+      - {name: bad template, log: "{{ r.nothing.here }}", ignore_errors: true}`), { clock: longPausesWait });
     expect(failure(end(events, 'says no'))).to.deep.include({ kind: 'step', code: 'step-failed', message: 'no way', pos: { file: 't.yml', line: 7, col: 9 } });
     expect(failure(end(events, 'by rule'))).to.deep.include({ kind: 'condition', code: 'failed-when', message: "failed_when: 'bad' in r.stdout" });
     expect(failure(end(events, 'by rule')).pos).to.deep.include({ line: 8 });
