@@ -9,6 +9,7 @@ import type { NodeReader } from '../yaml/node-reader.js';
 import { toValue, type YMap, type YNode } from '../yaml/yaml-nodes.js';
 import { checkArgs } from './check-args.js';
 import { checkCondition, checkTemplatesIn } from './check-templates.js';
+import { stepHabit } from './step-habits.js';
 import type { StepType } from '../steps/types.js';
 import type { StaticScope } from './static-scope.js';
 
@@ -86,6 +87,13 @@ export class StepLoader {
       }
       if (!ctx.inUndo && pair.key === 'deadman') {
         r.problem(pair.keyNode, 'unknown-key', "'deadman' belongs to an undo step (undo: { ..., deadman: ... })");
+        continue;
+      }
+      const habit = stepHabit(pair.key, pair.value);
+      if (habit !== undefined) {
+        r.problem(pair.keyNode, habit.code, habit.message);
+        // what the habit holds (debug's message, with_items' list) may hold habits of its own
+        this.checkValueTemplates(pair.value);
         continue;
       }
       const commonGuess = closestName(pair.key, [...COMMON_KEYS, ...extraKeys, 'block']);
