@@ -55,6 +55,7 @@ class PlaybookLoader {
   private readonly scope: StaticScope;
   private readonly steps: StepLoader;
   private readonly values: SecretValueReader;
+  private playbookVars: Readonly<Record<string, unknown>> = {};
 
   constructor(
     private readonly r: NodeReader,
@@ -71,6 +72,7 @@ class PlaybookLoader {
     const name = r.string(r.get(root, 'name'), "the playbook's 'name'", true, root) ?? '';
     const description = r.string(r.get(root, 'description'), "the playbook's 'description'");
     const vars = this.vars(r.get(root, 'vars'), 'playbook vars');
+    this.playbookVars = vars;
     const playsNode = r.get(root, 'plays');
     const plays: Play[] = [];
     if (playsNode === undefined) r.problem(root, 'missing-key', "the playbook needs 'plays' (a list of plays)");
@@ -131,6 +133,13 @@ class PlaybookLoader {
       r.problem(strategyNode, 'bad-value', `'strategy' must be 'linear' or 'free'${didYouMean(strategyText, ['linear', 'free'])}`);
     }
     const strategy = strategyText === 'free' ? 'free' : 'linear';
+    const known = this.options.knownVars;
+    // a variable's type is known at load time only where no inventory, -e or step can replace it (so
+    // validate without -i, which knows neither, checks only what the template itself gives)
+    this.steps.loopVars = {
+      values: { ...this.playbookVars, ...vars },
+      overridden: (name) => known === undefined || known.has(name) || this.scope.setBySteps(name),
+    };
     const handlersNode = r.get(map, 'handlers');
     const handlers: TaskStep[] = [];
     const handlerNames = new Set<string>();

@@ -10,6 +10,7 @@ import { toValue, type YMap, type YNode } from '../yaml/yaml-nodes.js';
 import { checkArgs } from './check-args.js';
 import { checkCondition, checkTemplatesIn } from './check-templates.js';
 import { stepHabit } from './step-habits.js';
+import { checkLoopType, type LoopVars } from './check-loop.js';
 import type { StepType } from '../steps/types.js';
 import type { StaticScope } from './static-scope.js';
 
@@ -29,6 +30,9 @@ export interface StepCtx {
 }
 
 export class StepLoader {
+  /** The variables of the play being loaded, for the loop type check (undefined: not checked). */
+  loopVars: LoopVars | undefined;
+
   constructor(
     private readonly r: NodeReader,
     private readonly options: { readonly steps: ReadonlyMap<string, StepType>; readonly hosts?: ReadonlySet<string> | undefined },
@@ -169,6 +173,7 @@ export class StepLoader {
       } else if (loopNode.kind === 'seq' || (loopNode.kind === 'scalar' && typeof loopNode.value === 'string')) {
         loop = toValue(loopNode);
         checkTemplatesIn(r, loopNode, this.scope);
+        checkLoopType(r, loopNode, this.loopVars);
       } else r.problem(loopNode, 'wrong-type', "'loop' must be a list or a template that gives a list");
     }
     const loopVar = r.string(r.get(map, 'loop_var'), "'loop_var'") ?? 'item';
