@@ -17,8 +17,8 @@ import type { Inventory } from '../inventory/types.js';
 import { SecretRegistry } from '../secrets/masker.js';
 import { SecretValueReader, type SecretSourceOptions } from '../secrets/sources.js';
 
-const PLAYBOOK_KEYS = ['name', 'description', 'vars', 'plays'] as const;
-const PLAY_KEYS = ['name', 'hosts', 'vars', 'forks', 'serial', 'max_fail_percentage', 'strategy', 'steps', 'handlers'] as const;
+export const PLAYBOOK_KEYS = ['name', 'description', 'vars', 'plays'] as const;
+export const PLAY_KEYS = ['name', 'hosts', 'vars', 'forks', 'serial', 'max_fail_percentage', 'strategy', 'steps', 'handlers'] as const;
 
 export interface LoadOptions {
   readonly steps: ReadonlyMap<string, StepType>;

@@ -14,14 +14,14 @@ import { checkLoopType, type LoopVars } from './check-loop.js';
 import type { StepType } from '../steps/types.js';
 import type { StaticScope } from './static-scope.js';
 
-const COMMON_KEYS = [
+export const COMMON_KEYS = [
   'name', 'when', 'register', 'loop', 'loop_var', 'until', 'retries', 'delay', 'ignore_errors', 'failed_when',
   'changed_when', 'notify', 'tags', 'timeout', 'run_once', 'undo',
 ] as const;
-const BLOCK_KEYS = ['block', 'rescue', 'always'] as const;
+export const BLOCK_KEYS = ['block', 'rescue', 'always'] as const;
 /** Common keys a block does not implement (it has when, tags, ignore_errors, name). */
 const BLOCK_UNSUPPORTED = ['register', 'loop', 'loop_var', 'until', 'retries', 'delay', 'failed_when', 'changed_when', 'notify', 'timeout', 'run_once', 'undo'] as const;
-const UNDO_ONLY_KEYS = ['deadman'] as const;
+export const UNDO_ONLY_KEYS = ['deadman'] as const;
 
 export interface StepCtx {
   /** Handlers `notify` may name (null: this step is a handler itself, which notifies nothing). */
