@@ -34,6 +34,10 @@ function ansibleKey(key: string, value: YNode): string | undefined {
     const map = value.kind === 'map' ? value : undefined;
     const v = map?.pairs.find((p) => p.key === 'var')?.value;
     if (v?.kind === 'scalar' && typeof v.value === 'string') return `'debug' is Ansible's: write log: "{{${v.value}}}"`;
+    const msg = map?.pairs.find((p) => p.key === 'msg')?.value;
+    if (msg?.kind === 'scalar' && typeof msg.value === 'string' && msg.value.length <= 60 && !msg.value.includes('"') && !/\{\{[^}]*\|/.test(msg.value)) {
+      return `'debug' is Ansible's: write log: "${msg.value}"`;
+    }
     return `'debug' is Ansible's: write log: "message" (the message may be a template)`;
   }
   if (key.startsWith('with_')) {
