@@ -16,7 +16,7 @@ const RENAMED_FILTERS: Readonly<Record<string, string>> = {
 /** The operand that ends where `text` ends: a path, a call, a quoted string or a number. */
 function operandBefore(text: string): string | undefined {
   const trimmed = text.trimEnd();
-  const m = /(?:[A-Za-z_@][\w.]*(?:\([^()]*\)|\[[^\]]*\])*|'[^']*'|"[^"]*"|-?\d+(?:\.\d+)?)$/.exec(trimmed);
+  const m = /(?:[A-Za-z_@]\w*(?:\.\w+|\[[^\]]*\]|\([^()]*\))*|'[^']*'|"[^"]*"|-?\d+(?:\.\d+)?)$/.exec(trimmed);
   return m?.[0];
 }
 

@@ -48,6 +48,7 @@ describe('loader: Ansible habits', () => {
     expect(conditionMessage("x | default('a')")).to.include("write default(x, 'a')");
     expect(conditionMessage('result.stdout_lines | length == 2')).to.include('write len(result.stdout_lines)');
     expect(conditionMessage('x | int > 3')).to.include('write int(x)');
+    expect(conditionMessage('a and vms[0].name | upper == "X"')).to.include('write upper(vms[0].name)');
     expect(conditionMessage('x | frobnicate')).to.include("there is no 'frobnicate'");
     expect(templateMessage('{{ host.name | upper }}')).to.include('write {{upper host.name}}');
     expect(templateMessage('{{ x | d("n/a") }}')).to.include('write {{default x "n/a"}}');
