@@ -13,6 +13,7 @@ import { StaticScope } from './static-scope.js';
 import { checkTemplatesIn } from './check-templates.js';
 import { StepLoader } from './load-step.js';
 import { checkHostPattern } from './check-hosts.js';
+import { playHabit } from './step-habits.js';
 import type { Inventory } from '../inventory/types.js';
 import { SecretRegistry } from '../secrets/masker.js';
 import { SecretValueReader, type SecretSourceOptions } from '../secrets/sources.js';
@@ -105,7 +106,10 @@ class PlaybookLoader {
     const r = this.r;
     const map = r.expectMap(node, 'a play');
     if (map === undefined) return undefined;
-    r.checkKeys(map, PLAY_KEYS, 'a play');
+    // Ansible's play keywords get what stackplay writes instead; other unknown keys a did-you-mean
+    const habits = map.pairs.filter((p) => !(PLAY_KEYS as readonly string[]).includes(p.key) && playHabit(p.key) !== undefined);
+    for (const p of habits) r.problem(p.keyNode, 'ansible-habit', playHabit(p.key)!);
+    r.checkKeys(map, [...PLAY_KEYS, ...habits.map((p) => p.key)], 'a play');
     const name = r.string(r.get(map, 'name'), "a play's 'name'", true, map) ?? `play ${index}`;
     const hostsNode = r.get(map, 'hosts');
     const hostsText = r.string(hostsNode, "a play's 'hosts'", true, map);
@@ -156,7 +160,9 @@ class PlaybookLoader {
           }
         });
     }
-    const steps = this.steps.stepList(r.get(map, 'steps'), `${index}`, "a play's 'steps'", { handlerNames, inUndo: false }, map, true);
+    // steps written under Ansible's 'tasks' already have their hint: no "'steps' is required" on top
+    const stepsRequired = !habits.some((p) => p.key.endsWith('tasks'));
+    const steps = this.steps.stepList(r.get(map, 'steps'), `${index}`, "a play's 'steps'", { handlerNames, inUndo: false }, map, stepsRequired);
     return { index, name, hosts, vars, forks, serial, maxFailPercentage, strategy, steps, handlers, pos: r.pos(map) };
   }
 }

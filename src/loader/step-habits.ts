@@ -89,3 +89,22 @@ export function stepHabit(key: string, value: YNode): StepHabit | undefined {
   const message = ansibleKey(key, value);
   return message === undefined ? undefined : { code: 'ansible-habit', message };
 }
+
+/** Ansible play keywords with no stackplay play key of that name, and what a play writes instead. */
+const ANSIBLE_PLAY_KEYS: Readonly<Record<string, string>> = {
+  tasks: "a play's steps are listed under 'steps'",
+  pre_tasks: "a play's steps are listed under 'steps' (in the order they run)",
+  post_tasks: "a play's steps are listed under 'steps' (in the order they run)",
+  roles: 'stackplay has no roles: a playbook holds plays, a play holds steps',
+  gather_facts: 'stackplay gathers no facts: read what the play needs with a step (shell, cloudstack.facts) and register it',
+  become: 'become is an argument of the shell step: shell: { command: ..., become: true }',
+  become_user: 'become_user is an argument of the shell step',
+  vars_files: 'stackplay reads variable files with -e @vars.yml',
+  any_errors_fatal: 'write max_fail_percentage: 0',
+  remote_user: "the SSH user is the inventory host's user (user: root)",
+};
+
+/** The hint for a play key stackplay does not have, if it is an Ansible play keyword. */
+export function playHabit(key: string): string | undefined {
+  return Object.hasOwn(ANSIBLE_PLAY_KEYS, key) ? `'${key}' is Ansible's: ${ANSIBLE_PLAY_KEYS[key]}` : undefined;
+}

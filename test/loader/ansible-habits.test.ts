@@ -30,15 +30,16 @@ describe('loader: Ansible habits', () => {
     if (r.ok) throw new Error('the playbook loaded');
     const got = r.problems.sorted().map((p) => [`${p.code}@${p.pos?.line}:${p.pos?.col}`, p.message]);
     const expected: ReadonlyArray<readonly [string, string]> = [
-      ['ansible-habit@10:9', 'write log:'],
-      ['template-syntax@11:28', "write {{join routers ', '}}"],
-      ['ansible-habit@14:9', 'write loop: "{{ routers }}"'],
-      ['ansible-habit@15:9', 'write loop_var: router'],
-      ['condition-syntax@17:20', 'write defined(zone)'],
-      ['condition-syntax@17:43', 'write len(routers)'],
-      ['play-key-on-step@18:9', "'serial' is a play key, not a step key"],
-      ['ansible-habit@21:9', 'local step'],
-      ['ansible-habit@22:9', '--dry-run'],
+      ['ansible-habit@5:5', "'gather_facts' is Ansible's: stackplay gathers no facts"],
+      ['ansible-habit@11:9', 'write log:'],
+      ['template-syntax@12:28', "write {{join routers ', '}}"],
+      ['ansible-habit@15:9', 'write loop: "{{ routers }}"'],
+      ['ansible-habit@16:9', 'write loop_var: router'],
+      ['condition-syntax@18:20', 'write defined(zone)'],
+      ['condition-syntax@18:43', 'write len(routers)'],
+      ['play-key-on-step@19:9', "'serial' is a play key, not a step key"],
+      ['ansible-habit@22:9', 'local step'],
+      ['ansible-habit@23:9', '--dry-run'],
     ];
     expect(got.map(([where]) => where)).to.deep.equal(expected.map(([where]) => where));
     expected.forEach(([, words], i) => expect(got[i]![1]).to.include(words));
