@@ -16,6 +16,7 @@ import type { StepType } from '../../steps/types.js';
 import { EXIT, flushStdout, UsageError, type Io } from '../output.js';
 import { Interrupts } from '../interrupt.js';
 import { runTargets } from '../run-targets.js';
+import { selectionProblems } from '../../loader/check-selection.js';
 import type { LoadedInput } from '../load-input.js';
 import { cloudstackFactory } from '../../runtime/cloudstack-factory.js';
 import { isSecretName } from '../../secrets/names.js';
@@ -80,9 +81,8 @@ export function hostsNeedingSsh(plays: readonly Play[], inventory: Inventory, ty
 }
 
 export async function runCommand(io: Io, input: LoadedInput, flags: RunFlags, runId = newRunId()): Promise<number> {
-  if (flags.startAtStep !== undefined && !hasStepNamed(input.playbook.plays, flags.startAtStep)) {
-    throw new UsageError(`--start-at-step: no step is named '${flags.startAtStep}'`);
-  }
+  const unmatched = selectionProblems(input.playbook, flags);
+  if (unmatched.length > 0) throw new UsageError(unmatched.join('\n'));
   // checks that can refuse the run come first, before any connection is opened
   let journal: import('../../journal/journal.js').Journal | undefined;
   if (flags.journalDir !== undefined) {
@@ -203,11 +203,6 @@ function maskExtraArgs(args: readonly string[]): string[] {
     if (a.startsWith('@') || eq <= 0) return a;
     return isSecretName(a.slice(0, eq)) ? `${a.slice(0, eq)}=***` : a;
   });
-}
-
-function hasStepNamed(plays: readonly Play[], name: string): boolean {
-  const visit = (steps: readonly Step[]): boolean => steps.some((s) => s.name === name || (s.kind === 'block' && visit([...s.block, ...s.rescue, ...s.always])));
-  return plays.some((p) => visit(p.steps));
 }
 
 export { EXIT };
