@@ -51,7 +51,13 @@ function stepSchema(steps: ReadonlyMap<string, StepType>, undo: boolean): JsonSc
     ...(undo ? {} : Object.fromEntries(BLOCK_KEYS.map((k) => [k, stepList]))),
   };
   if (undo) {
-    const deadman = { type: 'object', properties: { after: DURATION, command: { type: 'string' }, host: { type: 'string' } }, required: ['after', 'command'], additionalProperties: false };
+    // 'command' may be left out when the undo step's type writes its own dead-man script (the loader checks
+    // that); 'hosts' is a list of inventory hosts or a template giving one, 'host' and 'hosts' exclusive
+    const deadman = {
+      type: 'object',
+      properties: { after: DURATION, command: { type: 'string' }, host: { type: 'string' }, hosts: { anyOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string' }] } },
+      required: ['after'], not: { required: ['host', 'hosts'] }, additionalProperties: false,
+    };
     for (const k of UNDO_ONLY_KEYS) properties[k] = deadman;
   }
   return {
