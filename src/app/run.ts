@@ -11,7 +11,8 @@ import { runPlaybook, type ResumeState, type RunSummary } from '../engine/execut
 import type { RunEvent, TransportEvent } from '../engine/events.js';
 import type { Inventory } from '../inventory/types.js';
 import { Journal } from '../journal/journal.js';
-import type { Play, Playbook, Step } from '../loader/ast.js';
+import type { Playbook } from '../loader/ast.js';
+import { selectionProblems } from '../loader/check-selection.js';
 import { planRun, type RunPlan } from '../planner/plan.js';
 import { runTargets } from '../planner/targets.js';
 import { SecretRegistry } from '../secrets/masker.js';
@@ -57,9 +58,9 @@ export async function prepareRun(request: RunRequest, env: AppEnvironment = {}, 
   const environment = { ...env, secrets };
   const input = loadRequest(request, environment, true);
   const steps = env.steps ?? stepRegistry;
-  if (request.startAtStep !== undefined && !hasStepNamed(input.playbook.plays, request.startAtStep)) {
-    throw new UsageError(`--start-at-step: no step is named '${request.startAtStep}'`);
-  }
+  // --start-at-step, --tags and --skip-tags must name steps and tags the playbook has
+  const unmatched = selectionProblems(input.playbook, request);
+  if (unmatched.length > 0) throw new UsageError(unmatched.join('\n'));
   const plan = planRun(input.playbook.plays, input.inventory, steps, request.limit);
   const runId = resume?.runId ?? request.runId ?? newRunId();
   const inventoryPath = request.inventory === undefined ? null : typeof request.inventory === 'string' ? resolve(request.inventory) : request.inventory.file;
@@ -175,9 +176,4 @@ function maskExtraArgs(args: readonly string[]): string[] {
     if (a.startsWith('@') || eq <= 0) return a;
     return isSecretName(a.slice(0, eq)) ? `${a.slice(0, eq)}=***` : a;
   });
-}
-
-function hasStepNamed(plays: readonly Play[], name: string): boolean {
-  const visit = (steps: readonly Step[]): boolean => steps.some((s) => s.name === name || (s.kind === 'block' && visit([...s.block, ...s.rescue, ...s.always])));
-  return plays.some((p) => visit(p.steps));
 }

@@ -200,6 +200,18 @@ export async function main(argv: readonly string[]): Promise<void> {
     });
 
   program
+    .command('schema')
+    .description('print the JSON Schema of playbooks or inventories (for editors), or write both with --out')
+    .argument('[kind]', 'playbook (default) or inventory')
+    .option('--out <dir>', 'write playbook.schema.json and inventory.schema.json into this directory')
+    .action(async (kind: string | undefined, o: { out?: string }) => {
+      const { schemaFiles, writeSchemaFiles } = await import('../editor/index.js');
+      if (kind !== undefined && kind !== 'playbook' && kind !== 'inventory') throw new UsageError(`schema: '${kind}' is neither playbook nor inventory`);
+      if (o.out !== undefined) for (const path of writeSchemaFiles(o.out)) io.out(`wrote ${path}\n`);
+      else io.out(schemaFiles().get(`${kind ?? 'playbook'}.schema.json`)!);
+    });
+
+  program
     .command('list')
     .description('list the bundled playbooks')
     .action(async () => {

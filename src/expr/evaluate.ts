@@ -4,7 +4,7 @@
 import type { BinaryNode, CallNode, Expr, LogicalNode } from './ast.js';
 import { isPath } from './ast.js';
 import { ExpressionError, ValueError } from './errors.js';
-import { FUNCTIONS } from './functions.js';
+import { FUNCTIONS } from './vocabulary.js';
 import { compileRegex } from './regex.js';
 import type { LinearRegex } from '../util/linear-regex.js';
 import { getField, getIndex, lookupVariable, resolveTolerant, type Scope } from './paths.js';

@@ -19,6 +19,8 @@ export {
   type PlainMap,
 } from './values.js';
 export { lengthOf, versionOf } from './functions.js';
+export { VOCABULARY, type VocabularyFunction } from './vocabulary.js';
+export { outputText } from './text.js';
 export {
   Version, compareVersions, parseVersion, toVersion, versionOperator, versionSatisfies,
   type VersionOperator,

@@ -5,6 +5,7 @@ import type { BinaryOperator, Expr, ExpressionProblem } from './ast.js';
 import { isPath } from './ast.js';
 import { FUNCTION_SIGNATURES, describeArity } from './signatures.js';
 import { didYouMean } from '../diagnostics/suggest.js';
+import { conditionHabits } from '../diagnostics/jinja-habits.js';
 import { regexProblem } from './regex.js';
 import { TokenizeError, describeToken, tokenize, type Token } from './tokenizer.js';
 import { binary, COMPARISONS, describePathShort, end, FOREIGN_LITERALS, KEYWORDS, ParseError } from './parser-support.js';
@@ -328,7 +329,12 @@ export function parseUncached(source: string): ParseResult {
   try {
     return { ok: true, ast: new Parser(tokenize(source)).parseAll() };
   } catch (error) {
-    if (error instanceof ParseError || error instanceof TokenizeError) return { ok: false, problem: error.problem };
+    if (error instanceof ParseError || error instanceof TokenizeError) return { ok: false, problem: jinjaHabit(source) ?? error.problem };
     throw error;
   }
+}
+
+/** A Jinja filter or test in a condition that does not parse: the stackplay way to write it, at its spot. */
+function jinjaHabit(source: string): ExpressionProblem | undefined {
+  return conditionHabits(source, new Set(Object.keys(FUNCTION_SIGNATURES)))[0];
 }

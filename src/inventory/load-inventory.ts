@@ -12,11 +12,12 @@ import { expandPath, SecretValueReader } from '../secrets/sources.js';
 import { checkConnValue, checkCloudStackUrl, shownValue } from './check-values.js';
 import type { CloudStackSettings, GroupEntry, HostEntry, Inventory } from './types.js';
 
-const CONNECTION_KEYS = ['address', 'port', 'user', 'key_file', 'passphrase', 'password', 'become_password', 'jump', 'known_hosts', 'cloudstack'] as const;
-const HOST_KEYS = [...CONNECTION_KEYS, 'vars'] as const;
-const GROUP_KEYS = ['hosts', 'children', 'vars', ...CONNECTION_KEYS] as const;
-const CLOUDSTACK_KEYS = ['url', 'api_key', 'secret_key', 'username', 'password', 'domain', 'integration_port', 'signature_version', 'ca_file', 'insecure', 'via'] as const;
-const SECRET_FIELDS = new Set(['passphrase', 'password', 'become_password', 'api_key', 'secret_key']);
+export const INVENTORY_KEYS = ['hosts', 'groups', 'vars', 'known_hosts'] as const;
+export const CONNECTION_KEYS = ['address', 'port', 'user', 'key_file', 'passphrase', 'password', 'become_password', 'jump', 'known_hosts', 'cloudstack'] as const;
+export const HOST_KEYS = [...CONNECTION_KEYS, 'vars'] as const;
+export const GROUP_KEYS = ['hosts', 'children', 'vars', ...CONNECTION_KEYS] as const;
+export const CLOUDSTACK_KEYS = ['url', 'api_key', 'secret_key', 'username', 'password', 'domain', 'integration_port', 'signature_version', 'ca_file', 'insecure', 'via'] as const;
+export const SECRET_FIELDS = new Set(['passphrase', 'password', 'become_password', 'api_key', 'secret_key']);
 
 export interface InventoryOptions {
   readonly secrets: SecretRegistry;
@@ -49,7 +50,7 @@ export function loadInventory(path: string, text: string, options: InventoryOpti
   if (doc.node === null) return { ok: true, inventory: { ...implicitInventory(), file: path } };
   const root = r.expectMap(doc.node, 'an inventory');
   if (root === undefined) return { ok: false, problems };
-  r.checkKeys(root, ['hosts', 'groups', 'vars', 'known_hosts'], 'the inventory');
+  r.checkKeys(root, INVENTORY_KEYS, 'the inventory');
   const baseDir = dirname(resolve(path));
   const values = new ValueReader(r, options, baseDir);
 

@@ -1,8 +1,9 @@
 // Static checks of templates and conditions: syntax errors at their own line and column, and
 // references to variables that no source can define (when the caller knows all sources).
 
-import { checkTemplate, templateRoots } from '../template/index.js';
-import { parseExpression, referencedRoots } from '../expr/index.js';
+import { checkTemplate, HELPERS, templateRoots } from '../template/index.js';
+import { FUNCTION_SIGNATURES, parseExpression, referencedRoots } from '../expr/index.js';
+import { conditionHabits, templateHabits, type Habit } from '../diagnostics/jinja-habits.js';
 import type { StepType } from '../steps/types.js';
 import type { Condition } from './ast.js';
 import type { NodeReader } from '../yaml/node-reader.js';
@@ -37,8 +38,11 @@ export function checkTemplatesIn(r: NodeReader, node: YNode, scope: StaticScope,
   const value = node.value;
   const res = checkTemplate(value);
   if (!res.ok) {
-    const off = valueOffset(r, node, value, res.problem.offset, res.problem.length);
-    r.problems.add('template-syntax', res.problem.message, positionAt(r.file, off, res.problem.length));
+    // every Jinja filter of the template at once, or else the parser's first problem
+    const habits: readonly Habit[] = templateHabits(value, new Set(Object.keys(HELPERS)));
+    for (const p of habits.length > 0 ? habits : [res.problem]) {
+      r.problems.add('template-syntax', p.message, positionAt(r.file, valueOffset(r, node, value, p.offset, p.length), p.length));
+    }
     return;
   }
   if (!scope.checkUndefined) return;
@@ -75,8 +79,12 @@ export function checkCondition(r: NodeReader, node: YNode, key: string, scope: S
   }
   const parsed = parseExpression(source);
   if (!parsed.ok) {
-    const off = valueOffset(r, node, source, parsed.problem.offset, parsed.problem.length);
-    r.problems.add('condition-syntax', `in '${key}': ${parsed.problem.message}`, positionAt(r.file, off, parsed.problem.length));
+    // every Jinja filter and test of the condition at once, or else the parser's first problem
+    const habits: readonly Habit[] = conditionHabits(source, new Set(Object.keys(FUNCTION_SIGNATURES)));
+    for (const p of habits.length > 0 ? habits : [parsed.problem]) {
+      const off = valueOffset(r, node, source, p.offset, p.length);
+      r.problems.add('condition-syntax', `in '${key}': ${p.message}`, positionAt(r.file, off, p.length));
+    }
     return undefined;
   }
   if (scope.checkUndefined) {

@@ -13,12 +13,13 @@ import { StaticScope } from './static-scope.js';
 import { checkTemplatesIn } from './check-templates.js';
 import { StepLoader } from './load-step.js';
 import { checkHostPattern } from './check-hosts.js';
+import { playHabit } from './step-habits.js';
 import type { Inventory } from '../inventory/types.js';
 import { SecretRegistry } from '../secrets/masker.js';
 import { SecretValueReader, type SecretSourceOptions } from '../secrets/sources.js';
 
-const PLAYBOOK_KEYS = ['name', 'description', 'vars', 'plays'] as const;
-const PLAY_KEYS = ['name', 'hosts', 'vars', 'forks', 'serial', 'max_fail_percentage', 'strategy', 'steps', 'handlers'] as const;
+export const PLAYBOOK_KEYS = ['name', 'description', 'vars', 'plays'] as const;
+export const PLAY_KEYS = ['name', 'hosts', 'vars', 'forks', 'serial', 'max_fail_percentage', 'strategy', 'steps', 'handlers'] as const;
 
 export interface LoadOptions {
   readonly steps: ReadonlyMap<string, StepType>;
@@ -55,6 +56,7 @@ class PlaybookLoader {
   private readonly scope: StaticScope;
   private readonly steps: StepLoader;
   private readonly values: SecretValueReader;
+  private playbookVars: Readonly<Record<string, unknown>> = {};
 
   constructor(
     private readonly r: NodeReader,
@@ -71,6 +73,7 @@ class PlaybookLoader {
     const name = r.string(r.get(root, 'name'), "the playbook's 'name'", true, root) ?? '';
     const description = r.string(r.get(root, 'description'), "the playbook's 'description'");
     const vars = this.vars(r.get(root, 'vars'), 'playbook vars');
+    this.playbookVars = vars;
     const playsNode = r.get(root, 'plays');
     const plays: Play[] = [];
     if (playsNode === undefined) r.problem(root, 'missing-key', "the playbook needs 'plays' (a list of plays)");
@@ -103,7 +106,10 @@ class PlaybookLoader {
     const r = this.r;
     const map = r.expectMap(node, 'a play');
     if (map === undefined) return undefined;
-    r.checkKeys(map, PLAY_KEYS, 'a play');
+    // Ansible's play keywords get what stackplay writes instead; other unknown keys a did-you-mean
+    const habits = map.pairs.filter((p) => !(PLAY_KEYS as readonly string[]).includes(p.key) && playHabit(p.key) !== undefined);
+    for (const p of habits) r.problem(p.keyNode, 'ansible-habit', playHabit(p.key)!);
+    r.checkKeys(map, [...PLAY_KEYS, ...habits.map((p) => p.key)], 'a play');
     const name = r.string(r.get(map, 'name'), "a play's 'name'", true, map) ?? `play ${index}`;
     const hostsNode = r.get(map, 'hosts');
     const hostsText = r.string(hostsNode, "a play's 'hosts'", true, map);
@@ -131,6 +137,13 @@ class PlaybookLoader {
       r.problem(strategyNode, 'bad-value', `'strategy' must be 'linear' or 'free'${didYouMean(strategyText, ['linear', 'free'])}`);
     }
     const strategy = strategyText === 'free' ? 'free' : 'linear';
+    const known = this.options.knownVars;
+    // a variable's type is known at load time only where no inventory, -e or step can replace it (so
+    // validate without -i, which knows neither, checks only what the template itself gives)
+    this.steps.loopVars = {
+      values: { ...this.playbookVars, ...vars },
+      overridden: (name) => known === undefined || known.has(name) || this.scope.setBySteps(name),
+    };
     const handlersNode = r.get(map, 'handlers');
     const handlers: TaskStep[] = [];
     const handlerNames = new Set<string>();
@@ -147,7 +160,9 @@ class PlaybookLoader {
           }
         });
     }
-    const steps = this.steps.stepList(r.get(map, 'steps'), `${index}`, "a play's 'steps'", { handlerNames, inUndo: false }, map, true);
+    // steps written under Ansible's 'tasks' already have their hint: no "'steps' is required" on top
+    const stepsRequired = !habits.some((p) => p.key.endsWith('tasks'));
+    const steps = this.steps.stepList(r.get(map, 'steps'), `${index}`, "a play's 'steps'", { handlerNames, inUndo: false }, map, stepsRequired);
     return { index, name, hosts, vars, forks, serial, maxFailPercentage, strategy, steps, handlers, pos: r.pos(map) };
   }
 }

@@ -9,17 +9,19 @@ import type { NodeReader } from '../yaml/node-reader.js';
 import { toValue, type YMap, type YNode } from '../yaml/yaml-nodes.js';
 import { checkArgs } from './check-args.js';
 import { checkCondition, checkTemplatesIn } from './check-templates.js';
+import { stepHabit } from './step-habits.js';
+import { checkLoopType, type LoopVars } from './check-loop.js';
 import type { StepType } from '../steps/types.js';
 import type { StaticScope } from './static-scope.js';
 
-const COMMON_KEYS = [
+export const COMMON_KEYS = [
   'name', 'when', 'register', 'loop', 'loop_var', 'until', 'retries', 'delay', 'ignore_errors', 'failed_when',
   'changed_when', 'notify', 'tags', 'timeout', 'run_once', 'undo',
 ] as const;
-const BLOCK_KEYS = ['block', 'rescue', 'always'] as const;
+export const BLOCK_KEYS = ['block', 'rescue', 'always'] as const;
 /** Common keys a block does not implement (it has when, tags, ignore_errors, name). */
 const BLOCK_UNSUPPORTED = ['register', 'loop', 'loop_var', 'until', 'retries', 'delay', 'failed_when', 'changed_when', 'notify', 'timeout', 'run_once', 'undo'] as const;
-const UNDO_ONLY_KEYS = ['deadman'] as const;
+export const UNDO_ONLY_KEYS = ['deadman'] as const;
 
 export interface StepCtx {
   /** Handlers `notify` may name (null: this step is a handler itself, which notifies nothing). */
@@ -28,6 +30,9 @@ export interface StepCtx {
 }
 
 export class StepLoader {
+  /** The variables of the play being loaded, for the loop type check (undefined: not checked). */
+  loopVars: LoopVars | undefined;
+
   constructor(
     private readonly r: NodeReader,
     private readonly options: { readonly steps: ReadonlyMap<string, StepType>; readonly hosts?: ReadonlySet<string> | undefined },
@@ -86,6 +91,13 @@ export class StepLoader {
       }
       if (!ctx.inUndo && pair.key === 'deadman') {
         r.problem(pair.keyNode, 'unknown-key', "'deadman' belongs to an undo step (undo: { ..., deadman: ... })");
+        continue;
+      }
+      const habit = stepHabit(pair.key, pair.value);
+      if (habit !== undefined) {
+        r.problem(pair.keyNode, habit.code, habit.message);
+        // what the habit holds (debug's message, with_items' list) may hold habits of its own
+        this.checkValueTemplates(pair.value);
         continue;
       }
       const commonGuess = closestName(pair.key, [...COMMON_KEYS, ...extraKeys, 'block']);
@@ -163,6 +175,7 @@ export class StepLoader {
       } else if (loopNode.kind === 'seq' || (loopNode.kind === 'scalar' && typeof loopNode.value === 'string')) {
         loop = toValue(loopNode);
         checkTemplatesIn(r, loopNode, this.scope);
+        checkLoopType(r, loopNode, this.loopVars);
       } else r.problem(loopNode, 'wrong-type', "'loop' must be a list or a template that gives a list");
     }
     const loopVar = r.string(r.get(map, 'loop_var'), "'loop_var'") ?? 'item';

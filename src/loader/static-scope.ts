@@ -9,6 +9,8 @@ export const BUILTIN_VARS = [
 
 export class StaticScope {
   private readonly names = new Set<string>(BUILTIN_VARS);
+  /** Names a step sets while the play runs (register, set, loop_var): their values are not known now. */
+  private readonly bySteps = new Set<string>();
   readonly checkUndefined: boolean;
 
   constructor(known: ReadonlySet<string> | undefined) {
@@ -18,6 +20,10 @@ export class StaticScope {
 
   has(name: string): boolean {
     return this.names.has(name);
+  }
+
+  setBySteps(name: string): boolean {
+    return this.bySteps.has(name);
   }
 
   all(): Iterable<string> {
@@ -36,12 +42,16 @@ export class StaticScope {
       for (const { key, value } of node.pairs) {
         if ((key === 'register' || key === 'loop_var') && value.kind === 'scalar' && typeof value.value === 'string') {
           this.names.add(value.value);
+          this.bySteps.add(value.value);
         } else if (key === 'vars' && value.kind === 'map') {
           for (const p of value.pairs) this.names.add(p.key);
         } else if (key === 'set' && value.kind === 'map') {
           const varsNode = value.pairs.find((p) => p.key === 'vars')?.value;
           const source = varsNode?.kind === 'map' ? varsNode : value;
-          for (const p of source.pairs) this.names.add(p.key);
+          for (const p of source.pairs) {
+            this.names.add(p.key);
+            this.bySteps.add(p.key);
+          }
         }
         visit(value, depth + 1);
       }

@@ -93,6 +93,10 @@ class Analyzer {
     if (path.type !== 'PathExpression') {
       if (node.params.length > 0) this.problem('a literal cannot take arguments', path);
       value = this.param(path, context, 'get');
+    } else if (node.params.length === 0 && (helperSpec(simpleName(path) ?? '')?.min ?? 0) > 0) {
+      // a helper's name alone is no call (every helper takes arguments): `{{version}}` inside
+      // `{{#with cs}}` reads the field, whatever functions the vocabulary gains
+      value = this.value(path, context, 'get');
     } else if (node.params.length === 0 && !helperSpec(simpleName(path) ?? '')) {
       value = this.value(path, context, 'get');
     } else {
@@ -113,8 +117,7 @@ class Analyzer {
     } else if (spec.block) {
       this.problem(`'${name}' is a block helper: write {{#${name} …}}…{{/${name}}}`, path);
     } else if (params.length < spec.min || params.length > spec.max) {
-      const variable = params.length === 0 && node.type === 'MustacheStatement' ? ` (for a variable named '${name}' write {{this.${name}}})` : '';
-      this.problem(`'${name}' takes ${arity(spec.min, spec.max)}, got ${params.length}${variable}`, node);
+      this.problem(`'${name}' takes ${arity(spec.min, spec.max)}, got ${params.length}`, node);
     }
     const rewritten = params.map((param, i) => {
       const lookup: Lookup = i === 0 && name === 'default' ? 'try' : i === 0 && name === 'defined' ? 'has' : 'get';

@@ -1,11 +1,12 @@
 // The template helper set: names, arities and behaviour. The same table drives the static checks
-// (unknown helper, wrong argument count, block-only helpers) and the runtime registration.
+// (unknown helper, wrong argument count, block-only helpers) and the runtime registration. Beside the
+// blocks, default/defined and the comparison helpers (operators in conditions), every helper is a
+// function of the vocabulary shared with conditions (expr/vocabulary.ts).
 
 import {
-  ValueError, allTruthy, anyTruthy, compareValues, findUnknownDeep, isPlainMap, isUnknown, lengthOf, toInteger,
-  truthy, typeName, valuesEqual, versionOf, versionOperator, versionSatisfies, type Unknown, type VersionOperator,
+  ValueError, VOCABULARY, allTruthy, anyTruthy, compareValues, findUnknownDeep, isUnknown, truthy, valuesEqual,
+  versionOf, versionOperator, versionSatisfies, type Unknown, type VersionOperator,
 } from '../expr/index.js';
-import { duration, join, json, quote, replaceAll, scalarText, split } from './helpers-text.js';
 
 export interface HelperSpec {
   readonly min: number;
@@ -27,36 +28,6 @@ function order(op: '<' | '<=' | '>' | '>='): HelperSpec {
 
 function versionTest(op: VersionOperator): HelperSpec {
   return { min: 2, max: 2, fn: ([a, b]) => versionSatisfies(versionOf(a, 'version'), op, versionOf(b, 'version')) };
-}
-
-function integer(helper: string, value: unknown): number {
-  if (typeof value === 'number' && !Number.isInteger(value)) throw new ValueError(`${helper} needs integers, not a fractional number`);
-  if (typeof value !== 'number' && typeof value !== 'string') throw new ValueError(`${helper} needs integers, not ${typeName(value)}`);
-  return toInteger(value, helper);
-}
-
-function ends(helper: 'first' | 'last', value: unknown): unknown {
-  if (!Array.isArray(value) && typeof value !== 'string') throw new ValueError(`${helper} needs a list or a string, not ${typeName(value)}`);
-  if (value.length === 0) throw new ValueError(`${helper}: the ${Array.isArray(value) ? 'list' : 'string'} is empty`);
-  return value[helper === 'first' ? 0 : value.length - 1];
-}
-
-/** Strict field access with a key computed at render time. */
-function lookup(object: unknown, key: unknown): unknown {
-  if (Array.isArray(object)) {
-    const index = typeof key === 'string' && /^\d+$/.test(key) ? Number(key) : key;
-    if (typeof index !== 'number' || !Number.isInteger(index)) throw new ValueError(`lookup: a list position must be an integer, not ${typeName(key)}`);
-    const item: unknown = object[index < 0 ? object.length + index : index];
-    if (item === undefined) throw new ValueError(`lookup: position ${index} is out of range for a list of ${object.length} items`);
-    return item;
-  }
-  if (isPlainMap(object)) {
-    if (typeof key !== 'string') throw new ValueError(`lookup: a map key must be a string, not ${typeName(key)}`);
-    const value = Object.hasOwn(object, key) ? object[key] : undefined;
-    if (value === undefined) throw new ValueError(`lookup: the map has no field '${key}'`);
-    return value;
-  }
-  throw new ValueError(`lookup needs a list or a map, not ${typeName(object)}`);
 }
 
 export const HELPERS: Readonly<Record<string, HelperSpec>> = {
@@ -98,25 +69,8 @@ export const HELPERS: Readonly<Record<string, HelperSpec>> = {
   vlt: versionTest('<'),
   vlte: versionTest('<='),
 
-  // Text.
-  quote: { min: 1, max: 1, fn: ([s]) => quote(s) },
-  upper: { min: 1, max: 1, fn: ([s]) => scalarText('upper', s).toUpperCase() },
-  lower: { min: 1, max: 1, fn: ([s]) => scalarText('lower', s).toLowerCase() },
-  trim: { min: 1, max: 1, fn: ([s]) => scalarText('trim', s).trim() },
-  replace: { min: 3, max: 3, fn: ([s, from, to]) => replaceAll(s, from, to) },
-  split: { min: 2, max: 2, fn: ([s, sep]) => split(s, sep) },
-  join: { min: 2, max: 2, fn: ([list, sep]) => join(list, sep) },
-  json: { min: 1, max: 2, fn: ([value, indent]) => json(value, indent) },
-  duration: { min: 1, max: 1, fn: ([seconds]) => duration(seconds) },
-
-  // Lists, maps and numbers.
-  len: { min: 1, max: 1, fn: ([x]) => lengthOf(x) },
-  first: { min: 1, max: 1, fn: ([x]) => ends('first', x) },
-  last: { min: 1, max: 1, fn: ([x]) => ends('last', x) },
-  lookup: { min: 2, max: 2, fn: ([object, key]) => lookup(object, key) },
-  int: { min: 1, max: 1, fn: ([x]) => toInteger(x, 'int') },
-  add: { min: 2, max: 2, fn: ([a, b]) => integer('add', a) + integer('add', b) },
-  sub: { min: 2, max: 2, fn: ([a, b]) => integer('sub', a) - integer('sub', b) },
+  // The shared vocabulary: the same functions as in conditions, called with spaces between arguments.
+  ...Object.fromEntries(Object.entries(VOCABULARY).map(([name, f]) => [name, { min: f.min, max: f.max, fn: f.fn }])),
 };
 
 export function helperSpec(name: string): HelperSpec | undefined {

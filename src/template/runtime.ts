@@ -4,11 +4,10 @@
 
 import Handlebars from './handlebars.js';
 import { didYouMean } from '../diagnostics/suggest.js';
-import { ValueError, isPlainMap, isUnknown, typeName, type Unknown } from '../expr/index.js';
+import { ValueError, isPlainMap, isUnknown, outputText, typeName, type Unknown } from '../expr/index.js';
 import { HelperFailure, TemplateError } from './errors.js';
 import { BLOCK_HELPERS } from './blocks.js';
 import { HELPERS, unknownArgument } from './helpers.js';
-import { outputText } from './helpers-text.js';
 
 /** Names of the helpers that rewritten templates call; users cannot name them (checked statically). */
 export const INTERNAL = {

@@ -6,6 +6,8 @@ import Handlebars from './handlebars.js';
 import type { TemplateProblem } from './errors.js';
 import { lineStarts, offsetOf } from './positions.js';
 import { environment } from './runtime.js';
+import { templateHabits } from '../diagnostics/jinja-habits.js';
+import { HELPERS } from './helpers.js';
 
 export type ParsedTemplate =
   | { readonly ok: true; readonly program: hbs.AST.Program }
@@ -149,6 +151,8 @@ export function parseTemplate(source: string): ParsedTemplate {
   try {
     return { ok: true, program: environment.parseWithoutProcessing(source) };
   } catch (error) {
-    return { ok: false, problem: syntaxProblem(error, source) };
+    // a Jinja filter ('{{ x | f }}') anywhere is the likelier mistake than what the parser tripped on
+    const habit = templateHabits(source, new Set(Object.keys(HELPERS)))[0];
+    return { ok: false, problem: habit ?? syntaxProblem(error, source) };
   }
 }

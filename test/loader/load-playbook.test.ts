@@ -29,7 +29,7 @@ describe('loader', () => {
     if (!r.ok) throw new Error(JSON.stringify(r.problems.items));
     const play = r.playbook.plays[0]!;
     expect(play.steps[0]).to.include({ kind: 'task', type: 'log', name: 'Say hello' });
-    expect(play.steps[0]!.pos.line).to.equal(10);
+    expect(play.steps[0]!.pos.line).to.equal(11);
     const block = play.steps.find((s) => s.kind === 'block');
     expect(block?.kind).to.equal('block');
     expect(play.handlers.map((h) => h.name)).to.deep.equal(['Report']);

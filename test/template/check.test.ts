@@ -43,7 +43,7 @@ describe('template checkTemplate', () => {
       ['{{if a}}', "'if' is a block helper: write {{#if …}}…{{/if}}", 2, 2],
       ['{{eq a}}', "'eq' takes 2 arguments, got 1", 0, 8],
       ['{{quote a b}}', "'quote' takes 1 argument, got 2", 0, 13],
-      ['{{len}}', "'len' takes 1 argument, got 0 (for a variable named 'len' write {{this.len}})", 0, 7],
+      ['{{len a b}}', "'len' takes 1 argument, got 2", 0, 11],
       ['{{and a}}', "'and' takes at least 2 arguments, got 1", 0, 9],
       ['{{#if a b}}x{{/if}}', '{{#if}} takes 1 argument, got 2', 3, 2],
       ['{{x y=1}}', 'named arguments (key=value) are not supported', 4, 3],

@@ -1,7 +1,10 @@
-// Text-shaping template helpers: shell quoting, joining, splitting, case, JSON and durations.
-// Each takes already-resolved arguments; Unknown arguments never reach them (see helpers.ts).
+// Text-shaping functions of the shared vocabulary (conditions and templates alike): shell quoting,
+// joining, splitting, JSON and durations, plus how a value appears in rendered text. Each takes
+// already-evaluated arguments; Unknown arguments never reach them (see vocabulary.ts).
 
-import { ValueError, Version, isPlainMap, typeName } from '../expr/index.js';
+import { ValueError } from './errors.js';
+import { isPlainMap, typeName } from './values.js';
+import { Version } from './version.js';
 import { shellQuote } from '../util/shell-quote.js';
 
 export function needString(helper: string, value: unknown, what = 'a string'): string {
@@ -24,7 +27,7 @@ export function outputText(value: unknown): string {
   return String(value);
 }
 
-/** The `quote` helper: always one single-quoted shell word (the shared rule in util/shell-quote.ts). */
+/** `quote`: always one single-quoted shell word (the shared rule in util/shell-quote.ts). */
 export function quote(value: unknown): string {
   const text = scalarText('quote', value);
   try {
