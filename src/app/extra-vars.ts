@@ -31,6 +31,29 @@ function define(out: Record<string, unknown>, key: string, value: unknown): void
 export function parseExtraVars(items: readonly string[], secrets: SecretRegistry, sources: Map<string, string>, resolveSecrets = true): ExtraVars {
   const out: Record<string, unknown> = {};
   const problems: Problem[] = [];
+  /** A document that must hold a mapping of variables: an `-e @file` or an inline `-e '{…}'`. */
+  const readMapping = (name: string, text: string, what: string, baseDir: string): void => {
+    const doc = readDocument(name, text);
+    if (!doc.ok) {
+      problems.push(...doc.problems.items);
+      return;
+    }
+    const r = doc.reader;
+    if (doc.node === null || doc.node.kind !== 'map') {
+      if (doc.node === null) problems.push({ code: 'wrong-type', message: `${what}: the file is empty; it must hold a mapping of variables`, pos: { file: name, line: 1, col: 1, offset: 0, length: 1 } });
+      else r.problem(doc.node, 'wrong-type', `${what}: it must hold a mapping of variables, not ${r.describe(doc.node)}`);
+      problems.push(...r.problems.items);
+      return;
+    }
+    const values = new SecretValueReader(r, { secrets, resolve: resolveSecrets, baseDir });
+    for (const p of doc.node.pairs) {
+      const secretName = isSecretName(p.key);
+      const v = values.value(p.value, `${what} ${p.key}`, false, secretName);
+      if (secretName) registerAll(v, secrets);
+      define(out, p.key, v);
+    }
+    problems.push(...r.problems.items);
+  };
   for (const item of items) {
     if (item.startsWith('@')) {
       const path = item.slice(1);
@@ -40,30 +63,17 @@ export function parseExtraVars(items: readonly string[], secrets: SecretRegistry
         continue;
       }
       sources.set(path, read.text);
-      const doc = readDocument(path, read.text);
-      if (!doc.ok) {
-        problems.push(...doc.problems.items);
-        continue;
-      }
-      const r = doc.reader;
-      if (doc.node === null || doc.node.kind !== 'map') {
-        if (doc.node === null) problems.push({ code: 'wrong-type', message: `-e ${item}: the file is empty; it must hold a mapping of variables`, pos: { file: path, line: 1, col: 1, offset: 0, length: 1 } });
-        else r.problem(doc.node, 'wrong-type', `-e ${item}: the file must hold a mapping of variables, not ${r.describe(doc.node)}`);
-        problems.push(...r.problems.items);
-        continue;
-      }
-      const values = new SecretValueReader(r, { secrets, resolve: resolveSecrets, baseDir: dirname(resolve(path)) });
-      for (const p of doc.node.pairs) {
-        const secretName = isSecretName(p.key);
-        const v = values.value(p.value, `-e ${item} ${p.key}`, false, secretName);
-        if (secretName) registerAll(v, secrets);
-        define(out, p.key, v);
-      }
-      problems.push(...r.problems.items);
+      readMapping(path, read.text, `-e ${item}`, dirname(resolve(path)));
+      continue;
+    }
+    if (item.trimStart().startsWith('{')) {
+      // a JSON object (or YAML flow mapping) of variables, as Ansible's `-e '{"zones": ["z1"]}'`
+      sources.set('-e', item);
+      readMapping('-e', item, '-e', process.cwd());
       continue;
     }
     const eq = item.indexOf('=');
-    if (eq <= 0) throw new UsageError(`-e '${item}': expected key=value or @file.yml`);
+    if (eq <= 0) throw new UsageError(`-e '${item}': expected key=value, @file.yml or a JSON object`);
     const key = item.slice(0, eq);
     const raw = item.slice(eq + 1);
     // numbers, booleans, [lists] and {maps} keep their type; text that is not YAML stays text. Read by

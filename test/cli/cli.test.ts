@@ -107,6 +107,16 @@ describe('cli', () => {
     expect(cli(['steps', 'cloudstack.systemvms']).out).to.match(/^ {2}concurrency +integer +VMs handled at the same time; the next starts as soon as one finishes \(at least 1, default 1\)$/m);
   });
 
+  it("-e takes a JSON object of variables, as Ansible's -e does, and a non-mapping there is an error at its position", () => {
+    const r = cli(['run', join(FIXTURES, 'valid/extra-vars.yml'), '-e', '{"who": "json", "n": [1, 2]}', '-o', 'json']);
+    expect(r.code, r.out + r.err).to.equal(0);
+    expect(r.out).to.include('hello json [1,2]');
+    const bad = cli(['run', join(FIXTURES, 'valid/extra-vars.yml'), '-e', '{"who": "json"', '-o', 'plain']);
+    expect(bad.code).to.equal(2);
+    expect(bad.out + bad.err).to.match(/-e:1:1/);
+    expect(bad.out + bad.err).not.to.match(/\n\s+at /);
+  });
+
   it('-e key=value and -e @file set variables with the highest precedence', () => {
     const r = cli(['run', join(FIXTURES, 'valid/extra-vars.yml'), '-e', 'who=world', '-e', `@${join(FIXTURES, 'valid/extra.yml')}`, '-o', 'json']);
     expect(r.code, r.out + r.err).to.equal(0);
