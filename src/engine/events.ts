@@ -113,7 +113,7 @@ export type RunEvent =
       readonly host: string;
       readonly id: string;
       readonly title: string;
-      readonly status: 'pending' | 'running' | 'ok' | 'changed' | 'failed' | 'skipped' | 'unknown';
+      readonly status: 'pending' | 'running' | 'ok' | 'changed' | 'failed' | 'skipped' | 'unknown' | 'interrupted';
       readonly message?: string;
     }
   | {

@@ -33,7 +33,8 @@ export interface StepOutcome {
 export interface SubtaskHandle {
   update(status: SubtaskStatus, message?: string): void;
 }
-export type SubtaskStatus = 'pending' | 'running' | 'ok' | 'changed' | 'failed' | 'skipped' | 'unknown';
+/** 'interrupted': the step was stopped (Ctrl-C) while this unit ran — not a failure of the unit. */
+export type SubtaskStatus = 'pending' | 'running' | 'ok' | 'changed' | 'failed' | 'skipped' | 'unknown' | 'interrupted';
 
 export interface StepContext {
   /** The step's id in the playbook (stable across runs: keys for journaled facts such as job ids). */

@@ -178,7 +178,7 @@ export const sysvmadmStep = defineStep({
       ...(routersToo && !(counts['router_section'] ?? 0) ? ['routers'] : []),
     ];
     if (missing.length > 0 && run.tracker.failures.length === 0) problems.push(`it never reported these sections: ${missing.join(', ')} (it exits 0 whatever happened: see ${args.output} and ${args.log} on ${ctx.hostName})`);
-    run.tracker.finish(problems.length === 0);
+    run.tracker.finish(problems.length === 0 ? 'ok' : 'failed');
     const result = {
       ...run.result(), threads: choice.threads, routers_counted: counted ?? null, version: rel.version, ended: verdict?.kind ?? 'exit',
       routers: { announced: watch.announced ?? null, finished: watch.finished, failed: watch.failed },

@@ -41,6 +41,8 @@ export interface TrackerSink {
   subtask(id: string, title: string): SubtaskHandle;
 }
 
+type PhaseEnd = 'ok' | 'failed' | 'interrupted';
+
 interface Phase {
   readonly title: string;
   readonly counts: Record<string, number>;
@@ -75,7 +77,7 @@ export class LineTracker {
     return this.phaseList[this.phaseList.length - 1];
   }
 
-  private closePhase(status: 'ok' | 'failed'): void {
+  private closePhase(status: PhaseEnd): void {
     const p = this.current;
     if (p) p.handle.update(p.failed > 0 ? 'failed' : status, phaseText(p) || undefined);
   }
@@ -109,7 +111,8 @@ export class LineTracker {
       for (const [name, value] of Object.entries(groups)) {
         if (value === undefined || !/^\d+$/.test(value)) continue;
         this.counts[name] = (this.counts[name] ?? 0) + Number(value);
-        if (p) p.counts[name] = Number(value);
+        // a phase's own numbers are in its title already ("2 to stop and start: ssvms 2" said it twice)
+        if (p && rule.phase !== true) p.counts[name] = Number(value);
       }
       if (rule.count !== undefined) {
         this.counts[rule.count] = (this.counts[rule.count] ?? 0) + 1;
@@ -120,9 +123,9 @@ export class LineTracker {
     }
   }
 
-  /** Ends the open phase: ok, or failed when the command failed or was stopped. */
-  finish(ok: boolean): void {
-    this.closePhase(ok ? 'ok' : 'failed');
+  /** Ends the open phase: ok, failed (the command failed or timed out) or interrupted (Ctrl-C). */
+  finish(end: PhaseEnd): void {
+    this.closePhase(end);
   }
 
   /** Success patterns that matched no line. */

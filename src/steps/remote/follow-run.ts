@@ -115,7 +115,7 @@ export async function runFollowed(ctx: StepContext, spec: FollowSpec, hooks: Fol
       // No exit code and no wrapper process: it was killed (OOM, reboot) and will never write one.
       if (pid !== null && (await execShell(ctx, t, { ...become, command: aliveCommand(pid) })).rc === 1
         && (await execShell(ctx, t, { ...become, command: readRcCommand(f) })).rc !== 0) {
-        tracker.finish(false);
+        tracker.finish('failed');
         throw new StepFailedError(`the command's wrapper (pid ${pid}) is gone without an exit code (killed?); log ${f.log}`, result());
       }
       finished = await hooks.afterPoll?.(fresh, t);
@@ -136,7 +136,7 @@ export async function runFollowed(ctx: StepContext, spec: FollowSpec, hooks: Fol
           stop = 'interrupted';
           break;
         }
-        tracker.finish(false);
+        tracker.finish('failed');
         throw new StepFailedError(`lost the connection to ${ctx.hostName} and could not reconnect: ${again.lastError}; the command may still run (log ${f.log})`, result());
       }
       t = again.transport;
@@ -149,7 +149,7 @@ export async function runFollowed(ctx: StepContext, spec: FollowSpec, hooks: Fol
   }
 
   if (stop !== null) {
-    tracker.finish(false);
+    tracker.finish(stop === 'interrupted' ? 'interrupted' : 'failed');
     const what = stop === 'timed out' ? `timed out after ${formatDuration(budget.limitMs)}` : 'interrupted';
     const fate = spec.onInterrupt === 'kill' ? await stopRemote(ctx, t, f, become) : `the remote command keeps running (log ${f.log})`;
     throw new StepFailedError(`${what}; ${fate}`, result());

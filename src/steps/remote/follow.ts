@@ -77,7 +77,7 @@ export const followStep = defineStep({
     if (tracker.failures.length > 0) problems.push(`${tracker.failures.length} failure line(s), first: ${tracker.failures[0]}`);
     const missing = tracker.missingSuccess();
     if (missing.length > 0) problems.push(`no line matched ${missing.map((x) => `/${x}/`).join(', ')}`);
-    tracker.finish(rcOk);
+    tracker.finish(rcOk ? 'ok' : 'failed');
     if (problems.length > 0) throw new StepFailedError(problems.join('; '), run.result());
     return { changed: true, msg: `exit code ${rc}, ${run.lines.length} line(s)`, result: run.result() };
   },

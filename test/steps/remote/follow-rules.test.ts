@@ -36,7 +36,7 @@ describe('follow line rules', () => {
       { pattern: 'restarted (?<id>r-\\d+)', message: '{id} ok ({line})', count: 'done' },
     ], undefined, ['^ERROR']);
     for (const l of ['== routers ==', 'restarted r-1', 'ERROR r-2', 'restarted r-3', '== vpcs ==', 'restarted r-9']) t.line(l);
-    t.finish(true);
+    t.finish('ok');
     expect(t.counts).to.deep.equal({ done: 3, failures: 1 });
     expect(t.phases()).to.deep.equal([
       { title: 'phase routers', counts: { done: 2 }, failed: 1 },
@@ -51,9 +51,22 @@ describe('follow line rules', () => {
     const { t, log } = tracker([{ pattern: 'start', phase: true }], ['^Done', 'finished'], []);
     t.line('start');
     t.line('finished');
-    t.finish(false);
+    t.finish('failed');
     expect(t.missingSuccess()).to.deep.equal(['^Done']);
     expect(log[log.length - 1]).to.equal('phase-1 failed');
+  });
+
+  it('an interrupted run ends its open phase as interrupted, not failed, and a phase does not repeat its own numbers as counts', () => {
+    const { t, log } = tracker([
+      { pattern: 'Stopping and starting (?<ssvms>\\d+) secondary', message: 'secondary storage VMs: {ssvms} to stop and start', phase: true },
+      { pattern: 'Done (?<n>\\d+)', count: 'done' },
+    ], undefined, []);
+    t.line('Stopping and starting 2 secondary storage vm(s)');
+    expect(log[log.length - 1]).to.equal('phase-1 running');
+    t.line('Done 1');
+    t.finish('interrupted');
+    expect(t.counts).to.deep.equal({ ssvms: 2, n: 1, done: 1 });
+    expect(log[log.length - 1]).to.equal('phase-1 interrupted n 1, done 1');
   });
 
   it('reads rules with the step schema: a lone string is a pattern, every pattern is compiled, a bad one is refused where it is', () => {
