@@ -8,6 +8,7 @@ export { dryRun, newRunId, prepareRun, run, type PreparedRun } from './run.js';
 export { prepareResume, resume, type JournalRequest, type PreparedResume } from './resume.js';
 export { recover, type RecoverHooks, type RecoverNotice, type RecoverResult } from './recover.js';
 export { validate, type Validation } from './validate.js';
+export { outline, type OutlineStep, type PlayOutline } from './outline.js';
 export { trust, type TrustResult } from './trust.js';
 export { journaledRun, journaledRuns } from './runs.js';
 export { openServices } from './services.js';

@@ -41,6 +41,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     .option('-i, --inventory <file>', 'inventory file')
     .option('-e, --extra-vars <key=value|@file>', 'extra variables (highest precedence); repeatable', collect, [])
     .option('-n, --dry-run', 'run reads for real, predict writes, change nothing')
+    .option('-C, --check', 'the same as --dry-run (Ansible\'s name for it)')
+    .option('--list-hosts', 'print the hosts each play would run on (after --limit) and exit; nothing runs')
+    .option('--list-steps', 'print each play\'s steps with their tags and exit; nothing runs')
     .option('-f, --forks <n>', 'hosts a step runs on at once', int, 10)
     .option('-l, --limit <pattern>', 'restrict hosts to this pattern')
     .option('-t, --tags <tags>', 'run only steps with these tags', list, [])
@@ -66,18 +69,25 @@ export async function main(argv: readonly string[]): Promise<void> {
         o.inventory = lab.inventoryPath;
       }
       try {
-        const [{ prepareRun, newRunId }, { runOnTerminal }] = await Promise.all([import('../app/run.js'), import('./commands/run.js')]);
-        const runId = newRunId();
-        code = await runOnTerminal(io, o.output as OutputMode, runId, () => prepareRun({
-          playbook, ...(o.inventory ? { inventory: String(o.inventory) } : {}), extraArgs: o.extraVars as string[], runId,
-          dryRun: o.dryRun === true, forks: o.forks as number,
+        const request = {
+          playbook, ...(o.inventory ? { inventory: String(o.inventory) } : {}), extraArgs: o.extraVars as string[],
+          dryRun: o.dryRun === true || o.check === true, forks: o.forks as number,
           ...(o.limit ? { limit: String(o.limit) } : {}),
           ...((o.tags as string[]).length ? { tags: o.tags as string[] } : {}),
           ...((o.skipTags as string[]).length ? { skipTags: o.skipTags as string[] } : {}),
           ...(o.startAtStep ? { startAtStep: String(o.startAtStep) } : {}),
           ...(o.acceptNewHostKeys ? { acceptNewHostKeys: true } : {}),
           journalDir: String(o.journalDir), force: o.force === true,
-        }, { sources, secrets }));
+        };
+        if (o.listHosts || o.listSteps) {
+          const [{ outline }, { printOutline }] = await Promise.all([import('../app/outline.js'), import('./commands/outline.js')]);
+          printOutline(io, outline(request, { sources, secrets }), { hosts: o.listHosts === true, steps: o.listSteps === true, json: o.output === 'json' });
+          code = EXIT.ok;
+          return;
+        }
+        const [{ prepareRun, newRunId }, { runOnTerminal }] = await Promise.all([import('../app/run.js'), import('./commands/run.js')]);
+        const runId = newRunId();
+        code = await runOnTerminal(io, o.output as OutputMode, runId, () => prepareRun({ ...request, runId }, { sources, secrets }));
       } finally {
         await lab?.stop();
       }

@@ -2,6 +2,8 @@
 
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import { BIN, FIXTURES, REPO_ROOT } from '../support/paths.js';
 
@@ -115,6 +117,51 @@ describe('cli', () => {
     expect(bad.code).to.equal(2);
     expect(bad.out + bad.err).to.match(/-e:1:1/);
     expect(bad.out + bad.err).not.to.match(/\n\s+at /);
+  });
+
+  it('--list-hosts and --list-steps print what a run would cover and exit 0: no connection, no journal', () => {
+    const dir = mkdtempSync(join(os.tmpdir(), 'stackplay-outline-'));
+    try {
+      // port 9 (discard) on loopback: a run would have to connect; the listing must not
+      writeFileSync(join(dir, 'inv.yml'), 'hosts:\n  ms1: { address: 127.0.0.1, port: 9 }\n  ms2: { address: 127.0.0.1, port: 9 }\n  kvm1: { address: 127.0.0.1, port: 9 }\ngroups:\n  management: { hosts: [ms1, ms2] }\n');
+      writeFileSync(join(dir, 'pb.yml'), [
+        'name: outline', 'plays:', '  - name: servers', '    hosts: management', '    steps:',
+        '      - name: Group', '        tags: [restart]', '        block:', '          - name: Inner', '            shell: "true"',
+        '  - name: all hosts', '    hosts: all', '    steps:', '      - name: Last', '        log: hi', '',
+      ].join('\n'));
+      const journal = join(dir, 'runs');
+      const r = cli(['run', join(dir, 'pb.yml'), '-i', join(dir, 'inv.yml'), '--list-hosts', '--list-steps', '--limit', 'ms1,kvm1', '--journal-dir', journal]);
+      expect(r.code, r.out + r.err).to.equal(0);
+      expect(r.out).to.match(/play 1: servers \(hosts: management\)\n {2}hosts \(1\):\n {4}ms1\n {2}steps:\n {4}Group \(block\) {2}\[tags: restart\]\n {6}Inner \(shell\)\n/);
+      expect(r.out).to.match(/play 2: all hosts \(hosts: all\)\n {2}hosts \(2\):\n {4}ms1\n {4}kvm1\n/);
+      expect(existsSync(journal) ? readdirSync(journal) : []).to.deep.equal([]);
+      const j = cli(['run', join(dir, 'pb.yml'), '-i', join(dir, 'inv.yml'), '--list-hosts', '-o', 'json', '--journal-dir', journal]);
+      expect(JSON.parse(j.out)).to.deep.equal({ type: 'outline', plays: [
+        { name: 'servers', hosts_pattern: 'management', hosts: ['ms1', 'ms2'] },
+        { name: 'all hosts', hosts_pattern: 'all', hosts: ['ms1', 'ms2', 'kvm1'] },
+      ] });
+      const bad = cli(['run', join(dir, 'pb.yml'), '-i', join(dir, 'inv.yml'), '--list-steps', '--tags', 'restrat', '--journal-dir', journal]);
+      expect(bad.code).to.equal(2);
+      expect(bad.err).to.include("did you mean 'restart'");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('-C / --check is --dry-run under Ansible\'s name: writes are predicted, not made', () => {
+    const dir = mkdtempSync(join(os.tmpdir(), 'stackplay-check-'));
+    try {
+      const marker = join(dir, 'made');
+      writeFileSync(join(dir, 'pb.yml'), ['name: check', 'plays:', '  - name: p', '    hosts: localhost', '    steps:', '      - name: Write', `        local: "touch ${marker}"`, ''].join('\n'));
+      for (const flag of ['-C', '--check']) {
+        const r = cli(['run', join(dir, 'pb.yml'), flag, '-o', 'plain', '--journal-dir', join(dir, 'runs')]);
+        expect(r.code, r.out + r.err).to.equal(0);
+        expect(r.out).to.match(/would/i);
+        expect(existsSync(marker)).to.equal(false);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('-e key=value and -e @file set variables with the highest precedence', () => {
