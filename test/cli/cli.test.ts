@@ -28,6 +28,8 @@ describe('cli', () => {
     expect(events.at(-1)!.status).to.equal('ok');
     expect(events.some((e) => e.type === 'step-end' && e.phase === 'undo' && e.name === 'Close it again')).to.equal(true);
     expect(events.some((e) => e.type === 'step-end' && e.phase === 'handler' && e.name === 'Report')).to.equal(true);
+    // every line says which version of the event format it is
+    expect(events.filter((e) => (e as { schema_version?: unknown }).schema_version !== 1)).to.deep.equal([]);
   });
 
   it('prints plain lines and a recap when not on a terminal', () => {
@@ -136,7 +138,7 @@ describe('cli', () => {
       expect(r.out).to.match(/play 2: all hosts \(hosts: all\)\n {2}hosts \(2\):\n {4}ms1\n {4}kvm1\n/);
       expect(existsSync(journal) ? readdirSync(journal) : []).to.deep.equal([]);
       const j = cli(['run', join(dir, 'pb.yml'), '-i', join(dir, 'inv.yml'), '--list-hosts', '-o', 'json', '--journal-dir', journal]);
-      expect(JSON.parse(j.out)).to.deep.equal({ type: 'outline', plays: [
+      expect(JSON.parse(j.out)).to.deep.equal({ schema_version: 1, type: 'outline', plays: [
         { name: 'servers', hosts_pattern: 'management', hosts: ['ms1', 'ms2'] },
         { name: 'all hosts', hosts_pattern: 'all', hosts: ['ms1', 'ms2', 'kvm1'] },
       ] });

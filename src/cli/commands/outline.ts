@@ -2,11 +2,12 @@
 // indented list (or one JSON object with -o json).
 
 import type { PlayOutline } from '../../app/outline.js';
+import { JSON_SCHEMA_VERSION } from '../../renderers/json.js';
 import type { Io } from '../output.js';
 
 export function printOutline(io: Io, plays: readonly PlayOutline[], what: { hosts: boolean; steps: boolean; json: boolean }): void {
   if (what.json) {
-    io.out(`${JSON.stringify({ type: 'outline', plays: plays.map((p) => ({ name: p.name, hosts_pattern: p.pattern, ...(what.hosts ? { hosts: p.hosts } : {}), ...(what.steps ? { steps: p.steps } : {}) })) })}\n`);
+    io.out(`${JSON.stringify({ schema_version: JSON_SCHEMA_VERSION, type: 'outline', plays: plays.map((p) => ({ name: p.name, hosts_pattern: p.pattern, ...(what.hosts ? { hosts: p.hosts } : {}), ...(what.steps ? { steps: p.steps } : {}) })) })}\n`);
     return;
   }
   const s = io.style;

@@ -48,6 +48,8 @@ interface Phase {
   readonly counts: Record<string, number>;
   failed: number;
   readonly handle: SubtaskHandle;
+  /** Counters the phase's title shows already: left out of its status text. */
+  readonly inTitle: Set<string>;
 }
 
 function fill(template: string, groups: Readonly<Record<string, string | undefined>>, line: string): string {
@@ -55,7 +57,7 @@ function fill(template: string, groups: Readonly<Record<string, string | undefin
 }
 
 function phaseText(p: Phase): string {
-  const parts = Object.entries(p.counts).map(([k, v]) => `${k} ${v}`);
+  const parts = Object.entries(p.counts).filter(([k]) => !p.inTitle.has(k)).map(([k, v]) => `${k} ${v}`);
   if (p.failed > 0) parts.push(`${p.failed} failed`);
   return parts.join(', ');
 }
@@ -104,15 +106,16 @@ export class LineTracker {
       if (rule.phase === true) {
         this.closePhase('ok');
         const handle = this.sink.subtask(`phase-${this.phaseList.length + 1}`, message);
-        this.phaseList.push({ title: message, counts: {}, failed: 0, handle });
+        this.phaseList.push({ title: message, counts: {}, failed: 0, handle, inTitle: new Set() });
         handle.update('running');
       }
       const p = this.current;
       for (const [name, value] of Object.entries(groups)) {
         if (value === undefined || !/^\d+$/.test(value)) continue;
         this.counts[name] = (this.counts[name] ?? 0) + Number(value);
+        if (p) p.counts[name] = Number(value);
         // a phase's own numbers are in its title already ("2 to stop and start: ssvms 2" said it twice)
-        if (p && rule.phase !== true) p.counts[name] = Number(value);
+        if (p && rule.phase === true) p.inTitle.add(name);
       }
       if (rule.count !== undefined) {
         this.counts[rule.count] = (this.counts[rule.count] ?? 0) + 1;
