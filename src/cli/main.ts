@@ -37,7 +37,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   program
     .command('run')
     .description('run a playbook (a file, or a bundled one by name, e.g. cloudstack/systemvm-restart)')
-    .argument('<playbook>', 'playbook file or bundled name')
+    .argument('<playbook>', "playbook file, bundled name, or '-' for standard input")
     .option('-i, --inventory <file>', 'inventory file')
     .option('-e, --extra-vars <key=value|@file>', 'extra variables (highest precedence); repeatable', collect, [])
     .option('-n, --dry-run', 'run reads for real, predict writes, change nothing')
@@ -68,6 +68,10 @@ export async function main(argv: readonly string[]): Promise<void> {
         io.err(io.errStyle.dim(`lab: CloudStack simulator started (state in ${(lab as { stateDir?: string }).stateDir ?? '?'})\n`));
         o.inventory = lab.inventoryPath;
       }
+      // `run -`: the playbook on standard input, kept beside the journal for recover and resume
+      const runId = (await import('../app/run.js')).newRunId();
+      const fromStdin = playbook === '-' ? await (await import('./stdin-playbook.js')).stdinPlaybook(process.stdin, String(o.journalDir), runId) : undefined;
+      if (fromStdin) playbook = fromStdin.path;
       try {
         const request = {
           playbook, ...(o.inventory ? { inventory: String(o.inventory) } : {}), extraArgs: o.extraVars as string[],
@@ -82,12 +86,15 @@ export async function main(argv: readonly string[]): Promise<void> {
         if (o.listHosts || o.listSteps) {
           const [{ outline }, { printOutline }] = await Promise.all([import('../app/outline.js'), import('./commands/outline.js')]);
           printOutline(io, outline(request, { sources, secrets }), { hosts: o.listHosts === true, steps: o.listSteps === true, json: o.output === 'json' });
+          fromStdin?.discard();
           code = EXIT.ok;
           return;
         }
-        const [{ prepareRun, newRunId }, { runOnTerminal }] = await Promise.all([import('../app/run.js'), import('./commands/run.js')]);
-        const runId = newRunId();
+        const [{ prepareRun }, { runOnTerminal }] = await Promise.all([import('../app/run.js'), import('./commands/run.js')]);
         code = await runOnTerminal(io, o.output as OutputMode, runId, () => prepareRun({ ...request, runId }, { sources, secrets }));
+      } catch (err) {
+        fromStdin?.discard(); // refused before it started: no journal refers to it
+        throw err;
       } finally {
         await lab?.stop();
       }
@@ -219,6 +226,15 @@ export async function main(argv: readonly string[]): Promise<void> {
       if (kind !== undefined && kind !== 'playbook' && kind !== 'inventory') throw new UsageError(`schema: '${kind}' is neither playbook nor inventory`);
       if (o.out !== undefined) for (const path of writeSchemaFiles(o.out)) io.out(`wrote ${path}\n`);
       else io.out(schemaFiles().get(`${kind ?? 'playbook'}.schema.json`)!);
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script: eval "$(stackplay completion bash)" (or zsh) in your shell\'s rc file')
+    .argument('<shell>', 'bash or zsh')
+    .action(async (shell: string) => {
+      const { completionScript } = await import('./commands/completion.js');
+      io.out(completionScript(program, shell));
     });
 
   program

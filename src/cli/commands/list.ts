@@ -6,7 +6,18 @@ import yaml from 'js-yaml';
 import type { Styler } from '../../renderers/style.js';
 import { BUNDLED_DIR } from '../../app/load-input.js';
 
+/** The bundled playbooks' names (cloudstack/preflight …), as `run` takes them. */
+export function bundledNames(): string[] {
+  return bundled().map((f) => f.name);
+}
+
 export function listPlaybooks(s: Styler): string {
+  const found = bundled();
+  const w = Math.max(...found.map((f) => f.name.length), 4);
+  return `${s.bold('Bundled playbooks')} (run with: stackplay run NAME -i inventory.yml)\n${found.map((f) => `  ${s.bold(f.name.padEnd(w))}  ${f.description}`).join('\n')}\n`;
+}
+
+function bundled(): Array<{ name: string; description: string }> {
   const found: Array<{ name: string; description: string }> = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir).sort()) {
@@ -25,6 +36,5 @@ export function listPlaybooks(s: Styler): string {
     }
   };
   walk(BUNDLED_DIR);
-  const w = Math.max(...found.map((f) => f.name.length), 4);
-  return `${s.bold('Bundled playbooks')} (run with: stackplay run NAME -i inventory.yml)\n${found.map((f) => `  ${s.bold(f.name.padEnd(w))}  ${f.description}`).join('\n')}\n`;
+  return found;
 }
