@@ -42,6 +42,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .option('-e, --extra-vars <key=value|@file>', 'extra variables (highest precedence); repeatable', collect, [])
     .option('-n, --dry-run', 'run reads for real, predict writes, change nothing')
     .option('-C, --check', 'the same as --dry-run (Ansible\'s name for it)')
+    .option('-v, --verbose', 'more detail, repeatable: -v SSH connections and logins, -vv every API call and job poll', (_: string, n: number) => n + 1, 0)
     .option('--list-hosts', 'print the hosts each play would run on (after --limit) and exit; nothing runs')
     .option('--list-steps', 'print each play\'s steps with their tags and exit; nothing runs')
     .option('-f, --forks <n>', 'hosts a step runs on at once', int, 10)
@@ -91,7 +92,7 @@ export async function main(argv: readonly string[]): Promise<void> {
           return;
         }
         const [{ prepareRun }, { runOnTerminal }] = await Promise.all([import('../app/run.js'), import('./commands/run.js')]);
-        code = await runOnTerminal(io, o.output as OutputMode, runId, () => prepareRun({ ...request, runId }, { sources, secrets }));
+        code = await runOnTerminal(io, o.output as OutputMode, runId, () => prepareRun({ ...request, runId }, { sources, secrets }), o.verbose as number);
       } catch (err) {
         fromStdin?.discard(); // refused before it started: no journal refers to it
         throw err;

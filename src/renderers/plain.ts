@@ -7,8 +7,9 @@ import { formatRecap } from './recap.js';
 import { RunRecord } from './run-record.js';
 import type { Styler } from './style.js';
 import { formatSummary } from './summary.js';
+import { transportLine } from './transport-text.js';
 
-export function plainRenderer(write: (text: string) => void, s: Styler, opts: { verbose?: boolean } = {}): (e: RunEvent) => void {
+export function plainRenderer(write: (text: string) => void, s: Styler, opts: { verbose?: boolean; verbosity?: number } = {}): (e: RunEvent) => void {
   let dryRun = false;
   const mark = {
     ok: s.green('ok     '), changed: s.yellow('changed'), failed: s.red('failed '), skipped: s.dim('skipped'),
@@ -28,6 +29,12 @@ export function plainRenderer(write: (text: string) => void, s: Styler, opts: { 
       case 'step-output':
         if (opts.verbose !== false) write(`    ${s.dim(`${e.host} |`)} ${e.line}\n`);
         return;
+      case 'transport': {
+        // only with -v / -vv: connections and API calls are the transports' detail, not the run's story
+        const text = (opts.verbosity ?? 0) >= 1 ? transportLine(e.event, opts.verbosity) : undefined;
+        if (text !== undefined) write(`    ${s.dim(`${e.host} ⇄`)} ${text}\n`);
+        return;
+      }
       case 'step-progress':
         // per-item loop progress is for the live task list; plain output shows the items' own lines
         if (e.progress?.kind === 'item' && (e.progress.status === 'ok' || e.progress.status === 'changed' || e.progress.status === 'skipped')) return;

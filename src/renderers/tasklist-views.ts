@@ -160,21 +160,3 @@ export function failureText(v: StepView): string {
  * reconnects after a reboot are visible), failures, keys recorded, API retries and new logins. API calls
  * and job polls are left to the step's own progress.
  */
-export function transportLine(e: TransportEvent): string | undefined {
-  switch (e.kind) {
-    case 'ssh-connect':
-      return `${e.reconnect ? 'reconnecting' : 'connecting'} to ${e.address}:${e.port}${e.via ? ` via ${e.via}` : ''}…`;
-    case 'ssh-connect-failed':
-      return `cannot connect: ${e.message}`;
-    case 'ssh-host-key-accepted':
-      return `host key recorded (${e.keyType} ${e.fingerprint}) in ${e.file}`;
-    case 'ssh-disconnect':
-      return e.reason === 'dropped' ? 'connection dropped' : undefined;
-    case 'api-retry':
-      return `${e.command}: ${e.reason}, retrying (attempt ${e.attempt + 1})`;
-    case 'api-login':
-      return e.relogin ? `session expired: logging in again as ${e.username}` : undefined;
-    default:
-      return undefined;
-  }
-}

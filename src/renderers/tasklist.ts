@@ -12,7 +12,8 @@ import { RunRecord } from './run-record.js';
 import type { Styler } from './style.js';
 import { formatSummary } from './summary.js';
 import { coalescedRenderer, type LiveList } from './tasklist-drawing.js';
-import { buildViews, failureText, hasUndo, HEARTBEAT_MS, liveTitle, saneColumns, transportLine, type ListrTaskLike, type StepView } from './tasklist-views.js';
+import { transportLine } from './transport-text.js';
+import { buildViews, failureText, hasUndo, HEARTBEAT_MS, liveTitle, saneColumns, type ListrTaskLike, type StepView } from './tasklist-views.js';
 
 export { saneColumns } from './tasklist-views.js';
 
@@ -29,7 +30,7 @@ interface TaskListRenderer {
 /** Options for every list, nested ones included: listr2 would otherwise add a SIGINT handler per list. */
 const LIST_OPTIONS = { concurrent: false, exitOnError: false, registerSignalListeners: false } as const;
 
-export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t: string) => void): Promise<TaskListRenderer> {
+export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t: string) => void, verbosity = 0): Promise<TaskListRenderer> {
   const { Listr, DefaultRenderer } = await import('listr2');
   saneColumns(process.stdout);
   const notices: string[] = [];
@@ -196,7 +197,7 @@ export async function taskListRenderer(playbook: Playbook, s: Styler, write: (t:
       }
       case 'transport': {
         const v = runningOn.get(e.host);
-        const text = transportLine(e.event);
+        const text = transportLine(e.event, verbosity);
         if (!v || text === undefined) return;
         v.latest = `${e.host}: ${text}`;
         refresh(v);

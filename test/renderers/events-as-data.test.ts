@@ -13,7 +13,7 @@ import { plainRenderer } from '../../src/renderers/plain.js';
 import { recordOf } from '../../src/renderers/run-record.js';
 import { noStyle } from '../../src/renderers/style.js';
 import { formatSummary } from '../../src/renderers/summary.js';
-import { transportLine } from '../../src/renderers/tasklist-views.js';
+import { transportLine } from '../../src/renderers/transport-text.js';
 
 type End = Extract<RunEvent, { type: 'step-end' }>;
 const base = { play: 1, host: 'h1', phase: 'main', ignored: false, durationMs: 0 } as const;

@@ -16,7 +16,7 @@ export type OutputMode = 'auto' | 'tasklist' | 'plain' | 'json';
  * the exit code. Signals are stackplay's from the start: a Ctrl-C while host keys are checked stops the
  * run before its first step.
  */
-export async function runOnTerminal(io: Io, output: OutputMode, runId: string, prepare: () => Promise<PreparedRun | null>): Promise<number> {
+export async function runOnTerminal(io: Io, output: OutputMode, runId: string, prepare: () => Promise<PreparedRun | null>, verbosity = 0): Promise<number> {
   let prepared: PreparedRun | undefined;
   const tty = process.stdout.isTTY === true && process.env.CI !== 'true' && process.env.TERM !== 'dumb';
   const mode = output === 'auto' ? (tty ? 'tasklist' : 'plain') : output;
@@ -51,10 +51,10 @@ export async function runOnTerminal(io: Io, output: OutputMode, runId: string, p
     let render: (e: RunEvent) => void;
     let done: Promise<void> = Promise.resolve();
     if (mode === 'json') render = jsonRenderer(io.out);
-    else if (mode === 'plain') render = plainRenderer(io.out, io.style);
+    else if (mode === 'plain') render = plainRenderer(io.out, io.style, { verbosity });
     else {
       const { taskListRenderer } = await import('../../renderers/tasklist.js');
-      const r = await taskListRenderer(prepared.playbook, io.style, io.out);
+      const r = await taskListRenderer(prepared.playbook, io.style, io.out, verbosity);
       render = r.sink;
       done = r.done;
       notice = r.notice;
