@@ -88,7 +88,8 @@ export function outcomeMessage(o: Outcome): string | undefined {
 
 /** Progress of a step as data: a loop's items, or the attempts of a step that retries. */
 type Progress =
-  | { readonly kind: 'item'; readonly index: number; readonly total: number; readonly status: StepStatus }
+  /** `plan`: in a dry run, what the item would do (the call it would make, the command it would run). */
+  | { readonly kind: 'item'; readonly index: number; readonly total: number; readonly status: StepStatus; readonly plan?: string }
   | { readonly kind: 'attempt'; readonly attempt: number; readonly attempts: number; readonly until: boolean };
 
 export type RunEvent =

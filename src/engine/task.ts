@@ -45,6 +45,8 @@ export async function runTask(h: HostRun, step: TaskStep, phase: StepPhase, undo
 
 /** Failed items named in a failed loop's message before the rest are counted. */
 const MAX_ITEM_MSGS = 5;
+/** Items whose dry-run plans are spelled out in the loop's own plan before the rest are counted. */
+const MAX_ITEM_PLANS = 10;
 
 async function loop(h: HostRun, step: TaskStep, items: readonly unknown[], scope: Record<string, unknown>, undo: UndoScope, phase: StepPhase): Promise<StepRun> {
   const results: unknown[] = [];
@@ -56,6 +58,7 @@ async function loop(h: HostRun, step: TaskStep, items: readonly unknown[], scope
   // a failed loop is reported with its failed items' messages, not with whatever item ran last
   let firstFailed: RunError | undefined;
   const failedMsgs: string[] = [];
+  const plans: string[] = [];
   for (const item of items) {
     if (h.run.interruption.interrupted && phase === 'main') break;
     const itemScope = { ...scope, [step.loopVar]: item };
@@ -76,9 +79,11 @@ async function loop(h: HostRun, step: TaskStep, items: readonly unknown[], scope
       firstFailed ??= r.error;
       if (!failedMsgs.includes(r.error.message)) failedMsgs.push(r.error.message);
     }
+    // a dry run's item says what it would do (the call, the command), not only 'unknown'
+    if (r.plan !== undefined) plans.push(r.plan);
     h.run.emit({
-      type: 'step-progress', stepId: step.id, host: h.host.name, message: `item ${results.length}/${items.length}: ${r.status}`,
-      progress: { kind: 'item', index: results.length, total: items.length, status: r.status },
+      type: 'step-progress', stepId: step.id, host: h.host.name, message: `item ${results.length}/${items.length}: ${r.status}${r.plan !== undefined ? ` — ${r.plan}` : ''}`,
+      progress: { kind: 'item', index: results.length, total: items.length, status: r.status, ...(r.plan !== undefined ? { plan: r.plan } : {}) },
     });
     if (unreachable) break;
   }
@@ -86,7 +91,15 @@ async function loop(h: HostRun, step: TaskStep, items: readonly unknown[], scope
   const failedText = failedMsgs.length > MAX_ITEM_MSGS ? [...failedMsgs.slice(0, MAX_ITEM_MSGS), `… and ${failedMsgs.length - MAX_ITEM_MSGS} more`] : failedMsgs;
   // the first failed item's error (its kind, code and position) with every failed item's message
   const error = unreachable ? lastError : failed && firstFailed ? { ...firstFailed, message: failedText.join('; ') } : failed ? lastError : undefined;
-  return { status, ...(status === 'skipped' ? { skip: 'no-items' as const } : {}), error, result: { results, changed, failed } };
+  const plan = plans.length === 0 ? undefined
+    : `${plans.length} item(s): ${plans.slice(0, MAX_ITEM_PLANS).join('; ')}${plans.length > MAX_ITEM_PLANS ? `; … and ${plans.length - MAX_ITEM_PLANS} more` : ''}`;
+  // whether an item whose outcome is unknown (a predicted write) changes or fails anything is unknown too:
+  // a handler must not report "rebooted 0 router(s)" from a dry run
+  const maybe = (v: boolean, what: string): boolean | Unknown => (v || !unknown ? v : new Unknown(`whether the loop ${what} (dry run)`));
+  return {
+    status, ...(status === 'skipped' ? { skip: 'no-items' as const } : {}), error, plan,
+    result: { results, changed: maybe(changed, 'changes something'), failed: maybe(failed, 'fails') },
+  };
 }
 
 function finish(h: HostRun, step: TaskStep, phase: StepPhase, r: StepRun, started: number): Ended {

@@ -24,6 +24,24 @@ describe('executor: dry run and masking', () => {
     expect(summary.recap.localhost!.unknown).to.equal(1);
   });
 
+  it('a loop in a dry run says what each item would do, and whether it changes anything stays unknown', async () => {
+    const { events } = await runYaml(play(`
+      - {name: write, local: "touch ${marker}", register: w}
+      - {name: each, local: "echo {{item}}", loop: [a, b], register: plain}
+      - {name: gated, local: "echo {{item}}", loop: [c, d], when: "w.rc == 0", register: l}
+      - {name: report, log: "changed={{l.changed}} failed={{l.failed}}"}`), { dryRun: true });
+    const items = events.filter((e): e is Extract<RunEvent, { type: 'step-progress' }> => e.type === 'step-progress' && e.progress?.kind === 'item');
+    expect(items.slice(0, 2).map((e) => e.message)).to.deep.equal([
+      'item 1/2: changed — would run on the runner: echo a', 'item 2/2: changed — would run on the runner: echo b',
+    ]);
+    expect(items[0]!.progress).to.deep.include({ plan: 'would run on the runner: echo a' });
+    const ends = events.filter((e): e is End => e.type === 'step-end');
+    expect(ends.find((e) => e.name === 'each')!.plan).to.equal('2 item(s): would run on the runner: echo a; would run on the runner: echo b');
+    // the gated items' outcome is unknown, so is whether they changed or failed anything
+    // (the old engine said 'changed=false failed=false')
+    expect(ends.find((e) => e.name === 'report')!.msg).to.equal('<unknown: whether the loop changes something (dry run); whether the loop fails (dry run)>');
+  });
+
   it('evaluates creates/removes guards live in a dry run', async () => {
     const { events } = await runYaml(play(`
       - {name: guarded, local: {command: "echo hi", creates: /}}`), { dryRun: true });
