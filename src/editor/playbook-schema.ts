@@ -29,6 +29,7 @@ const COMMON: Readonly<Record<(typeof COMMON_KEYS)[number], JsonSchema>> = {
   tags: STRINGS,
   timeout: DURATION,
   run_once: { type: 'boolean' },
+  dry_run: { enum: ['run', 'predict'] },
   undo: { anyOf: [{ $ref: '#/definitions/undoStep' }, { type: 'array', items: { $ref: '#/definitions/undoStep' } }] },
 };
 

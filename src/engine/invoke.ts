@@ -25,7 +25,8 @@ setMaxListeners(0, NEVER_ABORTED);
 
 export async function invoke(h: HostRun, step: TaskStep, def: StepType, args: Record<string, unknown>, scope: Record<string, unknown>, phase: StepPhase): Promise<StepRun> {
   const opts = h.run.opts;
-  const predict = opts.dryRun && def.effect === 'write';
+  // `dry_run: run`: the playbook says this write-typed step only reads (a `shell: cat …`)
+  const predict = opts.dryRun && def.effect === 'write' && step.dryRun !== 'run';
   // a dry run runs reads for real: not with an argument it cannot know (a check is told, and decides)
   const unknown = opts.dryRun && !predict ? unknownArgument(def, args) : undefined;
   if (unknown) {

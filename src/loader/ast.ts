@@ -27,6 +27,8 @@ export interface StepCommon {
   readonly tags: readonly string[];
   readonly timeoutMs: number | undefined;
   readonly runOnce: boolean;
+  /** `dry_run: run`: the author says this step only reads, so a dry run runs it for real. */
+  readonly dryRun?: 'run';
   readonly undo: readonly Step[];
   /** Dead-man switch of an undo step: a timer armed on a host that performs it if the runner vanishes. */
   readonly deadman: Deadman | undefined;

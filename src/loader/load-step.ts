@@ -16,11 +16,11 @@ import type { StaticScope } from './static-scope.js';
 
 export const COMMON_KEYS = [
   'name', 'when', 'register', 'loop', 'loop_var', 'until', 'retries', 'delay', 'ignore_errors', 'failed_when',
-  'changed_when', 'notify', 'tags', 'timeout', 'run_once', 'undo',
+  'changed_when', 'notify', 'tags', 'timeout', 'run_once', 'undo', 'dry_run',
 ] as const;
 export const BLOCK_KEYS = ['block', 'rescue', 'always'] as const;
 /** Common keys a block does not implement (it has when, tags, ignore_errors, name). */
-const BLOCK_UNSUPPORTED = ['register', 'loop', 'loop_var', 'until', 'retries', 'delay', 'failed_when', 'changed_when', 'notify', 'timeout', 'run_once', 'undo'] as const;
+const BLOCK_UNSUPPORTED = ['register', 'loop', 'loop_var', 'until', 'retries', 'delay', 'failed_when', 'changed_when', 'notify', 'timeout', 'run_once', 'undo', 'dry_run'] as const;
 export const UNDO_ONLY_KEYS = ['deadman'] as const;
 
 export interface StepCtx {
@@ -227,9 +227,18 @@ export class StepLoader {
       tags: r.stringList(r.get(map, 'tags'), "'tags'"),
       timeoutMs,
       runOnce: r.bool(r.get(map, 'run_once'), "'run_once'") ?? false,
+      ...(this.dryRunMode(r, r.get(map, 'dry_run')) === 'run' ? { dryRun: 'run' as const } : {}),
       undo,
       deadman,
     };
+  }
+
+  /** `dry_run: run` (a write step the author knows only reads runs for real in a dry run) or `predict`. */
+  private dryRunMode(r: NodeReader, node: YNode | undefined): 'run' | 'predict' | undefined {
+    const v = r.string(node, "'dry_run'");
+    if (v === undefined || v === 'run' || v === 'predict') return v;
+    r.problem(node!, 'bad-value', `'dry_run' is 'run' (run this step for real in a dry run: it only reads) or 'predict' (the default for steps that write), not '${v}'`);
+    return undefined;
   }
 
   /** `scripted`: the undo step's type writes the script itself, so `command` may be left out. */

@@ -60,8 +60,8 @@ function ansibleKey(key: string, value: YNode): string | undefined {
     case 'local_action':
       return "'local_action' is Ansible's: the local step runs a command on the machine running stackplay";
     case 'check_mode':
-      return "'check_mode' is Ansible's: run the playbook with --dry-run, which runs read steps for real and "
-        + 'predicts what write steps would do';
+      return "'check_mode' is Ansible's: run the playbook with --dry-run (or -C), which runs read steps for real and "
+        + "predicts what write steps would do; a step that only reads says dry_run: run (Ansible's check_mode: false)";
     case 'become': case 'become_user':
       return `'${key}' is an argument of the shell step in stackplay: shell: { command: ..., become: true }`;
     case 'environment':

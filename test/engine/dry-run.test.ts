@@ -42,6 +42,18 @@ describe('executor: dry run and masking', () => {
     expect(ends.find((e) => e.name === 'report')!.msg).to.equal('<unknown: whether the loop changes something (dry run); whether the loop fails (dry run)>');
   });
 
+  it('dry_run: run runs a write-typed step for real in a dry run, so later steps see its result', async () => {
+    const { events } = await runYaml(play(`
+      - {name: predicted, local: "echo one", register: a}
+      - {name: real, local: "echo two", dry_run: run, register: b}
+      - {name: uses, log: "{{b.stdout}}"}`), { dryRun: true });
+    const ends = events.filter((e): e is End => e.type === 'step-end');
+    expect(ends.map((e) => `${e.name}:${e.status}`)).to.deep.equal(['predicted:changed', 'real:changed', 'uses:ok']);
+    expect(ends[0]!.plan).to.equal('would run on the runner: echo one');
+    expect(ends[1]!.plan).to.equal(undefined);
+    expect(ends[2]!.msg).to.equal('two');
+  });
+
   it('evaluates creates/removes guards live in a dry run', async () => {
     const { events } = await runYaml(play(`
       - {name: guarded, local: {command: "echo hi", creates: /}}`), { dryRun: true });
