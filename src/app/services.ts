@@ -27,5 +27,6 @@ export function openServices(inventory: Inventory, secrets: SecretRegistry, env:
     ...(wiring.acceptNewHostKeys ? { acceptNewHostKeys: true } : {}),
     ...(wiring.record ? { record: wiring.record } : {}),
     ...(wiring.priorJobs ? { priorJobs: wiring.priorJobs } : {}),
+    ...(env.ask ? { ask: env.ask } : {}),
   });
 }

@@ -59,6 +59,8 @@ export interface AppEnvironment {
   readonly services?: (inventory: Inventory, secrets: SecretRegistry) => RunServices;
   /** A record of undo obligations of the caller's own, for a run without a journal directory. */
   readonly journal?: RunJournalHooks;
+  /** Answers a `confirm` step: the operator's terminal (the CLI gives one only when it has a terminal). */
+  readonly ask?: (question: string, signal: AbortSignal) => Promise<string | null>;
 }
 
 /** Where a run's events go and what stops it. */

@@ -92,7 +92,10 @@ export async function main(argv: readonly string[]): Promise<void> {
           return;
         }
         const [{ prepareRun }, { runOnTerminal }] = await Promise.all([import('../app/run.js'), import('./commands/run.js')]);
-        code = await runOnTerminal(io, o.output as OutputMode, runId, () => prepareRun({ ...request, runId }, { sources, secrets }), o.verbose as number);
+        // a confirm step asks on this terminal: the task list shows the question on the step, others on stderr
+        const listShown = o.output === 'tasklist' || (o.output === 'auto' && process.stdout.isTTY === true && process.env.CI !== 'true' && process.env.TERM !== 'dumb');
+        const ask = (await import('./ask.js')).terminalAsker(io, !listShown);
+        code = await runOnTerminal(io, o.output as OutputMode, runId, () => prepareRun({ ...request, runId }, { sources, secrets, ...(ask ? { ask } : {}) }), o.verbose as number);
       } catch (err) {
         fromStdin?.discard(); // refused before it started: no journal refers to it
         throw err;

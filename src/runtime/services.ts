@@ -26,6 +26,8 @@ interface ServiceOptions {
   readonly record?: RunServices['record'];
   /** Resume: job ids the interrupted run submitted, by key. */
   readonly priorJobs?: ReadonlyMap<string, string>;
+  /** The operator's terminal, when there is one (the CLI's); absent: nobody can answer a question. */
+  readonly ask?: (question: string, signal: AbortSignal) => Promise<string | null>;
 }
 
 /** What a CloudStack client factory gets from the run: the services (tunnels), the inventory, the secrets, and where its events go. */
@@ -125,6 +127,10 @@ export class DefaultRunServices implements RunServices {
 
   priorJob(key: string): string | undefined {
     return this.o.priorJobs?.get(key);
+  }
+
+  async ask(question: string, signal: AbortSignal): Promise<string | null> {
+    return this.o.ask ? this.o.ask(question, signal) : null;
   }
 
   async armDeadman(hostName: string, timer: DeadmanTimer): Promise<ServiceAnswer> {

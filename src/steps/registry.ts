@@ -8,6 +8,7 @@ import { flushHandlersStep } from './builtin/flush-handlers.js';
 import { localStep } from './builtin/local.js';
 import { logStep } from './builtin/log.js';
 import { pauseStep } from './builtin/pause.js';
+import { confirmStep } from './builtin/confirm.js';
 import { setStep } from './builtin/set.js';
 import { shellStep } from './remote/shell.js';
 import { copyStep } from './remote/copy.js';
@@ -30,7 +31,7 @@ import { sysvmadmStep } from './cloudstack/sysvmadm-step.js';
 import { sysvmadmCheckStep } from './cloudstack/sysvmadm-check.js';
 
 const ALL: readonly StepType[] = [
-  assertStep, setStep, logStep, failStep, pauseStep, localStep, flushHandlersStep, shellStep,
+  assertStep, setStep, logStep, failStep, pauseStep, confirmStep, localStep, flushHandlersStep, shellStep,
   copyStep, templateStep, serviceStep, waitForStep, followStep,
   httpStep, cloudstackStep, settingStep, waitStep, factsStep, systemVmsStep, routersStep, selectionStep,
   vmServicesStep, restartStep, integrationPortStep, sysvmadmStep, sysvmadmCheckStep,

@@ -70,6 +70,11 @@ export interface StepServices {
   record(kind: 'job' | 'change', data: Readonly<Record<string, unknown>>): void;
   /** Resume: the async job an interrupted run submitted under this key, to wait for instead of submitting again. */
   priorJob?(key: string): string | undefined;
+  /**
+   * Asks the operator and returns the line typed, or null when nobody can answer (no terminal). The
+   * signal ends the question (Ctrl-C, the step's time limit) with a rejection.
+   */
+  ask?(question: string, signal: AbortSignal): Promise<string | null>;
 }
 
 /** A dead-man timer: after `afterSeconds` the host runs `command` unless the timer is disarmed first. */

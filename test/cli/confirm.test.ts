@@ -1,0 +1,94 @@
+// The `confirm` step through the built CLI: in a real terminal (script(1)) "yes" goes on, anything else,
+// a time limit or Ctrl-C stops the run with its undo steps run; without a terminal nobody can answer,
+// which is a no.
+
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { BIN, REPO_ROOT } from '../support/paths.js';
+import { inPty, plainText, type PtyRun } from './pty.js';
+
+const playbook = (timeout: string): string => [
+  'name: confirm', 'plays:', '  - name: p', '    hosts: localhost', '    steps:',
+  '      - name: Open something', '        local: "echo opened"', '        undo: { name: Close it again, local: "echo closed-again" }',
+  `      - name: Go on?`, `        confirm: { prompt: "About to reboot 23 routers", timeout: ${timeout} }`,
+  '      - name: After', '        log: went-on', '',
+].join('\n');
+
+/** Resolves once the terminal shows `re` (event-driven: no sleeps). */
+function shows(p: PtyRun, re: RegExp): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (re.test(plainText(p.raw()))) {
+        p.child.stdout.off('data', check);
+        resolve();
+      }
+    };
+    p.child.stdout.on('data', check);
+    check();
+  });
+}
+
+describe('cli: confirm', function () {
+  this.timeout(120_000);
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(os.tmpdir(), 'stackplay-confirm-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const start = (timeout = '10m'): PtyRun => {
+    writeFileSync(join(dir, 'pb.yml'), playbook(timeout));
+    return inPty([process.execPath, BIN, 'run', join(dir, 'pb.yml'), '--journal-dir', join(dir, 'runs')], { cwd: REPO_ROOT, dir });
+  };
+
+  it('without a terminal nobody can answer: the step fails, the undo runs, exit 1', () => {
+    writeFileSync(join(dir, 'pb.yml'), playbook('10m'));
+    const r = spawnSync(process.execPath, [BIN, 'run', join(dir, 'pb.yml'), '-o', 'plain', '--journal-dir', join(dir, 'runs')], { cwd: REPO_ROOT, encoding: 'utf8', input: '', timeout: 60_000 });
+    expect(r.status).to.equal(1);
+    expect(r.stdout).to.include('no terminal to ask on: not confirmed');
+    expect(r.stdout).to.include('closed-again');
+    expect(r.stdout).not.to.include('went-on');
+  });
+
+  it('in a terminal, yes goes on', async () => {
+    const p = start();
+    await shows(p, /type yes and Enter/);
+    p.child.stdin.write('yes\r');
+    const { status } = await p.exited;
+    expect(status).to.equal(0);
+    expect(plainText(p.raw())).to.include('went-on');
+  });
+
+  it('in a terminal, any other answer stops the run and reverts, exit 1', async () => {
+    const p = start();
+    await shows(p, /type yes and Enter/);
+    p.child.stdin.write('no\r');
+    const { status } = await p.exited;
+    expect(status).to.equal(1);
+    const text = plainText(p.raw());
+    expect(text).to.include("answered 'no': not confirmed");
+    expect(text).to.include('Close it again');
+    expect(text).not.to.include('went-on');
+  });
+
+  it('no answer within the time limit is a no', async () => {
+    const p = start('1s');
+    const { status } = await p.exited;
+    expect(status).to.equal(1);
+    expect(plainText(p.raw())).to.include('no answer within 1.0s: not confirmed');
+  });
+
+  it('Ctrl-C while it waits stops the run, reverts, exit 130', async () => {
+    const p = start();
+    await shows(p, /type yes and Enter/);
+    p.ctrlC();
+    const { status } = await p.exited;
+    expect(status).to.equal(130);
+    const text = plainText(p.raw());
+    expect(text).to.include('interrupted while waiting for an answer');
+    expect(text).to.include('Close it again');
+  });
+});
