@@ -126,7 +126,7 @@ export async function prepareRun(request: RunRequest, env: AppEnvironment = {}, 
       try {
         return await runPlaybook({
           runId, playbook: input.playbook, inventory: input.inventory, steps, extraVars: input.extraVars, plan, dryRun,
-          forks: request.forks ?? 10, secrets, services, sink, prelude,
+          forks: request.forks ?? 10, secrets, services, sink, prelude, ...(request.confirmWrites && !dryRun ? { confirmWrites: true } : {}),
           ...(hooks.signal ? { interrupt: hooks.signal } : {}), ...(env.clock ? { clock: env.clock } : {}),
           ...(request.limit !== undefined ? { limit: request.limit } : {}), ...(request.tags ? { tags: request.tags } : {}),
           ...(request.skipTags ? { skipTags: request.skipTags } : {}), ...(request.startAtStep !== undefined ? { startAt: request.startAtStep } : {}),

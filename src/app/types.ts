@@ -29,6 +29,8 @@ export interface InputRequest {
 
 export interface RunRequest extends InputRequest {
   readonly dryRun?: boolean;
+  /** --step: ask before each write step (needs `ask` in the environment: a terminal). */
+  readonly confirmWrites?: boolean;
   /** Hosts a step runs on at once (default 10). */
   readonly forks?: number;
   readonly limit?: string;

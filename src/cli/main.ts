@@ -42,6 +42,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .option('-e, --extra-vars <key=value|@file>', 'extra variables (highest precedence); repeatable', collect, [])
     .option('-n, --dry-run', 'run reads for real, predict writes, change nothing')
     .option('-C, --check', 'the same as --dry-run (Ansible\'s name for it)')
+    .option('--step', 'ask before each write step: yes, no (skip it) or continue (stop asking); needs a terminal')
     .option('-v, --verbose', 'more detail, repeatable: -v SSH connections and logins, -vv every API call and job poll', (_: string, n: number) => n + 1, 0)
     .option('--list-hosts', 'print the hosts each play would run on (after --limit) and exit; nothing runs')
     .option('--list-steps', 'print each play\'s steps with their tags and exit; nothing runs')
@@ -76,7 +77,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       try {
         const request = {
           playbook, ...(o.inventory ? { inventory: String(o.inventory) } : {}), extraArgs: o.extraVars as string[],
-          dryRun: o.dryRun === true || o.check === true, forks: o.forks as number,
+          dryRun: o.dryRun === true || o.check === true, forks: o.forks as number, ...(o.step ? { confirmWrites: true } : {}),
           ...(o.limit ? { limit: String(o.limit) } : {}),
           ...((o.tags as string[]).length ? { tags: o.tags as string[] } : {}),
           ...((o.skipTags as string[]).length ? { skipTags: o.skipTags as string[] } : {}),
@@ -93,8 +94,12 @@ export async function main(argv: readonly string[]): Promise<void> {
         }
         const [{ prepareRun }, { runOnTerminal }] = await Promise.all([import('../app/run.js'), import('./commands/run.js')]);
         // a confirm step asks on this terminal: the task list shows the question on the step, others on stderr
+        // --step asks line by line, so it uses the plain output (a question must never hide under the live list)
+        if (o.step && o.output === 'tasklist') throw new UsageError('--step asks a question before each write step, line by line: use it with -o plain (the default with --step)');
+        if (o.step && o.output === 'auto') o.output = 'plain';
         const listShown = o.output === 'tasklist' || (o.output === 'auto' && process.stdout.isTTY === true && process.env.CI !== 'true' && process.env.TERM !== 'dumb');
         const ask = (await import('./ask.js')).terminalAsker(io, !listShown);
+        if (o.step && !ask && !request.dryRun) throw new UsageError('--step asks before each write step: it needs a terminal on standard input');
         code = await runOnTerminal(io, o.output as OutputMode, runId, () => prepareRun({ ...request, runId }, { sources, secrets, ...(ask ? { ask } : {}) }), o.verbose as number);
       } catch (err) {
         fromStdin?.discard(); // refused before it started: no journal refers to it

@@ -64,7 +64,7 @@ export type RunError =
   | (ErrorBase & { readonly kind: 'internal' });
 
 /** Why a step was skipped. */
-export type SkipReason = 'condition' | 'resumed' | 'no-items';
+export type SkipReason = 'condition' | 'resumed' | 'no-items' | 'operator';
 
 /** How a step ended on a host; `kind` is the step-end's status. */
 export type Outcome =

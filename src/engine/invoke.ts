@@ -25,6 +25,11 @@ setMaxListeners(0, NEVER_ABORTED);
 
 export async function invoke(h: HostRun, step: TaskStep, def: StepType, args: Record<string, unknown>, scope: Record<string, unknown>, phase: StepPhase): Promise<StepRun> {
   const opts = h.run.opts;
+  // --step: the operator says yes, no (skip it) or continue (stop asking) before each write; reverting is never held up
+  if (opts.confirmWrites && def.effect === 'write' && phase !== 'undo' && phase !== 'always') {
+    const answer = await askStep(h, step, opts.interrupt);
+    if (answer !== 'yes') return answer;
+  }
   // `dry_run: run`: the playbook says this write-typed step only reads (a `shell: cat …`)
   const predict = opts.dryRun && def.effect === 'write' && step.dryRun !== 'run';
   // a dry run runs reads for real: not with an argument it cannot know (a check is told, and decides)
@@ -104,4 +109,25 @@ function interpret(h: HostRun, step: TaskStep, outcome: StepOutcome, scope: Reco
     ? { kind: 'condition', code: 'failed-when', message: `failed_when: ${step.failedWhen!.source}`, pos: errorPos(step.failedWhen!.pos) }
     : { kind: 'step', code: 'step-failed', message: outcome.msg ?? 'failed', pos: errorPos(step.pos) };
   return { status, error, result, plan: outcome.plan };
+}
+
+/** One question at a time, whatever the number of hosts; "continue" stops the asking for the rest of the run. */
+let asking: Promise<unknown> = Promise.resolve();
+const stopAsking = new WeakSet<object>();
+
+async function askStep(h: HostRun, step: TaskStep, interrupt: AbortSignal | undefined): Promise<'yes' | StepRun> {
+  const turn = asking.then(async (): Promise<'yes' | StepRun> => {
+    if (stopAsking.has(h.run)) return 'yes';
+    const question = `--step: run '${step.name}' on ${h.host.name}? [y]es, [n]o (skip it), [c]ontinue (stop asking): `;
+    const answer = await h.run.opts.services.ask?.(question, interrupt ?? NEVER_ABORTED).catch(() => null);
+    const a = (answer ?? '').trim().toLowerCase();
+    if (a === 'c' || a === 'continue') stopAsking.add(h.run);
+    if (a === 'y' || a === 'yes' || a === 'c' || a === 'continue') return 'yes';
+    if (a === 'n' || a === 'no') return { status: 'skipped', skip: 'operator', msg: 'skipped by the operator (--step)' };
+    const why = answer === null || answer === undefined ? 'no answer' : `answered '${a}'`;
+    const message = `${why}: not confirmed (--step)`;
+    return { status: 'failed', error: { kind: 'step', code: 'not-confirmed', message, pos: errorPos(step.pos) }, result: { failed: true, changed: false, msg: message } };
+  });
+  asking = turn.catch(() => undefined);
+  return turn;
 }

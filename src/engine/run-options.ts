@@ -17,6 +17,8 @@ export interface RunOptions {
   readonly steps: ReadonlyMap<string, StepType>;
   readonly extraVars: Readonly<Record<string, unknown>>;
   readonly dryRun: boolean;
+  /** --step: ask the operator before each write step (never before undo and always steps). */
+  readonly confirmWrites?: boolean;
   readonly forks: number;
   readonly limit?: string;
   /** The planner's hosts per play (made here from the playbook, inventory and limit when absent). */

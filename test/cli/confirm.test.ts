@@ -91,4 +91,29 @@ describe('cli: confirm', function () {
     expect(text).to.include('interrupted while waiting for an answer');
     expect(text).to.include('Close it again');
   });
+
+  it('--step asks before each write step: no skips it, continue stops the asking; undo steps are never asked about', async () => {
+    writeFileSync(join(dir, 'pb.yml'), playbook('10m').replace(/      - name: Go on\?\n.*\n/, '      - {name: Second, local: "echo second-ran"}\n      - {name: Third, local: "echo third-ran"}\n'));
+    const p = inPty([process.execPath, BIN, 'run', join(dir, 'pb.yml'), '--step', '--journal-dir', join(dir, 'runs')], { cwd: REPO_ROOT, dir });
+    await shows(p, /run 'Open something' on localhost\?/);
+    p.child.stdin.write('n\r');
+    await shows(p, /run 'Second' on localhost\?/);
+    p.child.stdin.write('c\r');
+    const { status } = await p.exited;
+    expect(status).to.equal(0);
+    const text = plainText(p.raw());
+    expect(text).to.include('skipped by the operator (--step)');
+    expect(text).to.include('second-ran');
+    expect(text).to.include('third-ran');
+    expect(text).not.to.include("run 'Third'");
+    expect(text).not.to.include("run 'Close it again'");
+  });
+
+  it('--step without a terminal is refused before anything runs', () => {
+    writeFileSync(join(dir, 'pb.yml'), playbook('10m'));
+    const r = spawnSync(process.execPath, [BIN, 'run', join(dir, 'pb.yml'), '--step', '--journal-dir', join(dir, 'runs')], { cwd: REPO_ROOT, encoding: 'utf8', input: '', timeout: 60_000 });
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.include('--step asks before each write step: it needs a terminal');
+    expect(r.stdout).not.to.include('opened');
+  });
 });
