@@ -197,6 +197,8 @@ describe('systemvm-restart against the lab', function () {
     expect(r.end('Open the integration port (takes effect at the next management-server restart)').plan).to.include("from '0' to '8096'");
     expect(r.end('Run cloudstack-sysvmadm').plan).to.include('cloudstack-sysvmadm');
     expect(r.end('Run cloudstack-sysvmadm').plan).not.to.include(h.lab.dbPassword);
+    // counting the routers is a read: the dry run shows the -t the run would choose now
+    expect(r.end('Run cloudstack-sysvmadm').plan).to.match(/ -t 10 .*\(-t 10 for the 6 running router\(s\) counted now; counted again just before it runs\)$/);
     expect(h.lab.state().sysvmadmRuns).to.have.length(0);
     expect(h.lab.state().timers, 'no dead-man timer in a dry run').to.deep.equal([]);
     expect(outdated().svms).to.have.length.greaterThan(0);

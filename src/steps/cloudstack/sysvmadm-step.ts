@@ -133,8 +133,13 @@ export const sysvmadmStep = defineStep({
     const rel = await releaseOf(ctx);
     if (rel.broken && args.check_release) throw new StepFailedError(`refusing to run cloudstack-sysvmadm: ${rel.broken}; ${rel.wayOut}`);
     const why = 'output of cloudstack-sysvmadm (dry run)';
+    // counting is a read: a dry run shows the -t the run would choose now (it counts again just before)
+    const db = login(args);
+    const counted = args.action !== 'system' ? await countRouters(ctx, args, db) : undefined;
+    const choice = counted === undefined ? undefined : routerThreads(counted, args.threads, args.max_threads, rel.partialBatchHang);
+    const note = choice === undefined ? '' : ` (-t ${choice.threads} for the ${counted} running router(s) counted now${choice.threads !== args.threads ? ` instead of ${args.threads}, so no partial last batch hangs it` : ''}; counted again just before it runs)`;
     return {
-      changed: true, plan: `would run on ${ctx.hostName}, detached: ${sysvmadmCommand(args, login(args), args.threads)} (-t chosen from the routers counted then)`,
+      changed: true, plan: `would run on ${ctx.hostName}, detached: ${sysvmadmCommand(args, db, choice?.threads ?? args.threads)}${note}`,
       result: { rc: new Unknown(why), lines: new Unknown(why), counts: new Unknown(why), threads: new Unknown(why) },
     };
   },
