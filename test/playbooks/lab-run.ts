@@ -3,6 +3,7 @@
 // inventory the lab wrote. Sleeps are real but capped at a few ms, so polling loops finish fast and
 // budgets still count.
 
+import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,3 +164,10 @@ export function failures(r: PlaybookRun): string[] {
     .filter((e): e is End => e.type === 'step-end' && e.status === 'failed' && !e.ignored)
     .map((e) => `${e.host} ${e.phase}: ${e.name} — ${e.msg ?? ''}`);
 }
+
+/** The run succeeded: no step failed (the failures are named in the assertion message) and its status is ok. */
+export function expectOk(r: PlaybookRun): void {
+  expect(failures(r), 'failed steps').to.deep.equal([]);
+  expect(r.summary.status).to.equal('ok');
+}
+

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { loadPlaybook } from '../../src/loader/load-playbook.js';
 import { stepRegistry } from '../../src/steps/registry.js';
-import { failures, LabPlaybooks, PLAYBOOKS, playbookPath, type PlaybookRun } from './lab-run.js';
+import { LabPlaybooks, PLAYBOOKS, playbookPath, expectOk } from './lab-run.js';
 import { inventoryVars } from './validate.test.js';
 
 const ADDRESS = '127.0.0.61';
@@ -23,10 +23,6 @@ describe('bundled playbooks against the lab', function () {
     await h.stop();
   });
 
-  const ok = (r: PlaybookRun): void => {
-    expect(failures(r), 'failed steps').to.deep.equal([]);
-    expect(r.summary.status).to.equal('ok');
-  };
   const portRestored = (): void => {
     expect(h.port()).to.deep.equal({ dbValue: '0', listening: false });
   };
@@ -61,7 +57,7 @@ describe('bundled playbooks against the lab', function () {
         if (h.port().listening || h.port().dbValue !== '0') opened = true;
       },
     });
-    ok(r);
+    expectOk(r);
     expect(opened).to.equal(false);
     expect(outdated()).to.deep.equal({ svms: [], routers: [] });
     expect(h.lab.state().systemVms.every((v) => Number(v['patchCount']) > 0)).to.equal(true);
@@ -87,7 +83,7 @@ describe('bundled playbooks against the lab', function () {
         if (h.port().listening || h.port().dbValue !== '0') opened = true;
       },
     });
-    ok(r);
+    expectOk(r);
     expect(opened).to.equal(false);
     expect(outdated()).to.deep.equal({ svms: [], routers: [] });
     expect(h.lab.state().sysvmadmRuns).to.have.length(0);
@@ -96,7 +92,7 @@ describe('bundled playbooks against the lab', function () {
 
   it('systemvm-restart-api: the dry run lists what would be touched and changes nothing', async () => {
     const r = await h.run('systemvm-restart-api', { dryRun: true });
-    ok(r);
+    expectOk(r);
     const plan = r.end('Reboot routers in a rolling window (redundant pairs BACKUP first, then PRIMARY), then check Running and requiresupgrade=false').plan ?? '';
     expect(plan).to.match(/would reboot \d+ router/);
     expect(outdated().routers).to.have.length.greaterThan(0);

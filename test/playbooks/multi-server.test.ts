@@ -5,7 +5,7 @@
 
 import { expect } from 'chai';
 import { okAt } from '../lab/helpers.js';
-import { failures, LabPlaybooks, type PlaybookRun } from './lab-run.js';
+import { LabPlaybooks, expectOk } from './lab-run.js';
 
 const ADDRESS = '127.0.0.91';
 const CLOSE = 'Close the integration port on every management server';
@@ -18,10 +18,6 @@ describe('systemvm-restart and preflight with two management servers', function 
     await h.stop();
   });
 
-  const ok = (r: PlaybookRun): void => {
-    expect(failures(r), 'failed steps').to.deep.equal([]);
-    expect(r.summary.status).to.equal('ok');
-  };
 
   it('a peer restarted mid-run (while the database holds 8096) ends with its port closed', async () => {
     h = await LabPlaybooks.start(ADDRESS, { config: { preset: 'production' } });
@@ -35,7 +31,7 @@ describe('systemvm-restart and preflight with two management servers', function 
       },
     });
     await peer;
-    ok(r);
+    expectOk(r);
     expect(openMidRun, 'mgmt2 opened the port when it came back').to.equal(true);
     const close = r.ends(CLOSE);
     expect(close.map((e) => [e.phase, e.status])).to.deep.equal([['undo', 'changed']]);
@@ -73,7 +69,7 @@ describe('systemvm-restart and preflight with two management servers', function 
     h = await LabPlaybooks.start(ADDRESS, { config: { preset: 'production' } });
     const before = JSON.stringify(h.lab.state().systemVms);
     const r = await h.run('preflight');
-    ok(r);
+    expectOk(r);
     const shown = r.output('Show the integration port of each management server').join('\n');
     expect(shown).to.include('mgmt1 (mgmt1, Up').and.include('mgmt2 (mgmt2, Up').and.include('integration port 8096 closed');
     expect(JSON.stringify(h.lab.state().systemVms)).to.equal(before);
@@ -87,7 +83,7 @@ describe('systemvm-restart and preflight with two management servers', function 
     const onMgmt1 = (await okAt(h.lab, h.lab.server('mgmt1').apiUrl, { command: 'restartNetwork', id: n1!.id })).jobid as string;
     const onMgmt2 = (await okAt(h.lab, h.lab.server('mgmt2').apiUrl, { command: 'restartNetwork', id: n2!.id })).jobid as string;
     const r = await h.run('systemvm-restart', { extraVars: { jobs_timeout: '1h' } });
-    ok(r);
+    expectOk(r);
     const opening = r.end('Restart the management server once its own jobs are done (integration.api.port is read only at start)');
     expect(opening.msg).to.include('restarted mgmt1: waited for 1 job(s) it was executing').and.include(`RestartNetworkCmd ${onMgmt1}`);
     expect(opening.msg).not.to.include(onMgmt2);

@@ -5,7 +5,7 @@
 // message naming the way out.
 
 import { expect } from 'chai';
-import { failures, LabPlaybooks, type PlaybookRun } from './lab-run.js';
+import { LabPlaybooks, expectOk } from './lab-run.js';
 
 const ADDRESS = '127.0.0.71';
 
@@ -32,10 +32,6 @@ describe('systemvm-restart on every release profile (default world)', function (
       routers: s.routers.filter((r) => r['state'] === 'Running' && r['requiresUpgrade'] === true).map((r) => String(r['name'])),
     };
   };
-  const ok = (r: PlaybookRun): void => {
-    expect(failures(r), 'failed steps').to.deep.equal([]);
-    expect(r.summary.status).to.equal('ok');
-  };
 
   for (const [version, threads] of [['4.18.2.5', 11], ['4.20.1.0', 11], ['4.20.3.0', 10]] as const) {
     it(`${version}: restarts every Running VM to ${version}, -t ${threads}, and closes the port on both servers`, async () => {
@@ -43,7 +39,7 @@ describe('systemvm-restart on every release profile (default world)', function (
       const stopped = p.lab.state().routers.filter((r) => r['state'] !== 'Running').map((r) => String(r['name']));
       expect(stopped, 'the default world has one Stopped router').to.deep.equal(['r-20-VM']);
       const r = await p.run('systemvm-restart');
-      ok(r);
+      expectOk(r);
       const run = r.end('Run cloudstack-sysvmadm');
       // 22 running routers: 4.18 and 4.20.1 hang after a partial batch, so -t divides 22; 4.20.3 waits its last batch out
       expect(run.msg).to.match(new RegExp(`^exit code 0; -t ${threads};`));
@@ -76,7 +72,7 @@ describe('systemvm-restart on every release profile (default world)', function (
   it('4.20.1 with -t kept at 10 (router_batch_max 10): sysvmadm hangs after its last batch of 2 and is ended once both are done', async () => {
     const p = await start('4.20.1.0');
     const r = await p.run('systemvm-restart', { extraVars: { router_batch_max: 10, sysvmadm_stall_grace: '1m' } });
-    ok(r);
+    expectOk(r);
     const run = r.end('Run cloudstack-sysvmadm');
     expect(run.msg).to.include('restarted all 22 router(s)').and.include('apache/cloudstack#12067').and.include('-t 10');
     expect(r.events.some((e) => e.type === 'warning' && e.message.includes('will hang after its last batch'))).to.equal(true);
@@ -89,7 +85,7 @@ describe('systemvm-restart on every release profile (default world)', function (
     for (const [version, usable] of [['4.19.1.0', false], ['4.21.0.0', false], ['4.20.1.0', true]] as const) {
       const p = await start(version);
       const r = await p.run('preflight');
-      ok(r);
+      expectOk(r);
       const check = r.end('cloudstack-sysvmadm can work on this release (else cloudstack/systemvm-restart-api, or the live patch)');
       expect(check.status, version).to.equal(usable ? 'ok' : 'failed');
       const what = r.end("What this release's cloudstack-sysvmadm would do here").msg ?? '';

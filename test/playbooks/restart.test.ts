@@ -4,7 +4,7 @@
 // dry run. After every run the setting is back and no server listens on the integration port.
 
 import { expect } from 'chai';
-import { failures, LabPlaybooks, type PlaybookRun } from './lab-run.js';
+import { LabPlaybooks, expectOk } from './lab-run.js';
 
 const ADDRESS = '127.0.0.61';
 
@@ -19,10 +19,6 @@ describe('systemvm-restart against the lab', function () {
     await h.stop();
   });
 
-  const ok = (r: PlaybookRun): void => {
-    expect(failures(r), 'failed steps').to.deep.equal([]);
-    expect(r.summary.status).to.equal('ok');
-  };
   const closedEverywhere = (): void => {
     expect(h.port().dbValue).to.equal('0');
     expect(h.listening()).to.deep.equal({ mgmt1: false, mgmt2: false });
@@ -39,7 +35,7 @@ describe('systemvm-restart against the lab', function () {
 
   it('sysvmadm restarts everything, then the port is closed on every server and the setting restored', async () => {
     const r = await h.run('systemvm-restart');
-    ok(r);
+    expectOk(r);
     expect(outdated()).to.deep.equal({ svms: [], routers: [] });
     expect(r.end('Run cloudstack-sysvmadm').status).to.equal('changed');
     expect(h.lab.state().sysvmadmRuns).to.have.length(1);
@@ -56,7 +52,7 @@ describe('systemvm-restart against the lab', function () {
 
   it('arms a dead-man timer on every management server and disarms them after the undo', async () => {
     const r = await h.run('systemvm-restart');
-    ok(r);
+    expectOk(r);
     const byHost = h.lab.state().hostActivity;
     for (const ms of ['mgmt1', 'mgmt2']) {
       const timers = byHost[ms]!.timers;
@@ -78,7 +74,7 @@ describe('systemvm-restart against the lab', function () {
         for (const [ms, a] of Object.entries(h.lab.state().hostActivity)) scripts[ms] = h.lab.exec(ms, `cat ${a.timers[0]!.command.replace('/bin/sh ', '')}`);
       },
     });
-    ok(r);
+    expectOk(r);
     const text = { mgmt1: (await scripts['mgmt1']!).stdout, mgmt2: (await scripts['mgmt2']!).stdout };
     for (const t of Object.values(text)) {
       expect(t.split('\n')[1]).to.equal('rm -f "$0"');
@@ -101,7 +97,7 @@ describe('systemvm-restart against the lab', function () {
 
   it('through via: the API and the integration port are reached over the SSH connection', async () => {
     const r = await h.run('systemvm-restart', { via: true });
-    ok(r);
+    expectOk(r);
     expect(r.end('Wait for the integration port (probed through \'via\' when configured)').msg).to.include('via mgmt1');
     expect(outdated()).to.deep.equal({ svms: [], routers: [] });
     closedEverywhere();
@@ -162,7 +158,7 @@ describe('systemvm-restart against the lab', function () {
         if (e.type === 'step-start' && e.name === CLOSE) h.lab.setFaults({ apiError: [{ command: 'updateConfiguration', errorcode: 530, errortext: 'database busy', times: 5 }] });
       },
     });
-    ok(r);
+    expectOk(r);
     const close = r.ends(CLOSE);
     expect(close.map((e) => e.status)).to.deep.equal(['changed']);
     expect(close[0]!.msg).to.include('written through the database');
@@ -176,7 +172,7 @@ describe('systemvm-restart against the lab', function () {
       if (e.kind === 'host') lines.push(`${e.host}: ${e.command}`);
     });
     try {
-      ok(await h.run('systemvm-restart', {
+      expectOk(await h.run('systemvm-restart', {
         onEvent: (e) => {
           if (e.type === 'step-start' && e.name === CLOSE) h.lab.setFaults({ apiError: [{ command: 'updateConfiguration', times: 5 }] });
         },
@@ -193,7 +189,7 @@ describe('systemvm-restart against the lab', function () {
 
   it('the dry run plans the change and changes nothing', async () => {
     const r = await h.run('systemvm-restart', { dryRun: true });
-    ok(r);
+    expectOk(r);
     expect(r.end('Open the integration port (takes effect at the next management-server restart)').plan).to.include("from '0' to '8096'");
     expect(r.end('Run cloudstack-sysvmadm').plan).to.include('cloudstack-sysvmadm');
     expect(r.end('Run cloudstack-sysvmadm').plan).not.to.include(h.lab.dbPassword);
