@@ -19,12 +19,31 @@ export interface LiveList {
  * one frame, at most every FRAME_MS. Notices are drawn under the list: while it is drawn, listr2
  * holds back everything written to stdout and stderr until it ends.
  */
+/** listr2's private per-task output buffers (9.x), reached at the one place the drawing needs them. */
+interface OutputSeam {
+  setupBuffer(task: { readonly id: string; readonly output?: unknown }): void;
+  readonly buffer: { readonly output: Map<string, { write(data: string): unknown }> };
+}
+
 export function coalescedRenderer(Base: typeof DefaultRenderer, notices: readonly string[], s: Styler, onReady: (live: LiveList) => void): typeof DefaultRenderer {
   return class CoalescedRenderer extends Base {
     private frame: NodeJS.Timeout | undefined;
     private ended = false;
     /** render() loads its modules first: until then there is nothing to draw with (or to end). */
     private ready = false;
+    constructor(...args: ConstructorParameters<typeof DefaultRenderer>) {
+      super(...args);
+      // listr2 starts listening to a task's output when a frame first draws the task: a line set before
+      // (a step's progress given as it starts, "pausing 1m00s") was lost until the step said something
+      // else. Hand the task's current output to the buffer listr2 has just made for it.
+      const seam = this as unknown as OutputSeam;
+      const setup = seam.setupBuffer.bind(this);
+      seam.setupBuffer = (task) => {
+        const fresh = !seam.buffer.output.has(task.id);
+        setup(task);
+        if (fresh && typeof task.output === 'string' && task.output !== '') seam.buffer.output.get(task.id)?.write(task.output);
+      };
+    }
     override async render(): Promise<void> {
       await super.render();
       this.ready = true;

@@ -73,3 +73,13 @@ export function lastScreen(raw: string): string {
   const tail = cut < 0 ? raw : raw.slice(cut);
   return plainText(tail.replace(/^(\x1b\[(2K|1A|G))+/, ''));
 }
+
+/** Waits until the terminal shows `text` (a hang guard, not a timing assertion). */
+export async function screenShows(run: PtyRun, text: string | RegExp, limitMs = 30_000): Promise<void> {
+  const end = Date.now() + limitMs;
+  const seen = (): boolean => (typeof text === 'string' ? plainText(run.raw()).includes(text) : text.test(plainText(run.raw())));
+  while (!seen()) {
+    if (Date.now() > end) throw new Error(`the terminal never showed ${String(text)}:\n${plainText(run.raw()).slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

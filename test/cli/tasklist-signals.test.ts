@@ -10,17 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, REPO_ROOT } from '../support/paths.js';
 import { requireTool } from '../support/require-tool.js';
-import { inPty, lastScreen, plainText, SCRIPT, type PtyRun } from './pty.js';
-
-/** Waits until the terminal shows `text` (a hang guard, not a timing assertion). */
-async function screenShows(run: PtyRun, text: string | RegExp, limitMs = 30_000): Promise<void> {
-  const end = Date.now() + limitMs;
-  const seen = (): boolean => (typeof text === 'string' ? plainText(run.raw()).includes(text) : text.test(plainText(run.raw())));
-  while (!seen()) {
-    if (Date.now() > end) throw new Error(`the terminal never showed ${String(text)}:\n${plainText(run.raw()).slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { inPty, lastScreen, plainText, screenShows, SCRIPT, type PtyRun } from './pty.js';
 
 describe('task list: signals in a pseudo-terminal', function () {
   this.timeout(90_000);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, REPO_ROOT } from '../support/paths.js';
 import { requireTool } from '../support/require-tool.js';
+import { inPty as inPtyLive, plainText, screenShows } from './pty.js';
 
 const SCRIPT = '/usr/bin/script';
 const quote = (a: string): string => `'${a.replace(/'/g, `'\\''`)}'`;
@@ -81,6 +82,25 @@ describe('task list in a pseudo-terminal', function () {
       expect(shown.size, text).to.be.at.least(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // listr2 listens to a task's output from the first frame that draws the task: a line given before
+  // (a step's progress given as it starts) was lost, and a first step saying it once ("pausing 1m00s")
+  // showed nothing while it ran
+  it('draws the line a first step gives as it starts, before any frame drew the step', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stackplay-tasklist-'));
+    const pb = join(dir, 'pb.yml');
+    writeFileSync(pb, ['name: t', 'plays:', '  - name: Some play', '    hosts: localhost', '    steps:',
+      '      - {name: Wait a minute, pause: 1m}', '      - {name: Then this, log: x}'].join('\n'));
+    const run = inPtyLive([process.execPath, BIN, 'run', pb, '-o', 'tasklist', '--journal-dir', join(dir, 'runs')], { cwd: REPO_ROOT, dir });
+    try {
+      await screenShows(run, 'localhost: pausing 1m00s');
+    } finally {
+      run.ctrlC();
+      const { status } = await run.exited;
+      rmSync(dir, { recursive: true, force: true });
+      expect(status, plainText(run.raw())).to.equal(130);
     }
   });
 });
