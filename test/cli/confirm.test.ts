@@ -92,7 +92,7 @@ describe('cli: confirm', function () {
     expect(text).to.include('Close it again');
   });
 
-  it('--step asks before each write step: no skips it, continue stops the asking; undo steps are never asked about', async () => {
+  it('--step asks before each write step: no skips it, continue stops the asking', async () => {
     writeFileSync(join(dir, 'pb.yml'), playbook('10m').replace(/      - name: Go on\?\n.*\n/, '      - {name: Second, local: "echo second-ran"}\n      - {name: Third, local: "echo third-ran"}\n'));
     const p = inPty([process.execPath, BIN, 'run', join(dir, 'pb.yml'), '--step', '--journal-dir', join(dir, 'runs')], { cwd: REPO_ROOT, dir });
     await shows(p, /run 'Open something' on localhost\?/);
@@ -106,6 +106,24 @@ describe('cli: confirm', function () {
     expect(text).to.include('second-ran');
     expect(text).to.include('third-ran');
     expect(text).not.to.include("run 'Third'");
+  });
+
+  it('--step never asks before an undo step: the revert of a step the operator let run runs unasked', async () => {
+    writeFileSync(join(dir, 'pb.yml'), playbook('10m').replace(/      - name: Go on\?\n.*\n/, '      - {name: Second, local: "echo second-ran"}\n'));
+    const p = inPty([process.execPath, BIN, 'run', join(dir, 'pb.yml'), '--step', '--journal-dir', join(dir, 'runs')], { cwd: REPO_ROOT, dir });
+    await shows(p, /run 'Open something' on localhost\?/);
+    p.child.stdin.write('y\r');
+    await shows(p, /run 'Second' on localhost\?/);
+    p.child.stdin.write('y\r');
+    // still asking when the undo comes: a question before it would leave the run waiting for an answer
+    const asked = shows(p, /run 'Close it again' on localhost\?/).then(() => 'asked before the undo step' as const);
+    const first = await Promise.race([p.exited, asked]);
+    if (first === 'asked before the undo step') p.child.stdin.write('\x03');
+    expect(first, plainText(p.raw())).not.to.equal('asked before the undo step');
+    const { status } = await p.exited;
+    const text = plainText(p.raw());
+    expect(status, text).to.equal(0);
+    expect(text).to.include('opened').and.include('second-ran').and.include('closed-again');
     expect(text).not.to.include("run 'Close it again'");
   });
 
