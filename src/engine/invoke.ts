@@ -111,12 +111,15 @@ function interpret(h: HostRun, step: TaskStep, outcome: StepOutcome, scope: Reco
   return { status, error, result, plan: outcome.plan };
 }
 
-/** One question at a time, whatever the number of hosts; "continue" stops the asking for the rest of the run. */
-let asking: Promise<unknown> = Promise.resolve();
+/**
+ * One question at a time per run, whatever the number of hosts (each run its own queue: another run in
+ * the same process never waits behind it); "continue" stops the asking for the rest of the run.
+ */
+const asking = new WeakMap<object, Promise<unknown>>();
 const stopAsking = new WeakSet<object>();
 
 async function askStep(h: HostRun, step: TaskStep, interrupt: AbortSignal | undefined): Promise<'yes' | StepRun> {
-  const turn = asking.then(async (): Promise<'yes' | StepRun> => {
+  const turn = (asking.get(h.run) ?? Promise.resolve()).then(async (): Promise<'yes' | StepRun> => {
     if (stopAsking.has(h.run)) return 'yes';
     const question = `--step: run '${step.name}' on ${h.host.name}? [y]es, [n]o (skip it), [c]ontinue (stop asking): `;
     const answer = await h.run.opts.services.ask?.(question, interrupt ?? NEVER_ABORTED).catch(() => null);
@@ -128,6 +131,6 @@ async function askStep(h: HostRun, step: TaskStep, interrupt: AbortSignal | unde
     const message = `${why}: not confirmed (--step)`;
     return { status: 'failed', error: { kind: 'step', code: 'not-confirmed', message, pos: errorPos(step.pos) }, result: { failed: true, changed: false, msg: message } };
   });
-  asking = turn.catch(() => undefined);
+  asking.set(h.run, turn.catch(() => undefined));
   return turn;
 }
