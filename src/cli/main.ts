@@ -105,7 +105,8 @@ export async function main(argv: readonly string[]): Promise<void> {
         fromStdin?.discard(); // refused before it started: no journal refers to it
         throw err;
       } finally {
-        await lab?.stop();
+        // the run's own exit code stands (130 after Ctrl-C): a lab that fails to stop is only reported
+        await lab?.stop().catch((err: unknown) => io.err(io.errStyle.yellow(`lab: could not stop cleanly: ${err instanceof Error ? err.message : String(err)}\n`)));
       }
     });
 
