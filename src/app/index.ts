@@ -12,4 +12,5 @@ export { outline, type OutlineStep, type PlayOutline } from './outline.js';
 export { trust, type TrustResult } from './trust.js';
 export { journaledRun, journaledRuns } from './runs.js';
 export { openServices } from './services.js';
+export { loadPlan, makePlan, plannedSteps, prepareApply, ranAsPlanned, requestOf, savePlan, type SavedPlan } from './saved-plan.js';
 export type { AppEnvironment, InputRequest, RunHooks, RunRequest, Source } from './types.js';

@@ -170,7 +170,7 @@ function openJournal(dir: string, runId: string, secrets: SecretRegistry): Journ
 }
 
 /** -e values recorded in the journal: values of secret-looking names are masked (the journal never holds a secret). */
-function maskExtraArgs(args: readonly string[]): string[] {
+export function maskExtraArgs(args: readonly string[]): string[] {
   return args.map((a) => {
     const eq = a.indexOf('=');
     if (a.startsWith('@') || eq <= 0) return a;

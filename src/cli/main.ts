@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { EXIT, flushStdout, makeIo, reportError, stdoutClosed } from './output.js';
 import { UsageError } from '../app/errors.js';
 import type { OutputMode } from './commands/run.js';
+import type { RunEvent } from '../engine/events.js';
 import { PACKAGE_ROOT } from '../app/load-input.js';
 import { SecretRegistry } from '../secrets/masker.js';
 import { defaultJournalDir } from '../journal/journal.js';
@@ -42,6 +43,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .option('-e, --extra-vars <key=value|@file>', 'extra variables (highest precedence); repeatable', collect, [])
     .option('-n, --dry-run', 'run reads for real, predict writes, change nothing')
     .option('-C, --check', 'the same as --dry-run (Ansible\'s name for it)')
+    .option('--save-plan <file>', 'with --dry-run: save what each step would do, for review and `stackplay apply <file>`')
     .option('--step', 'ask before each write step: yes, no (skip it) or continue (stop asking); needs a terminal')
     .option('-v, --verbose', 'more detail, repeatable: -v SSH connections and logins, -vv every API call and job poll', (_: string, n: number) => n + 1, 0)
     .option('--list-hosts', 'print the hosts each play would run on (after --limit) and exit; nothing runs')
@@ -100,7 +102,14 @@ export async function main(argv: readonly string[]): Promise<void> {
         const listShown = o.output === 'tasklist' || (o.output === 'auto' && process.stdout.isTTY === true && process.env.CI !== 'true' && process.env.TERM !== 'dumb');
         const ask = (await import('./ask.js')).terminalAsker(io, !listShown);
         if (o.step && !ask && !request.dryRun) throw new UsageError('--step asks before each write step: it needs a terminal on standard input');
-        code = await runOnTerminal(io, o.output as OutputMode, runId, () => prepareRun({ ...request, runId }, { sources, secrets, ...(ask ? { ask } : {}) }), o.verbose as number);
+        if (o.savePlan !== undefined && !request.dryRun) throw new UsageError('--save-plan saves what a dry run shows: use it with --dry-run');
+        const events: RunEvent[] = [];
+        code = await runOnTerminal(io, o.output as OutputMode, runId, () => prepareRun({ ...request, runId }, { sources, secrets, ...(ask ? { ask } : {}) }), o.verbose as number,
+          o.savePlan !== undefined ? (e) => events.push(e) : undefined);
+        if (o.savePlan !== undefined) {
+          const { savePlanAfterDryRun } = await import('./commands/apply.js');
+          savePlanAfterDryRun(io, String(o.savePlan), code, { ...request, runId }, sources, events, secrets);
+        }
       } catch (err) {
         fromStdin?.discard(); // refused before it started: no journal refers to it
         throw err;
@@ -155,6 +164,20 @@ export async function main(argv: readonly string[]): Promise<void> {
       const inventory = loadInventoryFile(o.inventory, sources);
       const { trustCommand } = await import('./commands/trust.js');
       code = await trustCommand(io, inventory, hosts, o.knownHosts);
+    });
+
+  program
+    .command('apply')
+    .description('run a plan saved by `run --dry-run --save-plan`: exactly that run, refused if a new dry run says otherwise')
+    .argument('<plan>', 'the saved plan (JSON)')
+    .option('-e, --extra-vars <key=value>', 'the secret -e values the plan left out; repeatable', collect, [])
+    .option('--journal-dir <dir>', 'where run journals go', defaultJournalDir())
+    .option('--accept-new-host-keys', 'record unknown host keys (changed keys still fail)')
+    .option('-v, --verbose', 'more detail, repeatable', (_: string, n: number) => n + 1, 0)
+    .addOption(new Option('-o, --output <mode>', 'output').choices(['auto', 'tasklist', 'plain', 'json']).default('auto'))
+    .action(async (planPath: string, o: { extraVars: string[]; journalDir: string; acceptNewHostKeys?: boolean; verbose: number; output: OutputMode }) => {
+      const { applyCommand } = await import('./commands/apply.js');
+      code = await applyCommand(io, planPath, o, { sources, secrets });
     });
 
   program

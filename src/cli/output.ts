@@ -83,6 +83,10 @@ export function reportError(io: Io, err: unknown, sources: ReadonlyMap<string, s
     io.err(`${io.errStyle.red('error:')} ${mask(e.message)}\n`);
     return EXIT.usage;
   }
+  if (kind === 'refused') {
+    io.err(`${io.errStyle.red('refused:')} ${mask(e.message)}\n`);
+    return EXIT.failed;
+  }
   if (kind === 'system') {
     // a system call the machine refused (a port in use, a permission): the user's environment, not a bug
     const hint = (e as NodeJS.ErrnoException).code === 'EADDRINUSE' ? ' (another process uses this address: pick another port)' : '';

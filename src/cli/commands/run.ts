@@ -16,7 +16,7 @@ export type OutputMode = 'auto' | 'tasklist' | 'plain' | 'json';
  * the exit code. Signals are stackplay's from the start: a Ctrl-C while host keys are checked stops the
  * run before its first step.
  */
-export async function runOnTerminal(io: Io, output: OutputMode, runId: string, prepare: () => Promise<PreparedRun | null>, verbosity = 0): Promise<number> {
+export async function runOnTerminal(io: Io, output: OutputMode, runId: string, prepare: () => Promise<PreparedRun | null>, verbosity = 0, observe?: (e: RunEvent) => void): Promise<number> {
   let prepared: PreparedRun | undefined;
   const tty = process.stdout.isTTY === true && process.env.CI !== 'true' && process.env.TERM !== 'dumb';
   const mode = output === 'auto' ? (tty ? 'tasklist' : 'plain') : output;
@@ -64,6 +64,7 @@ export async function runOnTerminal(io: Io, output: OutputMode, runId: string, p
     const summary = await prepared.start({
       sink: (e) => {
         interrupts.observe(e);
+        observe?.(e);
         render(e);
       },
       signal: interrupts.controller.signal,
