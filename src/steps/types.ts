@@ -102,7 +102,7 @@ export interface RunServices extends StepServices {
 }
 
 /**
- * What `register:` gets from a step type besides `changed`, `failed` and `msg` (which every step has):
+ * What `register:` gets from a step type besides `changed`, `failed` and `msg` (every step has the first two, and `msg` when it has a message):
  * each field with its type, as the docs name it, and what it holds.
  */
 export type ResultFields = Readonly<Record<string, readonly [type: string, description: string]>>;

@@ -35,9 +35,9 @@ describe('docs: the step reference', () => {
 
   it('`stackplay steps TYPE` shows what the step registers', () => {
     const shell = describeSteps('shell', noStyle);
-    expect(shell).to.match(/registers: changed, failed, msg, and:\n {2}rc +integer or null +exit code/);
+    expect(shell).to.match(/registers: changed, failed, msg \(when the step has one\), and:\n {2}rc +integer or null +exit code/);
     expect(describeSteps('cloudstack.routers', noStyle)).to.match(/\n {2}failed_routers +list of strings +routers that failed/);
-    expect(describeSteps('fail', noStyle)).to.include('registers: changed, failed, msg\n');
+    expect(describeSteps('fail', noStyle)).to.include('registers: changed, failed, msg (when the step has one)\n');
   });
 
   it('the hand-written step pages gave way to the generated one', () => {

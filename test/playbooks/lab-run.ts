@@ -4,6 +4,9 @@
 // budgets still count.
 
 import { expect } from 'chai';
+import { loadPlaybook } from '../../src/loader/load-playbook.js';
+import { stepRegistry } from '../../src/steps/registry.js';
+import { conformanceHooks } from './result-conformance.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +42,8 @@ export interface PlaybookRun {
   text(): string;
   /** Output lines of a step (log messages, command output). */
   output(name: string): string[];
+  /** The names results were registered under (a real run: every one checked against its step type's fields). */
+  readonly registered: ReadonlySet<string>;
 }
 
 export interface RunOptions {
@@ -109,22 +114,28 @@ export class LabPlaybooks {
     const file = playbookPath(name);
     const text = readFileSync(file, 'utf8');
     const events: RunEvent[] = [];
+    // every registered result is held against its step type's declared fields (docs/steps.md)
+    const loaded = loadPlaybook(file, o.edit ? o.edit(text) : text, { steps: stepRegistry });
+    const undeclared = new Set<string>();
+    const registered = new Set<string>();
+    const journal = loaded.ok && !o.dryRun ? { journal: conformanceHooks(loaded.playbook, stepRegistry, undeclared, registered) } : {};
     const summary = await withProblemsShown(() => run({
       playbook: { file, text: o.edit ? o.edit(text) : text },
       inventory: { file: this.lab.inventoryPath, text: inventoryText(this.lab.inventoryPath, o.via ?? false) },
       // The lab listens on loopback, so its integration port is always "reachable from the runner".
       runId: 'test', extraVars: { on_exposed: 'warn', ...o.extraVars }, dryRun: o.dryRun ?? false, forks: 5,
     }, {
-      ...this.env(new SecretRegistry()), clock: fastClock,
+      ...this.env(new SecretRegistry()), clock: fastClock, ...journal,
       sink: (e) => {
         events.push(e);
         o.onEvent?.(e);
       },
       ...(o.interrupt ? { signal: o.interrupt } : {}),
     }));
+    expect([...undeclared], 'registered fields their step types do not declare').to.deep.equal([]);
     const ends = (n: string): End[] => events.filter((e): e is End => e.type === 'step-end' && e.name === n);
     return {
-      events, summary, ends,
+      events, summary, ends, registered,
       end(n, host) {
         const found = ends(n).filter((e) => e.phase === 'main' && (host === undefined || e.host === host));
         if (found.length !== 1) throw new Error(`expected one main step-end for '${n}', got ${found.length}`);

@@ -31,7 +31,7 @@ export function describeSteps(type: string | undefined, s: Styler): string {
     }
   } else if (d.freeform) out.push('', 'arguments: any variable names');
   const result = Object.entries(d.result);
-  out.push('', `registers: changed, failed, msg${result.length ? ', and:' : ''}`);
+  out.push('', `registers: changed, failed, msg (when the step has one)${result.length ? ', and:' : ''}`);
   if (result.length) {
     const w = Math.max(...result.map(([n]) => n.length));
     const tw = Math.max(...result.map(([, [t]]) => t.length));

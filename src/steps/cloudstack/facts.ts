@@ -17,6 +17,7 @@ export const factsStep = defineStep({
   description: 'Every router is listed (`listall=true` and `projectid=-1`, merged: [cloudstack-facts.md §5.1](cloudstack-facts.md)); '
     + 'networks and VPCs are those that have routers. It runs for real in a dry run.',
   result: {
+    endpoint: ['string', 'the management-server host'],
     version: ['string or null', "listCapabilities' `cloudstackversion`, else the management servers' version"],
     ms_version: ['string or null', "the management servers' version"],
     management_servers: ['list', 'listManagementServers'],
