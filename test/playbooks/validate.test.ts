@@ -31,7 +31,7 @@ function problems(file: string, knownVars?: Set<string>): string[] {
 describe('bundled CloudStack playbooks', () => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.yml')).sort();
 
-  it('are the four upgrade playbooks', () => {
+  it('are the bundled upgrade playbooks', () => {
     expect(files).to.deep.equal([...PLAYBOOKS].map((n) => `${n}.yml`).sort());
   });
 

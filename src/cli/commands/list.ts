@@ -6,6 +6,11 @@ import yaml from 'js-yaml';
 import type { Styler } from '../../renderers/style.js';
 import { BUNDLED_DIR } from '../../app/load-input.js';
 
+const OPERATOR_ORDER = [
+  'cloudstack/upgrade-readiness', 'cloudstack/preflight', 'cloudstack/management-restart',
+  'cloudstack/systemvm-restart', 'cloudstack/systemvm-restart-api', 'cloudstack/systemvm-live-patch', 'cloudstack/upgrade-proof',
+];
+
 /** The bundled playbooks' names (cloudstack/preflight …), as `run` takes them. */
 export function bundledNames(): string[] {
   return bundled().map((f) => f.name);
@@ -36,5 +41,10 @@ function bundled(): Array<{ name: string; description: string }> {
     }
   };
   walk(BUNDLED_DIR);
-  return found;
+  // in the order an operator uses them around an upgrade; any other after them, by name
+  const rank = (name: string): number => {
+    const i = OPERATOR_ORDER.indexOf(name);
+    return i < 0 ? OPERATOR_ORDER.length : i;
+  };
+  return found.sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
 }
