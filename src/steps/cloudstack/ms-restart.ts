@@ -24,6 +24,8 @@ export interface RestartOptions extends BecomeArgs {
   readonly onJobsTimeout: 'fail' | 'restart';
   readonly startTimeoutMs: number;
   readonly intervalMs: number;
+  /** The states that count as back (default Up; a 4.21 server restarted in maintenance comes back in Maintenance). */
+  readonly backStates?: readonly string[];
 }
 
 export interface RestartReport {
@@ -90,7 +92,7 @@ export async function restartServer(ctx: StepContext, o: RestartOptions): Promis
   await waitForApi(ctx, o.host, new Budget(ctx, o.startTimeoutMs), o.intervalMs, async () => {
     const now = rowOfHost(ctx, await listServers(client), o.host);
     if (now === undefined) return undefined;
-    if (now['state'] !== 'Up') return `${o.host} is ${text(now['state'], 'not Up')}`;
+    if (!(o.backStates ?? ['Up']).includes(text(now['state']))) return `${o.host} is ${text(now['state'], 'not Up')}`;
     lastStart = typeof now['lastserverstart'] === 'string' ? now['lastserverstart'] : null;
     return undefined;
   });
