@@ -79,7 +79,9 @@ export function reportError(io: Io, err: unknown, sources: ReadonlyMap<string, s
     return EXIT.usage;
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  if (kind === 'usage') {
+  // a lab file with unknown or invalid keys is the operator's input, not a bug (by name: the lab module
+  // is loaded only by the commands that start a lab)
+  if (kind === 'usage' || e.name === 'LabConfigError') {
     io.err(`${io.errStyle.red('error:')} ${mask(e.message)}\n`);
     return EXIT.usage;
   }

@@ -38,6 +38,17 @@ describe('cli: lab', function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('a lab file with unknown keys is the operator\'s mistake: exit 2 naming each key, not an internal error', () => {
+    const dir = mkdtempSync(join(os.tmpdir(), 'stackplay-labcfg-'));
+    const cfg = join(dir, 'lab.yml');
+    writeFileSync(cfg, 'version: 4.21.0.0\nmanagementServers: 2\n');
+    const r = spawnSync(process.execPath, [BIN, 'lab', '--config', cfg, '--state-dir', join(dir, 'state')], { encoding: 'utf8', timeout: 60_000 });
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.include('version: unknown key').and.include('managementServers: unknown key');
+    expect(r.stderr).to.not.include('internal error');
+  });
+
   it('a port already in use is an error with a hint, not an internal error', async () => {
     const net = await import('node:net');
     const blocker = net.createServer();
