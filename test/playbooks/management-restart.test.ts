@@ -5,6 +5,10 @@
 // server; an interrupt while a server drains cancels its drain and restarts nothing.
 
 import { expect } from 'chai';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { okAt } from '../lab/helpers.js';
 import { expectOk, LabPlaybooks } from './lab-run.js';
 
@@ -56,6 +60,45 @@ describe('management-restart against the lab', function () {
       expect(starts()).to.have.length(servers);
     });
   }
+
+  it('the load-balancer hooks take each server out before its drain and put it back after its restart (command and HTTP)', async () => {
+    h = await LabPlaybooks.start('127.0.0.75', { version: '4.20.1.0' });
+    const dir = mkdtempSync(join(tmpdir(), 'stackplay-lb-'));
+    const log = join(dir, 'lb.log');
+    const calls: string[] = [];
+    // the load balancer's HTTP API, on loopback; what it is told lands in the same order as the commands
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        calls.push(`${req.url} ${(JSON.parse(body) as { server: string }).server}`);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.75', r));
+    const url = `http://127.0.0.75:${(server.address() as { port: number }).port}`;
+    const restarts: string[] = [];
+    try {
+      const r = await h.run('management-restart', {
+        extraVars: {
+          lb_drain_command: `echo drain >> ${log}; echo`, lb_undrain_command: `echo undrain >> ${log}; echo`,
+          lb_drain_url: `${url}/drain`, lb_undrain_url: `${url}/undrain`,
+        },
+        onEvent: (e) => {
+          if (e.type === 'step-end' && e.name === STEP) restarts.push(`restarted ${e.host}`);
+          if (e.type === 'step-end' && /load balancer \(HTTP\)/.test(e.name)) restarts.push(`${e.name.startsWith('Take') ? '/drain' : '/undrain'} ${e.host}`);
+        },
+      });
+      expectOk(r);
+      expect(restarts).to.deep.equal(['/drain mgmt1', 'restarted mgmt1', '/undrain mgmt1', '/drain mgmt2', 'restarted mgmt2', '/undrain mgmt2']);
+      expect(calls).to.deep.equal(['/drain mgmt1', '/undrain mgmt1', '/drain mgmt2', '/undrain mgmt2']);
+      expect(readFileSync(log, 'utf8').split('\n').filter(Boolean)).to.deep.equal(['drain', 'undrain', 'drain', 'undrain']);
+      expect(r.output('Take it out of the load balancer')).to.deep.equal(['mgmt1', 'mgmt2']);
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('refuses with one management server: the API would go away with it; nothing is restarted', async () => {
     h = await LabPlaybooks.start('127.0.0.75', { version: '4.21.0.0', config: { managementServers: 1 } });
