@@ -53,6 +53,9 @@ export class StateFiles {
           '    vars:', `      cloudstack_db: { host: localhost, user: ${q(c.settings.dbUser)}, password: { secret: ${q(c.settings.dbPassword)} } }`,
           '      # the runner shares the loopback with the lab: its integration port is always reachable from here',
           '      on_exposed: warn');
+        // where the database dump is, for cloudstack/upgrade-readiness (the world keeps one on the first server)
+        const backup = c.world.dbBackup;
+        if (backup && e.name === c.cluster.servers[0]?.name) lines.push(`      db_backup: ${q(backup.path)}`);
       } else lines.push('    vars:', `      cloudstack_host_name: ${e.name}`);
     }
     if (eps.length === 0) lines.push('  {}');

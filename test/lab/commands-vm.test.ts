@@ -53,7 +53,7 @@ describe('lab system VM commands', () => {
     await lab.advance(41_000);
     const r = await job(lab, sub.jobid);
     expect(r.jobstatus).to.equal(1);
-    expect(r.jobresult.systemvm).to.include({ state: 'Running', agentstate: 'Connecting', version: '4.20.1.0', templatename: 'systemvm-kvm-4.20.1' });
+    expect(r.jobresult.systemvm).to.include({ state: 'Running', agentstate: 'Connecting', version: '4.20.1.0', templatename: 'systemvm-kvm-4.20.1-x86_64' });
     await lab.advance(5_000);
     expect((await systemVms(lab))[0]).to.include({ agentstate: 'Up', version: '4.20.1.0' });
   });

@@ -41,6 +41,12 @@ export function mgmtHost(core: LabCore, state: MgmtHostState): HostContext {
   fs.write('/etc/cloudstack/management/db.properties',
     `db.cloud.host=localhost\ndb.cloud.port=3306\ndb.cloud.name=cloud\ndb.cloud.username=${core.settings.dbUser}\ndb.cloud.password=ENC(lab-encrypted-password)\n`);
   if (!fs.isFile('/var/log/cloudstack/management/management-server.log')) fs.write('/var/log/cloudstack/management/management-server.log', '');
+  fs.clock = () => core.time.now();
+  const backup = core.world.dbBackup;
+  if (backup && core.ms.name === core.cluster.servers[0]?.name && !fs.isFile(backup.path)) {
+    fs.write(backup.path, '-- MySQL dump of cloud and cloud_usage (lab)\n');
+    fs.setMtime(backup.path, core.time.now() - backup.ageHours * 3_600_000);
+  }
   const commands = new Map<string, CommandImpl>([
     ...BASIC_COMMANDS,
     ['systemctl', systemctlCommand(core, state.timers)],
@@ -53,6 +59,7 @@ export function mgmtHost(core: LabCore, state: MgmtHostState): HostContext {
     ['sleep', sleepCommand(core)],
     ['date', dateCommand(core)],
     ['ssh', sshClientCommand(core, undefined)],
+    ['df', dfCommand(core.world.msFreeDiskGiB)],
   ]);
   return { name: core.ms.name, fs, commands, home: '/root', procs: new ProcessTable(() => core.time.now(), () => mgmtProcesses(core)) };
 }
@@ -82,4 +89,17 @@ export function kvmHost(core: LabCore, host: HypervisorHost): HostContext {
   const agent: SystemProcess = { pid: 1187, ppid: 1, args: ['/usr/bin/java', '-Xms256m', '-Xmx2048m', '-cp', '/usr/share/cloudstack-agent/lib/*', 'com.cloud.agent.AgentShell'] };
   const daemons = [INIT, { pid: 702, ppid: 1, args: ['/usr/sbin/libvirtd'] }, SSHD, agent];
   return { name: host.name, fs, commands, home: '/root', procs: new ProcessTable(() => core.time.now(), () => daemons) };
+}
+
+/** `df -P [-k] [PATH…]`: one root filesystem of 100 GiB with `freeGiB` available; every path is on it. */
+function dfCommand(freeGiB: number): CommandImpl {
+  return async (argv, io) => {
+    const paths = argv.slice(1).filter((a) => !a.startsWith('-'));
+    const total = 100 * 1024 * 1024;
+    const avail = Math.min(total, Math.round(freeGiB * 1024 * 1024));
+    const used = total - avail;
+    io.out('Filesystem     1024-blocks     Used Available Capacity Mounted on\n');
+    for (const _p of paths.length > 0 ? paths : ['/']) io.out(`/dev/vda1      ${total} ${used} ${avail} ${Math.round((used / total) * 100)}% /\n`);
+    return 0;
+  };
 }

@@ -7,6 +7,10 @@ export class Vfs {
   private readonly dirs = new Set<string>(['/']);
   /** Files whose content is computed on each read (e.g. from VM state). */
   private readonly dynamic = new Map<string, () => string | undefined>();
+  /** Modification times (ms since the epoch, lab time) of written files. */
+  private readonly mtimes = new Map<string, number>();
+  /** The host's clock; files written before it is set are dated 0. */
+  clock: (() => number) | undefined;
 
   static normalize(path: string, cwd = '/'): string {
     const abs = path.startsWith('/') ? path : `${cwd.replace(/\/$/, '')}/${path}`;
@@ -43,11 +47,24 @@ export class Vfs {
   write(path: string, data: string): void {
     this.parents(path);
     this.files.set(path, data);
+    this.mtimes.set(path, this.clock?.() ?? 0);
+  }
+
+  /** A file's modification time (a computed file is always new). */
+  mtime(path: string): number | undefined {
+    if (this.files.has(path)) return this.mtimes.get(path) ?? 0;
+    return this.isFile(path) ? (this.clock?.() ?? 0) : undefined;
+  }
+
+  /** Sets a file's modification time (touch -d). */
+  setMtime(path: string, at: number): void {
+    if (this.files.has(path)) this.mtimes.set(path, at);
   }
 
   append(path: string, data: string): void {
     this.parents(path);
     this.files.set(path, (this.files.get(path) ?? '') + data);
+    this.mtimes.set(path, this.clock?.() ?? 0);
   }
 
   isFile(path: string): boolean {

@@ -9,7 +9,8 @@ import { perZone } from './presets.js';
 import { setTraits } from './traits.js';
 import type { Account, Domain, HypervisorHost, Network, Router, SystemVm, Vpc, Zone } from './types.js';
 import { World } from './world.js';
-import { fullVersion, trimVersion } from './versions.js';
+import { fullVersion, shippedTemplateVersion, systemTemplateName, trimVersion } from './versions.js';
+import { LabConfigError, type ResolvedWorldConfig as WorldCfg } from './world-config.js';
 import { managementServerAddresses, managementServerRecord } from './management-servers.js';
 import { addInstances } from './instances.js';
 
@@ -27,8 +28,9 @@ export interface BuildOptions {
 export function buildWorld(opts: BuildOptions): World {
   const { seed, config: c } = opts;
   const id = (key: string): string => seededUuid(seed, key);
-  const newV = trimVersion(c.version);
-  const settings: Record<string, string> = { 'minreq.sysvmtemplate.version': newV, 'router.template.kvm': `systemvm-kvm-${newV}`, ...c.settings };
+  // what the upgrade to c.version left (SystemVmTemplateRegistration.updateConfigurationParams)
+  const shipped = shippedTemplateVersion(c.version);
+  const settings: Record<string, string> = { 'minreq.sysvmtemplate.version': shipped, 'router.template.kvm': systemTemplateName(shipped), ...c.settings };
   const store = new ConfigStore(settings);
   const root: Domain = { id: id('domain:ROOT'), internalId: 1, name: 'ROOT', path: 'ROOT' };
   const system: Account = { id: id('account:system'), internalId: 1, name: 'system', domainId: root.id, type: 'system' };
@@ -60,10 +62,11 @@ export function buildWorld(opts: BuildOptions): World {
 
   for (let zi = 0; zi < c.zones; zi++) {
     const z = b.zone(zi);
-    for (let h = 0; h < c.hostsPerZone; h++) b.host(z);
+    for (let h = 0; h < c.hostsPerZone; h++) b.host(z, c.agentVersions);
     b.systemVm(z, 'ssvm');
     b.systemVm(z, 'cpvm');
   }
+  registerTemplates(world, c, id);
   if (c.bench) {
     // Spread networks over zones and routers over networks as evenly as possible.
     const nets: Network[] = [];
@@ -164,11 +167,13 @@ export class Builder {
     return z;
   }
 
-  host(z: Zone): void {
+  /** `agentVersions`: hosts whose agent is not at the server's version, by name. */
+  host(z: Zone, agentVersions: Readonly<Record<string, string>> = {}): void {
     const n = ++this.hostCount;
+    const name = `kvm${String(n).padStart(2, '0')}`;
     this.world.addHost({
-      id: this.id(`host:${n}`), internalId: n, name: `kvm${String(n).padStart(2, '0')}`, zoneId: z.id,
-      ipAddress: `10.${z.index + 1}.1.${10 + n}`, agentVersion: fullVersion(this.world.msVersion), created: BASE_TIME,
+      id: this.id(`host:${n}`), internalId: n, name, zoneId: z.id,
+      ipAddress: `10.${z.index + 1}.1.${10 + n}`, agentVersion: fullVersion(agentVersions[name] ?? this.world.msVersion), created: BASE_TIME,
     });
   }
 
@@ -261,4 +266,43 @@ export class Builder {
 function mac(prefix: string, a: number, b: number): string {
   const h = (x: number): string => (x & 0xff).toString(16).padStart(2, '0');
   return `${prefix}:${h(a)}:${h(b)}`;
+}
+
+/**
+ * What a readiness check reads. Image stores per zone and the system VM templates on them: the old one and the one the release ships,
+ * Ready on every store of every zone, then those the world adds (a spec named like one of them replaces
+ * it). Unknown zone or host names in the world file are its author's mistake, named.
+ */
+function registerTemplates(world: World, c: WorldCfg, id: (key: string) => string): void {
+  const problems: string[] = [];
+  for (const h of Object.keys(c.agentVersions)) if (!world.hosts.some((x) => x.name === h)) problems.push(`config.agentVersions.${h}: no such host (hosts: ${world.hosts.map((x) => x.name).join(', ')})`);
+  for (const z of world.zones) {
+    for (let k = 1; k <= c.imageStoresPerZone; k++) {
+      world.imageStores.push({ id: id(`store:${z.index}:${k}`), name: `nfs-${z.name}-${k}`, zoneId: z.id, url: `nfs://10.${z.index + 1}.0.${200 + k}/export/secondary` });
+    }
+  }
+  const copies = (zones: readonly string[] | undefined, stores: 'all' | 'first', state: 'Ready' | 'Downloading' | 'Failed') =>
+    world.zones.filter((z) => zones === undefined || zones.includes(z.name)).flatMap((z) => {
+      const inZone = world.imageStores.filter((s) => s.zoneId === z.id);
+      return (stores === 'first' ? inZone.slice(0, 1) : inZone).map((s) => ({ storeId: s.id, state, percent: state === 'Ready' ? 100 : state === 'Downloading' ? 42 : 0 }));
+    });
+  for (const t of [world.oldTemplate, world.newTemplate]) {
+    if (world.templates.some((x) => x.name === t.name)) continue;
+    world.templates.push({ id: t.id, name: t.name, version: t.version, type: 'SYSTEM', created: BASE_TIME, copies: copies(undefined, 'all', 'Ready') });
+  }
+  c.systemTemplates.forEach((spec, i) => {
+    for (const z of spec.zones ?? []) if (!world.zones.some((x) => x.name === z)) problems.push(`config.systemTemplates[${i}].zones: no zone ${z} (zones: ${world.zones.map((x) => x.name).join(', ')})`);
+    const name = spec.name ?? systemTemplateName(spec.version);
+    const at = world.templates.findIndex((x) => x.name === name);
+    const record = {
+      id: at >= 0 ? world.templates[at]!.id : id(`template:registered:${i}:${name}`), name, version: trimVersion(spec.version),
+      type: at >= 0 ? world.templates[at]!.type : 'USER' as const, created: BASE_TIME + (i + 1) * 3_600_000, copies: copies(spec.zones, spec.stores ?? 'all', spec.state ?? 'Ready'),
+    };
+    if (at >= 0) world.templates[at] = record;
+    else world.templates.push(record);
+  });
+  world.offeringMemory = c.systemOfferingMemory;
+  world.msFreeDiskGiB = c.msFreeDiskGiB;
+  world.dbBackup = c.dbBackup;
+  if (problems.length > 0) throw new LabConfigError(problems);
 }

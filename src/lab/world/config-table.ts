@@ -42,6 +42,10 @@ export const CONFIG_DEFS: readonly ConfigDef[] = [
   def({ name: 'expose.cloudstack.version.api.list.capabilities', category: 'Advanced', group: 'Management Server', subgroup: 'API',
     defaultValue: 'true', description: 'Indicates whether ACS version should show in the listCapabilities API.', isDynamic: true,
     component: 'ManagementServer', type: 'Boolean', javaClass: 'java.lang.Boolean' }),
+  // RootCAProvider: true on a fresh install; sites upgraded from before 4.11 keep false (adminguide/hosts.rst)
+  def({ name: 'ca.plugin.root.auth.strictness', category: 'Advanced', group: 'Miscellaneous', subgroup: 'Others', defaultValue: 'true',
+    description: 'Setting to enforce two-way SSL authentication and trust validation.', isDynamic: true,
+    component: 'RootCAProvider', type: 'Boolean', javaClass: 'java.lang.Boolean' }),
   def({ name: 'router.health.checks.enabled', category: 'Advanced', group: 'Network', subgroup: 'Virtual Router', defaultValue: 'true',
     description: 'If true, router health checks are allowed to be executed and read. If false, all scheduled checks and API calls for on demand checks are disabled.',
     isDynamic: true, component: 'VirtualNetworkApplianceManager', type: 'Boolean', javaClass: 'java.lang.Boolean' }),

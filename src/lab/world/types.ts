@@ -35,6 +35,25 @@ export interface Template {
   readonly version: string;
 }
 
+/** An NFS secondary (image) store of a zone (listImageStores). */
+export interface ImageStore {
+  readonly id: string;
+  readonly name: string;
+  readonly zoneId: string;
+  readonly url: string;
+}
+
+/** A registered template as listTemplates shows it: its copies on the image stores (template_store_ref). */
+export interface RegisteredTemplate {
+  readonly id: string;
+  readonly name: string;
+  readonly version: string;
+  /** SYSTEM once an upgrade took it; USER as an operator registers it beforehand. */
+  readonly type: 'SYSTEM' | 'USER';
+  readonly created: number;
+  readonly copies: ReadonlyArray<{ readonly storeId: string; readonly state: 'Ready' | 'Downloading' | 'Failed'; readonly percent: number }>;
+}
+
 export interface Zone {
   readonly id: string;
   readonly internalId: number;

@@ -72,3 +72,29 @@ export function sysvmadmProfile(version: string): SysvmadmProfile {
   for (const e of SYSVMADM_PROFILES) if (isAtLeast(version, e.from)) p = e.profile;
   return p;
 }
+
+/**
+ * The system VM template a release ships and its upgrade registers: `project.systemvm.template.version`
+ * of the root pom.xml, which lags the release (the same table as source/_global.rst of
+ * apache/cloudstack-documentation at each release tag): 4.18.1–4.18.2 ship 4.18.1, 4.19.1–4.19.3 ship
+ * 4.19.1, 4.20.2–4.21.0 ship 4.20.2, 4.22–4.23 ship 4.22.0. A release not in the table ships x.y.z.
+ */
+const SHIPPED_TEMPLATES: ReadonlyArray<readonly [from: string, template: string]> = [
+  ['4.18.0', '4.18.0'], ['4.18.1', '4.18.1'], ['4.19.0', '4.19.0'], ['4.19.1', '4.19.1'], ['4.20.0', '4.20.0'], ['4.20.1', '4.20.1'],
+  ['4.20.2', '4.20.2'], ['4.22.0', '4.22.0'], ['4.24.0', ''],
+];
+
+export function shippedTemplateVersion(release: string): string {
+  let t = '';
+  for (const [from, v] of SHIPPED_TEMPLATES) if (isAtLeast(release, from)) t = v;
+  return t === '' ? trimVersion(release) : t;
+}
+
+/**
+ * The name a template version is registered under (engine/schema/templateConfig.sh): systemvm-kvm-4.19.1
+ * before 4.20, systemvm-kvm-4.20.2-x86_64 from 4.20 (one template per architecture).
+ */
+export function systemTemplateName(templateVersion: string, hypervisor = 'kvm', arch = 'x86_64'): string {
+  const base = `systemvm-${hypervisor}-${trimVersion(templateVersion)}`;
+  return isAtLeast(templateVersion, '4.20.0') ? `${base}-${arch}` : base;
+}

@@ -3,9 +3,9 @@
 
 import { seededHex, seededUuid } from '../ids.js';
 import type { ConfigStore } from './config-table.js';
-import type { Account, Domain, HypervisorHost, Network, Owner, Project, Router, SystemVm, Template, Vm, Vpc, Zone } from './types.js';
+import type { Account, Domain, HypervisorHost, ImageStore, Network, Owner, Project, RegisteredTemplate, Router, SystemVm, Template, Vm, Vpc, Zone } from './types.js';
 import type { UserVm } from './instances.js';
-import { compareVersions, fullVersion, trimVersion } from './versions.js';
+import { compareVersions, fullVersion, shippedTemplateVersion, systemTemplateName, trimVersion } from './versions.js';
 
 /** A row of the mshost table: one management server of the cluster (mgmt1, mgmt2, …). */
 export interface ManagementServerRecord {
@@ -32,6 +32,15 @@ export class World {
   readonly zones: Zone[] = [];
   readonly hosts: HypervisorHost[] = [];
   readonly systemVms: SystemVm[] = [];
+  readonly imageStores: ImageStore[] = [];
+  /** System VM templates as registered (listTemplates): the old one, the shipped one, any the world adds. */
+  readonly templates: RegisteredTemplate[] = [];
+  /** Memory (MiB) of the system offerings by VM kind. */
+  offeringMemory: Readonly<Record<'router' | 'cpvm' | 'ssvm', number>> = { router: 512, cpvm: 1024, ssvm: 1024 };
+  /** Free space of each management server's filesystems (df), GiB. */
+  msFreeDiskGiB = 40;
+  /** A database dump on the first management server, dated ageHours before the lab starts. */
+  dbBackup: { readonly path: string; readonly ageHours: number } | false = false;
   readonly routers: Router[] = [];
   readonly networks: Network[] = [];
   readonly vpcs: Vpc[] = [];
@@ -64,8 +73,10 @@ export class World {
     readonly adminAccount: Account,
   ) {
     const newV = trimVersion(ms.version);
-    this.newTemplate = { id: seededUuid(seed, `template:${newV}`), name: `systemvm-kvm-${newV}`, version: newV };
-    this.oldTemplate = { id: seededUuid(seed, `template:${oldVersion}`), name: `systemvm-kvm-${trimVersion(oldVersion)}`, version: trimVersion(oldVersion) };
+    // the template the release ships lags the release (4.21.0 ships 4.20.2): versions.ts
+    const shipped = shippedTemplateVersion(ms.version);
+    this.newTemplate = { id: seededUuid(seed, `template:${shipped}`), name: systemTemplateName(shipped), version: shipped };
+    this.oldTemplate = { id: seededUuid(seed, `template:${oldVersion}`), name: systemTemplateName(oldVersion), version: trimVersion(oldVersion) };
     this.newScriptsVersion = seededHex('cloud-scripts', newV);
     this.oldScriptsVersion = seededHex('cloud-scripts', trimVersion(oldVersion));
     this.managementServers.push(ms);

@@ -11,10 +11,11 @@ import { SYSTEM_VM_COMMANDS } from './system-vms.js';
 import { ROUTER_COMMANDS } from './routers.js';
 import { NETWORK_COMMANDS } from './networks.js';
 import { JOB_COMMANDS } from './jobs.js';
+import { STORAGE_COMMANDS } from './storage.js';
 
 const ALL: readonly CommandDef[] = [
   ...INFRA_COMMANDS, ...SYSTEM_VM_COMMANDS, ...ROUTER_COMMANDS, ...NETWORK_COMMANDS, ...JOB_COMMANDS, ...SHUTDOWN_COMMANDS,
-  ...INSTANCE_COMMANDS,
+  ...INSTANCE_COMMANDS, ...STORAGE_COMMANDS,
 ];
 
 /** Keyed by exact name: CloudStack's API name lookup is case-sensitive. */

@@ -110,10 +110,12 @@ const stat: CommandImpl = async (argv, io, ctx) => {
     if (a === '-c' || a === '--format') fmt = argv[++i];
     else if (a.startsWith('--format=')) fmt = a.slice(9);
     else if (a.startsWith('-c') && a.length > 2) fmt = a.slice(2);
+    else if (a === '--') files.push(...argv.slice(i + 1).splice(0));
     else files.push(a);
+    if (a === '--') break;
   }
   if (fmt === undefined) {
-    io.err('lab: stat: only `stat -c FORMAT FILE` (%s, %n) is emulated\n');
+    io.err('lab: stat: only `stat -c FORMAT FILE` (%s, %n, %Y, %F) is emulated\n');
     return 1;
   }
   let status = 0;
@@ -125,7 +127,11 @@ const stat: CommandImpl = async (argv, io, ctx) => {
       status = 1;
       continue;
     }
-    io.out(fmt.replace(/%([sn%])/g, (_, k: string) => (k === 's' ? String(Buffer.byteLength(c ?? '')) : k === 'n' ? f : '%')) + '\n');
+    const fields: Record<string, () => string> = {
+      s: () => String(Buffer.byteLength(c ?? '')), n: () => f, '%': () => '%',
+      Y: () => String(Math.floor((ctx.host.fs.mtime(p) ?? 0) / 1000)), F: () => (c === undefined ? 'directory' : 'regular file'),
+    };
+    io.out(fmt.replace(/%([snYF%])/g, (_, k: string) => fields[k]!()) + '\n');
   }
   return status;
 };
