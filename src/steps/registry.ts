@@ -30,13 +30,14 @@ import { integrationPortStep } from './cloudstack/integration-port.js';
 import { sysvmadmStep } from './cloudstack/sysvmadm-step.js';
 import { sysvmadmCheckStep } from './cloudstack/sysvmadm-check.js';
 import { upgradeProofStep } from './cloudstack/proof.js';
+import { upgradeReadinessStep } from './cloudstack/readiness.js';
 import { managementRestartStep } from './cloudstack/management-restart.js';
 
 const ALL: readonly StepType[] = [
   assertStep, setStep, logStep, failStep, pauseStep, confirmStep, localStep, flushHandlersStep, shellStep,
   copyStep, templateStep, serviceStep, waitForStep, followStep,
   httpStep, cloudstackStep, settingStep, waitStep, factsStep, systemVmsStep, routersStep, selectionStep,
-  vmServicesStep, restartStep, integrationPortStep, sysvmadmStep, sysvmadmCheckStep, upgradeProofStep, managementRestartStep,
+  vmServicesStep, restartStep, integrationPortStep, sysvmadmStep, sysvmadmCheckStep, upgradeReadinessStep, upgradeProofStep, managementRestartStep,
 ];
 
 export const stepRegistry: ReadonlyMap<string, StepType> = new Map(ALL.map((s) => [s.name, s]));

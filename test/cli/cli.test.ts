@@ -13,11 +13,11 @@ function cli(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('cli', () => {
-  it('list shows the bundled playbooks in the order an operator uses them: preflight, the server restart, the system VM playbooks, the proof', () => {
+  it('list shows the bundled playbooks in the order an operator uses them: readiness, preflight, the server restart, the system VM playbooks, the proof', () => {
     const r = cli(['list']);
     expect(r.code).to.equal(0);
     const names = [...r.out.matchAll(/^ {2}(\S+)/gm)].map((m) => m[1]);
-    expect(names.slice(0, 6)).to.deep.equal(['cloudstack/preflight', 'cloudstack/management-restart', 'cloudstack/systemvm-restart', 'cloudstack/systemvm-restart-api', 'cloudstack/systemvm-live-patch', 'cloudstack/upgrade-proof']);
+    expect(names.slice(0, 7)).to.deep.equal(['cloudstack/upgrade-readiness', 'cloudstack/preflight', 'cloudstack/management-restart', 'cloudstack/systemvm-restart', 'cloudstack/systemvm-restart-api', 'cloudstack/systemvm-live-patch', 'cloudstack/upgrade-proof']);
   });
 
   it('--version prints the package version', () => {

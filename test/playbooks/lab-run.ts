@@ -22,7 +22,7 @@ import { withProblemsShown } from '../support/problems.js';
 
 export type End = Extract<RunEvent, { type: 'step-end' }>;
 
-export const PLAYBOOKS = ['preflight', 'systemvm-restart', 'systemvm-live-patch', 'systemvm-restart-api', 'upgrade-proof', 'management-restart'] as const;
+export const PLAYBOOKS = ['preflight', 'systemvm-restart', 'systemvm-live-patch', 'systemvm-restart-api', 'upgrade-readiness', 'upgrade-proof', 'management-restart'] as const;
 export type PlaybookName = (typeof PLAYBOOKS)[number];
 
 export function playbookPath(name: string): string {

@@ -4,22 +4,15 @@
 // checks, every KVM agent at that version — written as a Markdown and a JSON report, and the step fails
 // naming what is not done and which bundled playbook does it.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { DEFAULT_INTEGRATION_PORT } from '../../cloudstack/helpers.js';
 import { arg } from '../schema/arg.js';
 import { defineStep, StepFailedError } from '../types.js';
 import { clientFor, HOST_ARG, targetHost } from './common.js';
 import { serverHosts } from './ms-cluster.js';
 import { inspectPort } from './port-inspect.js';
+import { writeReport } from './report-file.js';
 import { judge, proofMarkdown } from './proof-report.js';
 import { listRouters, listSystemVms, managementServerVersion, type Row } from './queries.js';
-
-/** `/tmp/proof`, `/tmp/proof.md` and `/tmp/proof.json` all name the pair /tmp/proof.md + /tmp/proof.json. */
-function reportPaths(report: string): { md: string; json: string } {
-  const base = resolve(report.replace(/\.(md|json)$/, ''));
-  return { md: `${base}.md`, json: `${base}.json` };
-}
 
 export const upgradeProofStep = defineStep({
   name: 'cloudstack.upgrade_proof',
@@ -65,18 +58,8 @@ export const upgradeProofStep = defineStep({
     const port = args.port ?? ctx.inventory.hosts.get(ask)?.cloudstack?.integrationPort ?? DEFAULT_INTEGRATION_PORT;
     const ports = await inspectPort(ctx, args.host, serverHosts(ctx, args.servers), port);
     const proof = judge(version, { systemVms, routers, hosts, servers: ports.servers });
-    let report: { md: string; json: string } | null = null;
-    if (args.report !== undefined && args.report !== '') {
-      report = reportPaths(args.report);
-      const at = new Date().toISOString();
-      try {
-        mkdirSync(dirname(report.md), { recursive: true });
-        writeFileSync(report.md, `${proofMarkdown(proof, name, at)}\n`);
-        writeFileSync(report.json, `${JSON.stringify({ source: name, at, ...proof }, null, 2)}\n`);
-      } catch (err) {
-        throw new StepFailedError(`cannot write the report ${report.md}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-      }
-    }
+    const at = new Date().toISOString();
+    const report = writeReport(args.report, proofMarkdown(proof, name, at), { source: name, at, ...proof });
     const result = { ...proof, report };
     const where = report ? ` (report: ${report.md}, ${report.json})` : '';
     if (!proof.done) {

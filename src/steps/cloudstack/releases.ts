@@ -73,3 +73,33 @@ export function routerThreads(routers: number, wanted: number, max: number, hang
   if (Math.ceil(routers / d) <= 2 * Math.ceil(routers / t)) return { threads: d, partialLastBatch: false };
   return { threads: t, partialLastBatch: true };
 }
+
+/**
+ * The system VM template each release's upgrade registers and looks for (docs/cloudstack-facts.md §11.20):
+ * `project.systemvm.template.version` of its pom.xml, which lags the release. Undefined for a release
+ * stackplay does not know (give the template version instead).
+ */
+const SHIPPED: ReadonlyArray<readonly [from: string, before: string, template: string]> = [
+  ['4.18.0', '4.18.1', '4.18.0'], ['4.18.1', '4.19', '4.18.1'], ['4.19.0', '4.19.1', '4.19.0'], ['4.19.1', '4.20', '4.19.1'],
+  ['4.20.0', '4.20.1', '4.20.0'], ['4.20.1', '4.20.2', '4.20.1'], ['4.20.2', '4.22', '4.20.2'], ['4.22.0', '4.24', '4.22.0'],
+];
+
+export function templateOfRelease(release: string): string | undefined {
+  return SHIPPED.find(([from, before]) => atLeast(release, from) && !atLeast(release, before))?.[2];
+}
+
+/** engine/schema/templateConfig.sh: how a hypervisor is spelled in a template's name. */
+const HV_NAME: Readonly<Record<string, string>> = { kvm: 'kvm', vmware: 'vmware', xenserver: 'xenserver', hyperv: 'hyperv', lxc: 'lxc', ovm3: 'ovm3' };
+
+/** systemvm-kvm-4.19.1 before 4.20; systemvm-kvm-4.20.2-x86_64 from 4.20 (a template per architecture). */
+export function templateName(templateVersion: string, hypervisor: string, arch = 'x86_64'): string | undefined {
+  const hv = HV_NAME[hypervisor.toLowerCase()];
+  if (hv === undefined) return undefined;
+  const base = `systemvm-${hv}-${templateVersion.split('.').slice(0, 3).join('.')}`;
+  return atLeast(templateVersion, '4.20.0') ? `${base}-${arch}` : base;
+}
+
+/** The Java major a release's management server runs on: JRE 11 up to 4.19, 17 from 4.20 (releasenotes/compat.rst). */
+export function javaMajorOf(release: string): number {
+  return atLeast(release, '4.20') ? 17 : 11;
+}
