@@ -154,22 +154,18 @@ export const upgradeReadinessStep = defineStep({
     if (!atLeast(target, current)) checks.unshift({ check: 'target', status: 'fail', fact: `${target} is older than the servers' ${current}`, fix: 'CloudStack does not downgrade: give the release to upgrade to' });
     const failed = checks.filter((c) => c.status === 'fail');
     const warnings = checks.filter((c) => c.status === 'warn');
-    // every check on screen in order, the fix beside what is not a pass; a warning as a warning (the run's summary repeats it)
-    for (const c of checks) {
-      const line = `${c.check}: ${c.fact}${c.status !== 'pass' && c.fix ? ` → ${c.fix}` : ''}`;
-      if (c.status === 'warn') ctx.warn(line);
-      else ctx.output(`${c.status.toUpperCase()} ${line}`);
-    }
+    // warnings also go to the run's summary; every check is a line of the step's message, in order
+    for (const w of warnings) ctx.warn(`${w.check}: ${w.fact}${w.fix ? ` → ${w.fix}` : ''}`);
     const at = new Date().toISOString();
     const body = { source: name, at, version: target, current, template_version: tv, ready: failed.length === 0, checks };
     const report = writeReport(args.report, readinessMarkdown(body), body);
     const result = { version: target, template_version: tv, ready: failed.length === 0, checks, failed, warnings, report };
     const where = report ? ` (report: ${report.md}, ${report.json})` : '';
     const counts = `${checks.length - failed.length - warnings.length} pass, ${warnings.length} warn, ${failed.length} fail`;
-    if (failed.length > 0) {
-      throw new StepFailedError(`not ready for ${target}: ${counts}${where}; ${failed.map((c) => `${c.check}: ${c.fact} → ${c.fix ?? ''}`).join('; ')}`, result);
-    }
-    return { changed: false, msg: `ready for ${target} (template ${tv}): ${counts}${where}`, result };
+    const line = (c: Check): string => `${c.status.toUpperCase()} ${c.check}: ${c.fact}${c.status !== 'pass' && c.fix ? ` → ${c.fix}` : ''}`;
+    // not ready: what stops the upgrade and what warns (the passes are counted, and listed in the report)
+    if (failed.length > 0) throw new StepFailedError(`not ready for ${target} (template ${tv}): ${counts}${where}\n${[...failed, ...warnings].map(line).join('\n')}`, result);
+    return { changed: false, msg: `ready for ${target} (template ${tv}): ${counts}${where}\n${checks.map(line).join('\n')}`, result };
   },
 });
 
