@@ -90,6 +90,13 @@ describe('upgrade-readiness against the lab', function () {
     expect(t.fact).to.include('systemvm-kvm-4.20.2-x86_64 is not registered; registered under other names: systemvm-kvm-4.20.2 (the upgrade looks for the exact name');
   });
 
+  it('reads the dump path as a path, never as code: a hostile db_backup is a file that does not exist', async () => {
+    const hostile = "/tmp/x'; touch /tmp/pwned; echo '$(touch /tmp/pwned2)";
+    const { checks } = await readiness(clean, { db_backup: hostile });
+    expect(find(checks, 'database backup')).to.include({ status: 'fail', fact: `${hostile} on mgmt1: no such file` });
+    expect((await h!.lab.exec('mgmt1', 'test -e /tmp/pwned || test -e /tmp/pwned2 && echo ran || echo clean')).stdout).to.equal('clean\n');
+  });
+
   it('fails when a KVM agent is older than the server', async () => {
     const { r, checks } = await readiness({ ...clean, agentVersions: { kvm02: '4.19.1.0' } });
     expect(r.summary.status).to.equal('failed');

@@ -275,7 +275,7 @@ function mac(prefix: string, a: number, b: number): string {
  */
 function registerTemplates(world: World, c: WorldCfg, id: (key: string) => string): void {
   const problems: string[] = [];
-  for (const h of Object.keys(c.agentVersions)) if (!world.hosts.some((x) => x.name === h)) problems.push(`config.agentVersions.${h}: no such host (hosts: ${world.hosts.map((x) => x.name).join(', ')})`);
+  for (const h of Object.keys(c.agentVersions)) if (!world.hosts.some((x) => x.name === h)) problems.push(`world.agentVersions.${h}: no such host (hosts: ${world.hosts.map((x) => x.name).join(', ')})`);
   for (const z of world.zones) {
     for (let k = 1; k <= c.imageStoresPerZone; k++) {
       world.imageStores.push({ id: id(`store:${z.index}:${k}`), name: `nfs-${z.name}-${k}`, zoneId: z.id, url: `nfs://10.${z.index + 1}.0.${200 + k}/export/secondary` });
@@ -291,7 +291,7 @@ function registerTemplates(world: World, c: WorldCfg, id: (key: string) => strin
     world.templates.push({ id: t.id, name: t.name, version: t.version, type: 'SYSTEM', created: BASE_TIME, copies: copies(undefined, 'all', 'Ready') });
   }
   c.systemTemplates.forEach((spec, i) => {
-    for (const z of spec.zones ?? []) if (!world.zones.some((x) => x.name === z)) problems.push(`config.systemTemplates[${i}].zones: no zone ${z} (zones: ${world.zones.map((x) => x.name).join(', ')})`);
+    for (const z of spec.zones ?? []) if (!world.zones.some((x) => x.name === z)) problems.push(`world.systemTemplates[${i}].zones: no zone ${z} (zones: ${world.zones.map((x) => x.name).join(', ')})`);
     const name = spec.name ?? systemTemplateName(spec.version);
     const at = world.templates.findIndex((x) => x.name === name);
     const record = {
