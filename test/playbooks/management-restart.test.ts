@@ -108,6 +108,19 @@ describe('management-restart against the lab', function () {
     expect(h.lab.state().managementServers[0]!.clusterState).to.equal('Up');
   });
 
+  it('a server a killed run left in maintenance is drained, restarted and taken out of it by the next run', async () => {
+    h = await LabPlaybooks.start('127.0.0.75', { version: '4.21.0.0' });
+    const lab = h.lab;
+    const id = lab.world.managementServers.find((m) => m.name === 'mgmt1')!.id;
+    await okAt(lab, lab.server('mgmt2').apiUrl, { command: 'prepareForMaintenance', managementserverid: id });
+    expect(lab.state().managementServers.map((s) => s.clusterState)[0]).to.match(/Maintenance/);
+    const r = await h.run('management-restart');
+    expectOk(r);
+    expect(r.end(STEP, 'mgmt1').msg).to.include('drained').and.include('Up at 4.21.0.0');
+    expect(r.text()).to.include('a drain an earlier run did not finish');
+    expect(lab.state().managementServers.map((s) => s.clusterState)).to.deep.equal(['Up', 'Up']);
+  });
+
   it('an interrupt while a server drains cancels its maintenance: it takes jobs again and is not restarted', async () => {
     // a long network restart on mgmt1 keeps it draining
     h = await LabPlaybooks.start('127.0.0.75', { version: '4.21.0.0', durations: { restartNetwork: 1_200_000 } });

@@ -35,12 +35,38 @@ describe('systemvm-restart and preflight with two management servers', function 
     expect(openMidRun, 'mgmt2 opened the port when it came back').to.equal(true);
     const close = r.ends(CLOSE);
     expect(close.map((e) => [e.phase, e.status])).to.deep.equal([['undo', 'changed']]);
-    expect(close[0]!.msg).to.match(/mgmt2: (it started \(.*\) while the database held the port|its integration port is listening); restarted mgmt2/);
+    expect(close[0]!.msg).to.match(/mgmt2: (it started \(.*\) while the database held the port|its integration port is listening); (drained through mgmt1 \([^;]*\); )?restarted mgmt2/);
     // one at a time: mgmt1 first, then mgmt2
     const msg = close[0]!.msg ?? '';
     expect(msg.indexOf('restarted mgmt1')).to.be.within(0, msg.indexOf('restarted mgmt2'));
     expect(h.listening()).to.deep.equal({ mgmt1: false, mgmt2: false });
     expect(r.end('No server listens and the database value is the one from before the run').status).to.equal('ok');
+  });
+
+  it('the closing restarts drain each server through its peer first on 4.20 (prepareForShutdown), and wait for its jobs on 4.18', async () => {
+    for (const version of ['4.20.1.0', '4.18.2.5']) {
+      h = await LabPlaybooks.start(ADDRESS, { config: { preset: 'production', version } });
+      let peer: Promise<void> | undefined;
+      const r = await h.run('systemvm-restart', {
+        onEvent: (e) => {
+          if (e.type === 'step-start' && e.name === 'Run cloudstack-sysvmadm' && !peer) peer = h.lab.server('mgmt2').restart();
+        },
+        ...(version.startsWith('4.18') ? { extraVars: { sysvmadm_threads: 5 } } : {}),
+      });
+      await peer;
+      expectOk(r);
+      const msg = r.ends(CLOSE)[0]!.msg ?? '';
+      if (version.startsWith('4.20')) {
+        expect(msg).to.match(/mgmt1: [^;]+; drained through mgmt2 \(mgmt1 is (ReadyToShutDown|PreparingToShutDown) \(0 pending job\(s\)\)[^)]*\); restarted mgmt1/);
+        expect(msg).to.match(/mgmt2: [^;]+; drained through mgmt1 \(mgmt2 is (ReadyToShutDown|PreparingToShutDown) \(0 pending job\(s\)\)[^)]*\); restarted mgmt2/);
+      } else {
+        expect(msg).to.not.include('drained');
+      }
+      expect(h.lab.state().managementServers.map((m) => `${m.name} ${m.clusterState}`)).to.deep.equal(['mgmt1 Up', 'mgmt2 Up']);
+      expect(h.listening()).to.deep.equal({ mgmt1: false, mgmt2: false });
+      await h.stop();
+    }
+    h = await LabPlaybooks.start(ADDRESS);
   });
 
   it('a peer left listening by an earlier manual procedure fails preflight and stops the restart before anything changes', async () => {

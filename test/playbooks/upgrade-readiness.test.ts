@@ -31,7 +31,7 @@ describe('upgrade-readiness against the lab', function () {
   const clean: WorldConfig = { preset: 'production', version: '4.20.1.0', systemTemplates: [{ version: '4.20.2' }] };
 
   async function readiness(world: WorldConfig, vars: Record<string, unknown> = {}, dryRun = false): Promise<{ r: PlaybookRun; checks: Check[] }> {
-    h ??= await LabPlaybooks.start('127.0.0.91', { config: world });
+    h ??= await LabPlaybooks.start('127.0.0.101', { config: world });
     const report = join(dir, `readiness-${dryRun ? 'dry' : 'real'}`);
     const r = await h.run('upgrade-readiness', { extraVars: { target_version: '4.20.3.0', report, ...vars }, dryRun });
     const json = JSON.parse(readFileSync(`${report}.json`, 'utf8')) as { checks: Check[]; ready: boolean; template_version: string };
@@ -120,7 +120,7 @@ describe('upgrade-readiness against the lab', function () {
   });
 
   it('fails on a zone whose own minreq.sysvmtemplate.version is above the template', async () => {
-    h = await LabPlaybooks.start('127.0.0.91', { config: clean });
+    h = await LabPlaybooks.start('127.0.0.101', { config: clean });
     const zone2 = h.lab.world.zones.find((z) => z.name === 'zone2')!;
     h.lab.world.config.setForZone('minreq.sysvmtemplate.version', zone2.id, '4.22.0');
     const { checks } = await readiness(clean);

@@ -23,6 +23,8 @@ const PORT_ARGS = {
   baseline: arg.any('closed: `starts` of an inspect registered before the port was opened (host → lastserverstart)'),
   db: arg.any('closed: the database login ({host, user, password}) for when the API refuses, and for the dead-man script'),
   db_host: arg.host('ssh', 'closed: the host that runs mysql when the API refuses (default: host)'),
+  drain: arg.oneOf(['auto', 'shutdown', 'jobs'], "closed: drain each server through a peer before its restart — auto: 4.19–4.20's shutdown API (never 4.21 maintenance: a killed run would leave the server in it across the dead-man's restart), else its own jobs").default('auto'),
+  drain_timeout: arg.duration('closed: how long a server may take to drain (then it is restarted anyway)').default(10 * 60_000),
   deadman_stagger: arg.duration("the dead-man script: how long the n-th server waits after the (n-1)-th before restarting").default(10 * 60_000),
   host: HOST_ARG,
   ...RESTART_ARGS,
@@ -62,6 +64,7 @@ async function apply(ctx: StepContext, args: PortArgs): Promise<StepOutcome> {
       service: args.service, jobsTimeoutMs: args.jobs_timeout, startTimeoutMs: args.start_timeout, intervalMs: args.interval,
       become: args.become, become_user: args.become_user, become_password: args.become_password,
     },
+    drain: args.drain, drainTimeoutMs: args.drain_timeout,
   });
   return {
     changed: r.restoredVia !== 'unchanged' || r.restarted.length > 0, msg: r.lines.join('; '),
@@ -76,7 +79,10 @@ export const integrationPortStep = defineStep({
     'inspect registers db_value, servers (host, name, state, lastserverstart, listening per port, exposed), starts, open, ' +
     'exposed, not_up, unmapped and problems. closed writes `value` back (API first, mysql on db_host with the login on ' +
     "its standard input when the API refuses), restarts one at a time every server whose lastserverstart differs from " +
-    '`baseline` or that listens (waiting for the jobs it executes), and fails while any server still listens. As an ' +
+    '`baseline` or that listens — each drained through a peer first (`drain: auto`: prepareForShutdown on 4.19–4.20, '
+    + 'until readyForShutdown; a drain that fails or times out is cancelled and the server restarted anyway; before 4.19, '
+    + 'and on 4.21+ where a killed run would leave the server in maintenance across its restart, the jobs it executes are '
+    + 'waited for) — and fails while any server still listens. As an ' +
     "undo, `deadman: { after, hosts }` without a command arms on each host a script that writes the value back and " +
     'restarts that server if its port answers.',
   result: {
@@ -109,7 +115,8 @@ export const integrationPortStep = defineStep({
     const hosts = serverHosts(ctx, args.servers);
     const ask = targetHost(ctx, args.host);
     if (args.state === 'inspect') return apply(ctx, args);
-    return { changed: true, plan: `would put integration.api.port back to ${JSON.stringify(value(args.value))} and restart, one at a time, those of ${hosts.join(', ')} that started while it was set or listen (asking ${ask})` };
+    const drain = args.drain === 'jobs' ? 'after the jobs it executes' : 'drained through a peer first (4.19–4.20 prepareForShutdown; else after its own jobs)';
+    return { changed: true, plan: `would put integration.api.port back to ${JSON.stringify(value(args.value))} and restart, one at a time, those of ${hosts.join(', ')} that started while it was set or listen, each ${drain} (asking ${ask})` };
   },
   apply,
   deadman(args, target) {

@@ -7,7 +7,8 @@ import { arg } from '../schema/arg.js';
 import { allKnown, firstUnknown } from '../schema/schema.js';
 import { defineStep, StepFailedError } from '../types.js';
 import { sameVersion, targetHost } from './common.js';
-import { cancelDrain, drain, drainModeOf, peerOf, targetRow } from './ms-drain.js';
+import { DRAINING, drainModeOf, peerOf, targetRow } from './ms-drain.js';
+import { drainedRestart, refuseWithoutPeer } from './ms-drained-restart.js';
 import { describeRestart, restartServer } from './ms-restart.js';
 import { listServers, serverHosts } from './ms-cluster.js';
 import { text } from './queries.js';
@@ -58,31 +59,20 @@ export const managementRestartStep = defineStep({
   async apply(ctx, args) {
     const host = targetHost(ctx, args.host);
     const peer = await peerOf(ctx, host, serverHosts(ctx, args.servers));
-    if (!peer) throw new StepFailedError(`no other management server is Up: restarting ${host} would take the API away (and 4.21+ refuses maintenance on the only active server); nothing was changed`);
+    if (!peer) refuseWithoutPeer(host);
     const row = await targetRow(ctx, peer, host);
     const before = text(row['version']);
-    const id = text(row['id']);
-    if (row['state'] !== 'Up') throw new StepFailedError(`${host} is ${text(row['state'])}, not Up: nothing was changed`);
-    const mode = args.drain === 'auto' ? drainModeOf(before) : args.drain;
-    let drained: string | null = null;
-    if (mode !== 'jobs') drained = await drain(ctx, peer, host, id, mode, args.drain_timeout, args.interval);
-    let r;
-    try {
-      r = await restartServer(ctx, {
-        host, service: args.service, jobsTimeoutMs: args.jobs_timeout, onJobsTimeout: args.on_jobs_timeout, startTimeoutMs: args.start_timeout,
-        intervalMs: args.interval, become: args.become, become_user: args.become_user, become_password: args.become_password,
-        // 4.21 keeps a server that was in maintenance in Maintenance across its restart (ClusterManagerImpl.start at 4.21.0.0)
-        backStates: mode === 'maintenance' ? ['Up', 'Maintenance'] : ['Up'],
-      });
-    } catch (err) {
-      if (mode !== 'jobs') await cancelDrain(ctx, peer, id, mode, host);
-      throw err;
-    }
-    let after = await targetRow(ctx, peer, host);
-    if (mode === 'maintenance' && after['state'] === 'Maintenance') {
-      await cancelDrain(ctx, peer, id, mode, host);
-      after = await targetRow(ctx, peer, host);
-    }
+    // a server a killed run left draining is taken up again: drained, restarted and taken out of it
+    const left = [...DRAINING.maintenance, ...DRAINING.shutdown].includes(text(row['state']));
+    if (row['state'] !== 'Up' && !left) throw new StepFailedError(`${host} is ${text(row['state'])}, not Up: nothing was changed`);
+    if (left) ctx.warn(`${host} is ${text(row['state'])} (a drain an earlier run did not finish): draining and restarting it now`);
+    const d = await drainedRestart(ctx, {
+      host, servers: serverHosts(ctx, args.servers), peer, drain: args.drain, drainTimeoutMs: args.drain_timeout, maintenance: true,
+      service: args.service, jobsTimeoutMs: args.jobs_timeout, onJobsTimeout: args.on_jobs_timeout, startTimeoutMs: args.start_timeout,
+      intervalMs: args.interval, become: args.become, become_user: args.become_user, become_password: args.become_password,
+    });
+    const { mode, drained, restart: r } = d;
+    const after = await targetRow(ctx, peer, host);
     const want = args.version !== undefined && args.version !== '' ? args.version : before;
     const now = text(after['version']);
     if (after['state'] !== 'Up') throw new StepFailedError(`${host} came back ${text(after['state'])}, not Up`);

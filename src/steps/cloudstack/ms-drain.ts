@@ -14,6 +14,12 @@ import { atLeast } from './releases.js';
 
 export type DrainMode = 'maintenance' | 'shutdown' | 'jobs';
 
+/** The mshost states of a drain under way or done (PreparingToShutDown before 4.21, PreparingForShutDown from 4.21). */
+export const DRAINING: Readonly<Record<'maintenance' | 'shutdown', readonly string[]>> = {
+  maintenance: ['PreparingForMaintenance', 'Maintenance'],
+  shutdown: ['PreparingToShutDown', 'PreparingForShutDown', 'ReadyToShutDown'],
+};
+
 /** The API a release offers for a graceful stop of one server. */
 export function drainModeOf(version: string): DrainMode {
   if (atLeast(version, '4.21')) return 'maintenance';
@@ -60,7 +66,11 @@ async function status(ctx: StepContext, peer: Peer, id: string): Promise<Row> {
  */
 export async function drain(ctx: StepContext, peer: Peer, target: string, id: string, mode: 'maintenance' | 'shutdown', timeoutMs: number, intervalMs: number): Promise<string> {
   const start = mode === 'maintenance' ? 'prepareForMaintenance' : 'prepareForShutdown';
-  await peer.client.call(start, { managementserverid: id });
+  // a drain a killed run left behind (the next run restarts the server again) is waited for, not asked twice
+  const already = text((await targetRow(ctx, peer, target))['state']);
+  if (!DRAINING[mode].includes(already)) {
+    await peer.client.call(start, { managementserverid: id });
+  }
   ctx.services.record('change', { kind: mode, host: target });
   const budget = new Budget(ctx, timeoutMs);
   try {

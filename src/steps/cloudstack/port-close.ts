@@ -13,7 +13,9 @@ import { getConfigSql, mysqlExec, mysqlScriptLine, setConfigSql, type DbLogin } 
 import { clientFor, errorText } from './common.js';
 import { listServers, mapServers } from './ms-cluster.js';
 import { portTarget, probePort } from './ms-probe.js';
-import { describeRestart, restartServer, type RestartOptions } from './ms-restart.js';
+import type { DrainMode } from './ms-drain.js';
+import { describeDrain, drainedRestart } from './ms-drained-restart.js';
+import { describeRestart, type RestartOptions } from './ms-restart.js';
 import { dbValue, PORT_SETTING } from './port-inspect.js';
 import { text, type Row } from './queries.js';
 
@@ -29,6 +31,9 @@ export interface CloseOptions {
   /** The host that runs mysql when the API refuses. */
   readonly dbHost: string;
   readonly restart: Omit<RestartOptions, 'host' | 'onJobsTimeout'>;
+  /** How each restarted server is drained through a peer first (ms-drained-restart.ts; never maintenance here). */
+  readonly drain: 'auto' | DrainMode;
+  readonly drainTimeoutMs: number;
 }
 
 export interface CloseReport {
@@ -124,9 +129,12 @@ export async function closePort(ctx: StepContext, o: CloseOptions): Promise<Clos
       }
     }
     ctx.progress(`closing the integration port of ${host}: ${why}`);
-    const r = await restartServer(ctx, { ...o.restart, host, onJobsTimeout: 'restart' });
+    // its peers keep the API meanwhile: drained through one first (4.19–4.20 shutdown API), else its jobs waited for
+    const d = await drainedRestart(ctx, {
+      ...o.restart, host, onJobsTimeout: 'restart', servers: o.hosts, drain: o.drain, drainTimeoutMs: o.drainTimeoutMs, maintenance: false, onDrainFailure: 'restart',
+    });
     restarted.push(host);
-    lines.push(`${host}: ${why}; ${describeRestart(r)}`);
+    lines.push(`${host}: ${why}; ${describeDrain(d)}${describeRestart(d.restart)}`);
   }
   // the final word is the wire: every server probed once more
   const budget = new Budget(ctx, o.restart.startTimeoutMs);
