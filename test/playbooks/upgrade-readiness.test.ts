@@ -97,6 +97,18 @@ describe('upgrade-readiness against the lab', function () {
     expect((await h!.lab.exec('mgmt1', 'test -e /tmp/pwned || test -e /tmp/pwned2 && echo ran || echo clean')).stdout).to.equal('clean\n');
   });
 
+  it('mshost rows: a Down server the inventory does not name is a stale row (warn); one that is Up is a fail; CA strictness off warns', async () => {
+    h = await LabPlaybooks.start('127.0.0.101', { config: { ...clean, settings: { 'ca.plugin.root.auth.strictness': 'false' } } });
+    let { checks } = await readiness(clean, { management_servers: ['mgmt1'] });
+    const up = find(checks, 'management servers (mshost)');
+    expect(up.status).to.equal('fail');
+    expect(up.fact).to.equal('servers mgmt2 (Up) share the database but are not in the inventory');
+    expect(find(checks, 'ca.plugin.root.auth.strictness')).to.include({ status: 'warn' });
+    await h!.lab.server('mgmt2').stop();
+    ({ checks } = await readiness(clean, { management_servers: ['mgmt1'] }));
+    expect(find(checks, 'management servers (mshost)')).to.include({ status: 'warn', fact: 'rows of servers not in the inventory and Down: mgmt2' });
+  });
+
   it('fails when a KVM agent is older than the server', async () => {
     const { r, checks } = await readiness({ ...clean, agentVersions: { kvm02: '4.19.1.0' } });
     expect(r.summary.status).to.equal('failed');
