@@ -13,7 +13,7 @@ import { getConfigSql, mysqlExec, mysqlScriptLine, setConfigSql, type DbLogin } 
 import { clientFor, errorText } from './common.js';
 import { listServers, mapServers } from './ms-cluster.js';
 import { portTarget, probePort } from './ms-probe.js';
-import type { DrainMode } from './ms-drain.js';
+import { cancelDrain, DRAINING, type DrainMode } from './ms-drain.js';
 import { describeDrain, drainedRestart } from './ms-drained-restart.js';
 import { describeRestart, type RestartOptions } from './ms-restart.js';
 import { dbValue, PORT_SETTING } from './port-inspect.js';
@@ -116,6 +116,12 @@ export async function closePort(ctx: StepContext, o: CloseOptions): Promise<Clos
     const row = map.byHost.get(host);
     const why = await reasonToRestart(ctx, o, host, row);
     if (why === undefined) {
+      // a drain a killed run left (between the opening restart's drain and its restart) would keep it refusing jobs
+      if (api !== undefined && row !== undefined && DRAINING.shutdown.includes(text(row['state']))) {
+        await cancelDrain(ctx, api, text(row['id']), 'shutdown', host);
+        lines.push(`${host}: not restarted since before the port was opened, not listening; it was ${text(row['state'])} (a drain an interrupted run left): shutdown cancelled`);
+        continue;
+      }
       lines.push(`${host}: not restarted since before the port was opened, not listening`);
       continue;
     }

@@ -8,7 +8,9 @@ import { allKnown, firstUnknown } from '../schema/schema.js';
 import { BECOME_ARGS } from '../remote/command.js';
 import { defineStep } from '../types.js';
 import { targetHost } from './common.js';
-import { describeRestart, restartServer } from './ms-restart.js';
+import { describeDrain, drainedRestart } from './ms-drained-restart.js';
+import { serverHosts } from './ms-cluster.js';
+import { describeRestart } from './ms-restart.js';
 
 export const RESTART_ARGS = {
   service: arg.string('systemd unit of the management server').default('cloudstack-management'),
@@ -35,7 +37,13 @@ export const restartStep = defineStep({
     previous_start: ['string or null', 'lastserverstart before the restart'],
     last_start: ['string or null', 'lastserverstart after it'],
   },
-  args: { host: arg.host('ssh', 'the management server to restart (default: the play\'s host)'), ...RESTART_ARGS },
+  args: {
+    host: arg.host('ssh', 'the management server to restart (default: the play\'s host)'),
+    ...RESTART_ARGS,
+    drain: arg.oneOf(['jobs', 'auto', 'shutdown'], "jobs: wait for the jobs it executes (the default); auto: drain it through a peer first where the release has the shutdown API (4.19–4.20; never 4.21 maintenance, which a killed run would leave across a restart)").default('jobs'),
+    drain_timeout: arg.duration('how long it may take to drain (then: as on_jobs_timeout says)').default(10 * 60_000),
+    servers: arg.list(arg.host('ssh'), 'the management servers a peer is chosen from (default: every host with cloudstack: settings)'),
+  },
   effect: 'write',
   runsOn: 'host',
   describe: (args) => `restart ${String(args.service)} on ${String(args.host ?? 'the host')} once its jobs are done`,
@@ -45,16 +53,21 @@ export const restartStep = defineStep({
       return { changed: true, unknown: `${u.name} is unknown in a dry run: ${u.reason}`, plan: 'would restart a management server' };
     }
     const host = targetHost(ctx, args.host);
-    return { changed: true, plan: `would wait for the jobs ${host} executes (up to ${Math.round(args.jobs_timeout / 1000)}s), then systemctl restart ${args.service} on ${host}` };
+    const how = args.drain === 'jobs' ? `wait for the jobs ${host} executes (up to ${Math.round(args.jobs_timeout / 1000)}s)`
+      : `drain ${host} through a peer (prepareForShutdown, 4.19–4.20; else wait for its jobs)`;
+    return { changed: true, plan: `would ${how}, then systemctl restart ${args.service} on ${host}` };
   },
   async apply(ctx, args) {
     const host = targetHost(ctx, args.host);
-    const r = await restartServer(ctx, {
+    const d = await drainedRestart(ctx, {
       host, service: args.service, jobsTimeoutMs: args.jobs_timeout, onJobsTimeout: args.on_jobs_timeout, startTimeoutMs: args.start_timeout,
       intervalMs: args.interval, become: args.become, become_user: args.become_user, become_password: args.become_password,
+      servers: args.drain === 'jobs' ? [] : serverHosts(ctx, args.servers), drain: args.drain, drainTimeoutMs: args.drain_timeout, maintenance: false,
+      onDrainFailure: args.on_jobs_timeout,
     });
+    const r = d.restart;
     return {
-      changed: true, msg: describeRestart(r),
+      changed: true, msg: `${describeDrain(d)}${describeRestart(r)}`,
       result: { host, waited: r.waited, broken: r.broken, jobs_scope: r.jobsScope, previous_start: r.previousStart, last_start: r.lastStart },
     };
   },
