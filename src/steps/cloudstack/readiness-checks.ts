@@ -83,7 +83,8 @@ export function templateCheck(want: TemplateWant, target: string, tv: string, ro
 export function minreqCheck(tv: string, global: string | null, zoneValues: ReadonlyArray<{ readonly zone: string; readonly value: string | null }>): Check {
   const check = 'minreq.sysvmtemplate.version';
   const above = [...(global !== null && atLeast(global, tv) && x3(global) !== x3(tv) ? [`global ${global}`] : []),
-    ...zoneValues.filter((z) => z.value !== null && atLeast(z.value, tv) && x3(z.value) !== x3(tv)).map((z) => `zone ${z.zone} ${z.value}`)];
+    // a zone without its own value shows the global one (ConfigKey.valueIn): named once, as global
+    ...zoneValues.filter((z) => z.value !== null && z.value !== global && atLeast(z.value, tv) && x3(z.value) !== x3(tv)).map((z) => `zone ${z.zone} ${z.value}`)];
   if (above.length > 0) {
     return { check, status: 'fail', fact: `above the template version ${tv}: ${above.join(', ')}: every router, even one on the new template, would require an upgrade and refuse commands (apache/cloudstack#12211)`, fix: `set it to ${tv} (updateConfiguration name=minreq.sysvmtemplate.version value=${tv}, with zoneid= for a zone's own value)` };
   }
