@@ -73,6 +73,13 @@ describe('upgrade-readiness against the lab', function () {
     expect((r.end(STEP).msg ?? '').split('\n').slice(1)).to.deep.equal([`FAIL system VM template (KVM): ${t.fact} → ${t.fix}`]);
   });
 
+  it('fails when the name is registered twice, once per zone: the upgrade takes only the latest registration', async () => {
+    const { checks } = await readiness({ ...clean, systemTemplates: [{ version: '4.20.2', zones: ['zone1'] }, { version: '4.20.2', zones: ['zone2'] }] });
+    const t = find(checks, 'system VM template (KVM)');
+    expect(t.status).to.equal('fail');
+    expect(t.fact).to.match(/^systemvm-kvm-4\.20\.2-x86_64: registered 2 times under that name: the upgrade takes only the latest \([0-9a-f-]{36}\); not in zone zone1$/);
+  });
+
   it('fails when the template is on one store of a zone only, or still downloading', async () => {
     let { checks } = await readiness({ ...clean, systemTemplates: [{ version: '4.20.2', stores: 'first' }] });
     expect(find(checks, 'system VM template (KVM)')).to.include({ status: 'fail', fact: 'systemvm-kvm-4.20.2-x86_64: not on image store nfs-zone1-2 (zone zone1); not on image store nfs-zone2-2 (zone zone2)' });

@@ -293,7 +293,8 @@ function registerTemplates(world: World, c: WorldCfg, id: (key: string) => strin
   c.systemTemplates.forEach((spec, i) => {
     for (const z of spec.zones ?? []) if (!world.zones.some((x) => x.name === z)) problems.push(`world.systemTemplates[${i}].zones: no zone ${z} (zones: ${world.zones.map((x) => x.name).join(', ')})`);
     const name = spec.name ?? systemTemplateName(spec.version);
-    const at = world.templates.findIndex((x) => x.name === name);
+    // a spec named like the old or the shipped template replaces it; two specs of one name are two registrations
+    const at = world.templates.findIndex((x) => x.name === name && (x.id === world.oldTemplate.id || x.id === world.newTemplate.id));
     const record = {
       id: at >= 0 ? world.templates[at]!.id : id(`template:registered:${i}:${name}`), name, version: trimVersion(spec.version),
       type: at >= 0 ? world.templates[at]!.type : 'USER' as const, created: BASE_TIME + (i + 1) * 3_600_000, copies: copies(spec.zones, spec.stores ?? 'all', spec.state ?? 'Ready'),

@@ -47,12 +47,18 @@ export function templateCheck(want: TemplateWant, target: string, tv: string, ro
       fix: `register ${want.name} (template version ${tv}) for every zone beforehand and run this check again to see it READY everywhere, or make sure every management server can mount each zone's NFS secondary store`,
     };
   }
+  // the upgrade takes the latest registration of the name (VMTemplateDao.findLatestTemplateByName): a zone that
+  // holds only an older one of the same name gets no system VM template
+  const ids = [...new Set(exact.map((r) => text(r['id'])))];
+  const latest = exact.reduce((a, b) => (text(b['created'], '') > text(a['created'], '') ? b : a))['id'];
+  const used = exact.filter((r) => r['id'] === latest);
   const problems: string[] = [];
+  if (ids.length > 1) problems.push(`registered ${ids.length} times under that name: the upgrade takes only the latest (${text(latest)})`);
   let storeCount = 0;
   for (const z of zones) {
     const zid = z['id'];
     const zname = text(z['name']);
-    const inZone = exact.filter((r) => r['zoneid'] === zid);
+    const inZone = used.filter((r) => r['zoneid'] === zid);
     if (inZone.length === 0) {
       problems.push(`not in zone ${zname}`);
       continue;
@@ -73,7 +79,7 @@ export function templateCheck(want: TemplateWant, target: string, tv: string, ro
   if (problems.length > 0) {
     return {
       check, status: 'fail', fact: `${want.name}: ${problems.join('; ')}`,
-      fix: 'register the template for every zone (or copyTemplate it to the zones it misses) and wait until it is READY on every image store; a zone without it cannot deploy system VMs or routers after the upgrade (apache/cloudstack#6166)',
+      fix: 'register the template once for every zone (or copyTemplate it to the zones it misses; delete the other registrations of the name) and wait until it is READY on every image store; a zone without it cannot deploy system VMs or routers after the upgrade (apache/cloudstack#6166)',
     };
   }
   return { check, status: 'pass', fact: `${want.name} READY in ${zones.length} zone(s)${storeCount > 0 ? ` and on ${storeCount} image store(s)` : ''}` };
