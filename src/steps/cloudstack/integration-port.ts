@@ -25,6 +25,7 @@ const PORT_ARGS = {
   db_host: arg.host('ssh', 'closed: the host that runs mysql when the API refuses (default: host)'),
   drain: arg.oneOf(['auto', 'shutdown', 'jobs'], "closed: drain each server through a peer before its restart — auto: 4.19–4.20's shutdown API (never 4.21 maintenance: a killed run would leave the server in it across the dead-man's restart), else its own jobs").default('auto'),
   drain_timeout: arg.duration('closed: how long a server may take to drain (then it is restarted anyway)').default(10 * 60_000),
+  server_ids: arg.any("closed: `servers` of an inspect registered before the port was opened (each `host` with its mshost `id`): a server's dead-man script then also restarts it when its row shows a shutdown drain a lost run left"),
   deadman_stagger: arg.duration("the dead-man script: how long the n-th server waits after the (n-1)-th before restarting").default(10 * 60_000),
   host: HOST_ARG,
   ...RESTART_ARGS,
@@ -39,6 +40,14 @@ function login(args: PortArgs): DbLogin | undefined {
   } catch (err) {
     throw new StepFailedError((err as CloudDbError).message);
   }
+}
+
+/** The mshost uuid of `host` in an inspect's `servers`, only when it has a uuid's shape (it goes into SQL as a literal). */
+function ownId(servers: unknown, host: string): string | undefined {
+  if (!Array.isArray(servers)) return undefined;
+  const row = servers.find((s): s is Record<string, unknown> => s !== null && typeof s === 'object' && (s as Record<string, unknown>)['host'] === host);
+  const id = row?.['id'];
+  return typeof id === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? id : undefined;
 }
 
 const value = (v: unknown): string | null => (v === undefined || v === null ? null : String(v));
@@ -123,6 +132,6 @@ export const integrationPortStep = defineStep({
     const db = login(args);
     if (db === undefined) throw new StepFailedError("the dead-man script of cloudstack.integration_port needs 'db' (the database login)");
     const port = args.port ?? DEFAULT_INTEGRATION_PORT;
-    return closeScript(db, value(args.value), port, args.service, target.index, Math.round(args.deadman_stagger / 1000));
+    return closeScript(db, value(args.value), port, args.service, target.index, Math.round(args.deadman_stagger / 1000), ownId(args.server_ids, target.host));
   },
 });

@@ -9,7 +9,7 @@ import { Budget } from '../../util/budget.js';
 import { shellQuote } from '../../util/shell-quote.js';
 import { execShell, lastLine } from '../remote/command.js';
 import { StepFailedError, type StepContext } from '../types.js';
-import { getConfigSql, mysqlExec, mysqlScriptLine, setConfigSql, type DbLogin } from './cloud-db.js';
+import { getConfigSql, mysqlExec, mysqlScriptLine, setConfigSql, sqlString, type DbLogin } from './cloud-db.js';
 import { clientFor, errorText } from './common.js';
 import { listServers, mapServers } from './ms-cluster.js';
 import { portTarget, probePort } from './ms-probe.js';
@@ -160,10 +160,17 @@ export async function closePort(ctx: StepContext, o: CloseOptions): Promise<Clos
  * `index × stagger`, so the API stays up — restart the local management server if its port answers.
  * A failed database write ends the script: a restart would open the port again.
  */
-export function closeScript(db: DbLogin, value: string | null, port: number, service: string, index: number, staggerSeconds: number): string {
+export function closeScript(db: DbLogin, value: string | null, port: number, service: string, index: number, staggerSeconds: number, msId?: string): string {
+  const restart = `systemctl restart ${shellQuote(service)}`;
+  // a server drained for a restart the lost run never made refuses new jobs until it restarts (4.19–4.20
+  // shutdown states; its row found by the uuid the run read before, as an SQL literal)
+  const drained = msId === undefined ? []
+    : [`elif ${mysqlScriptLine(db, `SELECT state FROM mshost WHERE uuid=${sqlString(msId)}`)} | grep -qxE 'PreparingToShutDown|PreparingForShutDown|ReadyToShutDown'; then ${restart}`];
   return [
     mysqlScriptLine(db, setConfigSql(PORT_SETTING, norm(value))) + ' || exit 1',
     ...(index > 0 && staggerSeconds > 0 ? [`sleep ${index * staggerSeconds}`] : []),
-    `if curl -s -o /dev/null --max-time 10 ${shellQuote(`http://127.0.0.1:${port}/`)}; then systemctl restart ${shellQuote(service)}; fi`,
+    `if curl -s -o /dev/null --max-time 10 ${shellQuote(`http://127.0.0.1:${port}/`)}; then ${restart}`,
+    ...drained,
+    'fi',
   ].join('\n');
 }

@@ -5,6 +5,7 @@
 
 import type { LabCore } from '../../core.js';
 import { isLocalName } from '../port-map.js';
+import { stateName } from '../../ms/management-server.js';
 
 export interface DbLogin {
   readonly host: string;
@@ -22,7 +23,7 @@ export function checkLogin(core: LabCore, l: DbLogin): string | undefined {
   return undefined;
 }
 
-const SYNTAX = "ERROR 1064 (42000) at line 1: You have an error in your SQL syntax (the lab's MySQL understands only SELECT value FROM configuration WHERE name='…', UPDATE configuration SET value='…' WHERE name='…' and cloudstack-sysvmadm's VM selections)";
+const SYNTAX = "ERROR 1064 (42000) at line 1: You have an error in your SQL syntax (the lab's MySQL understands only SELECT value FROM configuration WHERE name='…', UPDATE configuration SET value='…' WHERE name='…', SELECT state FROM mshost WHERE uuid='…' and cloudstack-sysvmadm's VM selections)";
 
 /** A string literal: '…' or "…" (quote doubled or backslash-escaped), X'hex', or NULL. */
 const LITERAL = String.raw`'(?:[^'\\]|''|\\.)*'|"(?:[^"\\]|""|\\.)*"|[xX]'[0-9a-fA-F]*'|NULL`;
@@ -52,6 +53,12 @@ export function runSql(core: LabCore, sql: string): DbResult {
     const name = literalValue(m[2]!);
     if (name !== null && hasConfig(core, name)) cfg.set(name, literalValue(m[1]!));
     return { ok: true, rows: [] };
+  }
+  m = new RegExp(String.raw`^select\s+state\s+from\s+(?:\x60?cloud\x60?\.)?\x60?mshost\x60?\s+where\s+uuid\s*=\s*(${LITERAL})$`, 'is').exec(s);
+  if (m) {
+    const id = literalValue(m[1]!);
+    const server = core.cluster.servers.find((x) => x.record.id === id);
+    return { ok: true, header: 'state', rows: server === undefined ? [] : [stateName(core, server.hostState)] };
   }
   m = /^select\s+(count\(\*\)|id|uuid)\s+from\s+(\w+)\s+where\s+state="Running"\s+and\s+type="(SecondaryStorageVm|ConsoleProxy|DomainRouter)"(.*)$/is.exec(s);
   if (m) {
