@@ -211,10 +211,10 @@ describe('crash safety nets outside the matrix', function () {
       // a hang guard sized from the lab speed (6 h, and the second server's 10 min stagger), not a timing assertion
       const labWaitMs = (7 * 3600_000) / c.lab.speed;
       await waitUntil(() => c.lab.state().timers.every((t) => t.state === 'ran'), 'the dead-man timers to fire', labWaitMs + 60_000);
-      await waitUntil(() => {
-        const ms = c.lab.state().managementServer;
-        return ms.state === 'running' && ms.apiListening;
-      }, 'the management server to come back after the timer restart');
+      // a timer is 'ran' when its script starts: wait for what the scripts do (the restart of mgmt1 comes after
+      // its mysql and curl), every server back and no port listening, under the same hang guard
+      await waitUntil(() => c.lab.state().managementServers.every((m) => m.state === 'running' && m.apiListening && !m.integrationPort.listening),
+        'every management server back, none listening, after the timer scripts', labWaitMs + 60_000);
       st = c.lab.state();
       expect(st.settings['integration.api.port']).to.equal('0');
       expect(st.managementServers.map((m) => [m.name, m.integrationPort.listening])).to.deep.equal([['mgmt1', false], ['mgmt2', false]]);
