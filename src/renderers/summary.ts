@@ -19,7 +19,9 @@ export function formatSummary(r: RunRecord, s: Styler): string[] {
     for (const f of r.failures) {
       const how = r.handledAs(f);
       const mark = how ? s.yellow(`! ${how}`) : s.red(f.status === 'unreachable' ? '✖ unreachable' : '✖');
-      lines.push(`  ${mark} ${s.bold(f.host)}  ${phaseLabel(f)}${f.name}: ${messageOf(f)}`);
+      const [first, ...rest] = messageLines(f);
+      lines.push(`  ${mark} ${s.bold(f.host)}  ${phaseLabel(f)}${f.name}: ${first}`);
+      for (const l of rest) lines.push(`      ${l}`);
       for (const u of f.units) lines.push(`      ${s.red('✖')} ${u.title}${u.message ? `: ${u.message}` : ''}`);
     }
   }
@@ -34,9 +36,22 @@ function phaseLabel(f: Failure): string {
   return f.phase === 'main' ? '' : `[${f.phase}] `;
 }
 
-function messageOf(f: Failure): string {
-  const m = f.message.replace(/\s*\n\s*/g, ' ');
-  return f.units.length > 0 && m.length > MAX_MESSAGE_WITH_UNITS ? `${m.slice(0, MAX_MESSAGE_WITH_UNITS - 1)}…` : m;
+/** Lines of a step message kept under its failure (a readiness or proof list), the rest counted. */
+const MAX_MESSAGE_LINES = 20;
+
+/**
+ * A failure's message: its first line on the failure's own line, the lines after it (a list the step
+ * wrote one item a line) below it; cut, and on one line, when the failed units follow anyway.
+ */
+function messageLines(f: Failure): string[] {
+  if (f.units.length > 0) {
+    const m = f.message.replace(/\s*\n\s*/g, ' ');
+    return [m.length > MAX_MESSAGE_WITH_UNITS ? `${m.slice(0, MAX_MESSAGE_WITH_UNITS - 1)}…` : m];
+  }
+  const all = f.message.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  if (all.length === 0) return [''];
+  const kept = all.slice(0, MAX_MESSAGE_LINES);
+  return all.length > kept.length ? [...kept, `… ${all.length - kept.length} more line(s)`] : kept;
 }
 
 /** `--output json`: the summary as one object, written just before `run-end`. */

@@ -97,4 +97,19 @@ describe('end-of-run screens', () => {
     ]);
     expect(summaryEvent(r).failures[0]!.units).to.deep.equal([{ name: 'router r-500-VM (zone1): rebootRouter', message: 'job 77 failed (530): Failed to reboot router' }]);
   });
+
+  it('a failure whose message is a list (one item a line) keeps its lines under it in the summary, the first on its own line', () => {
+    const msg = 'not ready for 4.20.3.0 (template 4.20.2): 11 pass, 1 warn, 1 fail\nFAIL KVM agents: kvm02 4.19.1.0 → upgrade it\nWARN database backup: none named → set db_backup';
+    const r = recordOf([
+      { type: 'step-start', play: 1, stepId: '1.1', name: 'Readiness', stepType: 'cloudstack.upgrade_readiness', host: 'mgmt1', phase: 'main' },
+      { type: 'step-end', play: 1, stepId: '1.1', name: 'Readiness', host: 'mgmt1', phase: 'main', status: 'failed',
+        outcome: { kind: 'failed', error: { kind: 'step', code: 'step-failed', message: msg, pos: null } }, ignored: false, msg, durationMs: 5 },
+    ]);
+    expect(formatSummary(r, noStyle)).to.deep.equal([
+      'FAILED (1 failure)',
+      '  ✖ mgmt1  Readiness: not ready for 4.20.3.0 (template 4.20.2): 11 pass, 1 warn, 1 fail',
+      '      FAIL KVM agents: kvm02 4.19.1.0 → upgrade it',
+      '      WARN database backup: none named → set db_backup',
+    ]);
+  });
 });
