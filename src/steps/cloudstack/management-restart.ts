@@ -8,8 +8,8 @@ import { allKnown, firstUnknown } from '../schema/schema.js';
 import { defineStep, StepFailedError } from '../types.js';
 import { sameVersion, targetHost } from './common.js';
 import { DRAINING, drainModeOf, peerOf, targetRow } from './ms-drain.js';
-import { drainedRestart, refuseWithoutPeer } from './ms-drained-restart.js';
-import { describeRestart, restartServer } from './ms-restart.js';
+import { describeDrain, drainedRestart, refuseWithoutPeer } from './ms-drained-restart.js';
+import { describeRestart } from './ms-restart.js';
 import { listServers, serverHosts } from './ms-cluster.js';
 import { text } from './queries.js';
 import { RESTART_ARGS } from './restart.js';
@@ -81,7 +81,7 @@ export const managementRestartStep = defineStep({
     if (others.length > 0) ctx.warn(`after restarting ${host}, not every management server is Up: ${others.join(', ')}`);
     return {
       changed: true,
-      msg: `${drained ? `drained (${drained}); ` : ''}${describeRestart(r)}; Up at ${now}`,
+      msg: `${describeDrain(d)}${describeRestart(r)}; Up at ${now}`,
       result: { host, peer: peer.host, drain: mode, drained, version_before: before, version_after: now, waited: r.waited, broken: r.broken },
     };
   },

@@ -7,7 +7,7 @@ import { StepFailedError, type StepContext } from '../types.js';
 import { cancelDrain, drain, drainModeOf, peerOf, targetRow, type DrainMode, type Peer } from './ms-drain.js';
 import { jobsOn, type JobBrief } from './ms-cluster.js';
 import { restartServer, type RestartOptions, type RestartReport } from './ms-restart.js';
-import { text, type Row } from './queries.js';
+import { text } from './queries.js';
 import { atLeast } from './releases.js';
 
 export interface DrainedRestartOptions extends RestartOptions {
@@ -34,7 +34,6 @@ export interface DrainedRestart {
   readonly drained: string | null;
   /** The jobs it was executing when the drain began (it finished them before its restart). */
   readonly finished: readonly JobBrief[];
-  readonly before: Row | null;
   readonly restart: RestartReport;
 }
 
@@ -47,10 +46,10 @@ function modeFor(o: DrainedRestartOptions, version: string): DrainMode {
 
 export async function drainedRestart(ctx: StepContext, o: DrainedRestartOptions): Promise<DrainedRestart> {
   const peer = o.peer ?? (o.drain === 'jobs' ? undefined : await peerOf(ctx, o.host, o.servers));
-  if (peer === undefined) return { peer: null, mode: 'jobs', drained: null, finished: [], before: null, restart: await restartServer(ctx, o) };
+  if (peer === undefined) return { peer: null, mode: 'jobs', drained: null, finished: [], restart: await restartServer(ctx, o) };
   const before = await targetRow(ctx, peer, o.host);
   const mode = modeFor(o, text(before['version'], '0'));
-  if (mode === 'jobs') return { peer: peer.host, mode, drained: null, finished: [], before, restart: await restartServer(ctx, o) };
+  if (mode === 'jobs') return { peer: peer.host, mode, drained: null, finished: [], restart: await restartServer(ctx, o) };
   const finished = await jobsOn(peer.client, before);
   let drained: string;
   try {
@@ -58,7 +57,7 @@ export async function drainedRestart(ctx: StepContext, o: DrainedRestartOptions)
   } catch (err) {
     if (o.onDrainFailure !== 'restart' || ctx.signal.aborted) throw err;
     ctx.warn(`${o.host}: its ${mode} did not complete (${(err as Error).message}): restarting it without the drain`);
-    return { peer: peer.host, mode: 'jobs', drained: null, finished: [], before, restart: await restartServer(ctx, o) };
+    return { peer: peer.host, mode: 'jobs', drained: null, finished: [], restart: await restartServer(ctx, o) };
   }
   let restart: RestartReport;
   try {
@@ -69,7 +68,7 @@ export async function drainedRestart(ctx: StepContext, o: DrainedRestartOptions)
     throw err;
   }
   if (mode === 'maintenance' && (await targetRow(ctx, peer, o.host))['state'] === 'Maintenance') await cancelDrain(ctx, peer, text(before['id']), mode, o.host);
-  return { peer: peer.host, mode, drained, finished, before, restart };
+  return { peer: peer.host, mode, drained, finished, restart };
 }
 
 /** `drained (…)` for a message, or nothing when the server was not drained. */

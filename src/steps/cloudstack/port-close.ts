@@ -165,7 +165,7 @@ export function closeScript(db: DbLogin, value: string | null, port: number, ser
   // a server drained for a restart the lost run never made refuses new jobs until it restarts (4.19–4.20
   // shutdown states; its row found by the uuid the run read before, as an SQL literal)
   const drained = msId === undefined ? []
-    : [`elif ${mysqlScriptLine(db, `SELECT state FROM mshost WHERE uuid=${sqlString(msId)}`)} | grep -qxE 'PreparingToShutDown|PreparingForShutDown|ReadyToShutDown'; then ${restart}`];
+    : [`elif ${mysqlScriptLine(db, `SELECT state FROM mshost WHERE uuid=${sqlString(msId)}`)} | grep -qxE ${shellQuote(DRAINING.shutdown.join('|'))}; then ${restart}`];
   return [
     mysqlScriptLine(db, setConfigSql(PORT_SETTING, norm(value))) + ' || exit 1',
     ...(index > 0 && staggerSeconds > 0 ? [`sleep ${index * staggerSeconds}`] : []),

@@ -3,6 +3,7 @@
 // bundled playbook (or manual action) does it. Pure: the step gathers the rows, this judges them.
 
 import { sameVersion } from './common.js';
+import { mdCell } from './report-file.js';
 import type { ServerPort } from './port-inspect.js';
 import { text, type Row } from './queries.js';
 
@@ -87,7 +88,7 @@ export function judge(version: string, rows: { systemVms: readonly Row[]; router
   return { version, done: notDone.length === 0, items, not_done: notDone, notes };
 }
 
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = mdCell;
 
 export function proofMarkdown(p: Proof, source: string, at: string): string {
   const out = [`# Upgrade proof: CloudStack ${p.version}`, '', `Read from ${source} at ${at}.`, '',

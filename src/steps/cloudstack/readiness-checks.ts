@@ -3,7 +3,7 @@
 // gathers, this judges (docs/cloudstack-facts.md §11.20 for what an upgrade reads).
 
 import { atLeast, javaMajorOf } from './releases.js';
-import type { ServerPort } from './port-inspect.js';
+import { portAbove0, type PortInspection, type ServerPort } from './port-inspect.js';
 import { text, type Row } from './queries.js';
 
 export type Verdict = 'pass' | 'warn' | 'fail';
@@ -222,10 +222,10 @@ export function strictnessCheck(value: string | null): Check {
 }
 
 /** The integration port closed on every server, and no port in the database that the upgrade's restarts would open. */
-export function portCheck(dbValue: string | null, servers: readonly ServerPort[]): Check {
+export function portCheck(p: Pick<PortInspection, 'db_value' | 'open' | 'servers'>): Check {
   const check = 'integration port';
-  const open = servers.filter((s) => Object.values(s.listening).includes('open')).map((s) => s.host);
-  const inDb = dbValue !== null && Number.parseInt(dbValue, 10) > 0;
+  const { db_value: dbValue, open, servers } = p;
+  const inDb = portAbove0(dbValue);
   if (open.length > 0 || inDb) {
     return {
       check, status: 'fail',

@@ -2,8 +2,9 @@
 // decided it and the fix, failures first.
 
 import type { Check } from './readiness-checks.js';
+import { mdCell } from './report-file.js';
 
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = mdCell;
 const ORDER = { fail: 0, warn: 1, pass: 2 } as const;
 
 export function readinessMarkdown(r: { source: string; at: string; version: string; current: string; template_version: string; ready: boolean; checks: readonly Check[] }): string {

@@ -128,7 +128,8 @@ export const upgradeReadinessStep = defineStep({
     const port = args.port ?? ctx.inventory.hosts.get(ask)?.cloudstack?.integrationPort ?? DEFAULT_INTEGRATION_PORT;
     const serverList = serverHosts(ctx, args.servers);
     const ports = await inspectPort(ctx, args.host, serverList, port);
-    const rows = await all(client, 'listManagementServers', {}, 'managementserver');
+    // the mshost rows as managementServerVersion read them (it swallows a refusal: then ask again, and fail)
+    const rows = ms.servers.length > 0 ? ms.servers : await all(client, 'listManagementServers', {}, 'managementserver');
     const facts: ServerFacts[] = [];
     for (const h of serverList) facts.push(await serverFacts(ctx, h));
     const backup: BackupFacts = args.backup !== undefined && args.backup !== ''
@@ -148,7 +149,7 @@ export const upgradeReadinessStep = defineStep({
       mshostCheck(ports.servers, ports.unmapped, rows),
       offeringsCheck(offerings, inUse),
       strictnessCheck(strictness),
-      portCheck(ports.db_value, ports.servers),
+      portCheck(ports),
       backupCheck(backup),
     ];
     if (!atLeast(target, current)) checks.unshift({ check: 'target', status: 'fail', fact: `${target} is older than the servers' ${current}`, fix: 'CloudStack does not downgrade: give the release to upgrade to' });

@@ -89,12 +89,12 @@ export function templateOfRelease(release: string): string | undefined {
 }
 
 /** engine/schema/templateConfig.sh: how a hypervisor is spelled in a template's name. */
-const HV_NAME: Readonly<Record<string, string>> = { kvm: 'kvm', vmware: 'vmware', xenserver: 'xenserver', hyperv: 'hyperv', lxc: 'lxc', ovm3: 'ovm3' };
+const HYPERVISORS = new Set(['kvm', 'vmware', 'xenserver', 'hyperv', 'lxc', 'ovm3']);
 
 /** systemvm-kvm-4.19.1 before 4.20; systemvm-kvm-4.20.2-x86_64 from 4.20 (a template per architecture). */
 export function templateName(templateVersion: string, hypervisor: string, arch = 'x86_64'): string | undefined {
-  const hv = HV_NAME[hypervisor.toLowerCase()];
-  if (hv === undefined) return undefined;
+  const hv = hypervisor.toLowerCase();
+  if (!HYPERVISORS.has(hv)) return undefined;
   const base = `systemvm-${hv}-${templateVersion.split('.').slice(0, 3).join('.')}`;
   return atLeast(templateVersion, '4.20.0') ? `${base}-${arch}` : base;
 }

@@ -10,6 +10,9 @@ export interface ReportFiles {
   readonly json: string;
 }
 
+/** A value in a Markdown table cell: a pipe escaped, a line break a space. */
+export const mdCell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
 /** Writes both files (no report when `report` is empty); a file that cannot be written fails the step. */
 export function writeReport(report: string | undefined, md: string, json: unknown): ReportFiles | null {
   if (report === undefined || report === '') return null;
