@@ -66,7 +66,7 @@ export function buildWorld(opts: BuildOptions): World {
     b.systemVm(z, 'ssvm');
     b.systemVm(z, 'cpvm');
   }
-  registerTemplates(world, c, id);
+  readinessFacts(world, c, id);
   if (c.bench) {
     // Spread networks over zones and routers over networks as evenly as possible.
     const nets: Network[] = [];
@@ -273,7 +273,7 @@ function mac(prefix: string, a: number, b: number): string {
  * Ready on every store of every zone, then those the world adds (a spec named like one of them replaces
  * it). Unknown zone or host names in the world file are its author's mistake, named.
  */
-function registerTemplates(world: World, c: WorldCfg, id: (key: string) => string): void {
+function readinessFacts(world: World, c: WorldCfg, id: (key: string) => string): void {
   const problems: string[] = [];
   for (const h of Object.keys(c.agentVersions)) if (!world.hosts.some((x) => x.name === h)) problems.push(`world.agentVersions.${h}: no such host (hosts: ${world.hosts.map((x) => x.name).join(', ')})`);
   for (const z of world.zones) {

@@ -5,6 +5,7 @@ import { seededHex, seededUuid } from '../ids.js';
 import type { ConfigStore } from './config-table.js';
 import type { Account, Domain, HypervisorHost, ImageStore, Network, Owner, Project, RegisteredTemplate, Router, SystemVm, Template, Vm, Vpc, Zone } from './types.js';
 import type { UserVm } from './instances.js';
+import { DEFAULT_WORLD, type ResolvedWorldConfig } from './world-config.js';
 import { compareVersions, fullVersion, shippedTemplateVersion, systemTemplateName, trimVersion } from './versions.js';
 
 /** A row of the mshost table: one management server of the cluster (mgmt1, mgmt2, …). */
@@ -35,12 +36,13 @@ export class World {
   readonly imageStores: ImageStore[] = [];
   /** System VM templates as registered (listTemplates): the old one, the shipped one, any the world adds. */
   readonly templates: RegisteredTemplate[] = [];
+  // what a readiness check reads (buildWorld sets them from the world's config; these are its defaults)
   /** Memory (MiB) of the system offerings by VM kind. */
-  offeringMemory: Readonly<Record<'router' | 'cpvm' | 'ssvm', number>> = { router: 512, cpvm: 1024, ssvm: 1024 };
+  offeringMemory: ResolvedWorldConfig['systemOfferingMemory'] = DEFAULT_WORLD.systemOfferingMemory;
   /** Free space of each management server's filesystems (df), GiB. */
-  msFreeDiskGiB = 40;
+  msFreeDiskGiB: number = DEFAULT_WORLD.msFreeDiskGiB;
   /** A database dump on the first management server, dated ageHours before the lab starts. */
-  dbBackup: { readonly path: string; readonly ageHours: number } | false = false;
+  dbBackup: ResolvedWorldConfig['dbBackup'] = DEFAULT_WORLD.dbBackup;
   readonly routers: Router[] = [];
   readonly networks: Network[] = [];
   readonly vpcs: Vpc[] = [];

@@ -6,6 +6,8 @@ import { paramError } from '../errors.js';
 import { listOf, type CommandDef } from '../types.js';
 import { csDate } from '../../clock.js';
 import { compact, type JsonObject } from '../render/compact.js';
+import { OFFERING } from '../render/render-instance.js';
+import { OFFERINGS } from '../render/render-vm.js';
 import type { World } from '../../world/world.js';
 import type { RegisteredTemplate, Zone } from '../../world/types.js';
 
@@ -66,10 +68,11 @@ const listImageStores: CommandDef = {
   },
 };
 
+/** The system offering of each VM kind, named as the VMs' responses name it (render-vm.ts). */
 const SYSTEM_OFFERINGS = [
-  { kind: 'router', type: 'domainrouter', name: 'System Offering For Software Router' },
-  { kind: 'cpvm', type: 'consoleproxy', name: 'System Offering For Console Proxy' },
-  { kind: 'ssvm', type: 'secondarystoragevm', name: 'System Offering For Secondary Storage VM' },
+  { kind: 'router', type: 'domainrouter', name: OFFERINGS.router },
+  { kind: 'cpvm', type: 'consoleproxy', name: OFFERINGS.cpvm },
+  { kind: 'ssvm', type: 'secondarystoragevm', name: OFFERINGS.ssvm },
 ] as const;
 
 const listServiceOfferings: CommandDef = {
@@ -85,7 +88,7 @@ const listServiceOfferings: CommandDef = {
         ['created', csDate(w.ms.created)], ['storagetype', 'shared'], ['offerha', true], ['limitcpuuse', false], ['isvolatile', false],
         ['issystem', true], ['defaultuse', true], ['systemvmtype', o.type], ['iscustomized', false], ['hasannotations', false],
       ]))
-      : [compact([['id', w.offeringIdByName('Small Instance')], ['name', 'Small Instance'], ['displaytext', 'Small Instance'], ['cpunumber', 1],
+      : [compact([['id', w.offeringIdByName(OFFERING)], ['name', OFFERING], ['displaytext', OFFERING], ['cpunumber', 1],
         ['cpuspeed', 500], ['memory', 512], ['storagetype', 'shared'], ['issystem', false], ['iscustomized', false], ['hasannotations', false]])];
     const out = rows.filter((r) => (args.str('id') === undefined || r.id === args.str('id')) && (args.str('name') === undefined || r.name === args.str('name')));
     return listOf('serviceoffering', out, (r) => r);

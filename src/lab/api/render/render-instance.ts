@@ -8,7 +8,8 @@ import type { World } from '../../world/world.js';
 import { apiFacts } from '../../world/profiles.js';
 import { compact, type JsonObject } from './compact.js';
 
-const OFFERING = 'Small Instance';
+/** The compute offering of every tenant instance. */
+export const OFFERING = 'Small Instance';
 const OS = 'Ubuntu 22.04 LTS';
 
 function ownerFields(w: World, vm: UserVm): Array<[string, string | undefined]> {

@@ -7,7 +7,7 @@ import type { World } from '../../world/world.js';
 import { trimVersion } from '../../world/versions.js';
 import { compact, type JsonObject } from './compact.js';
 
-const OFFERINGS = {
+export const OFFERINGS = {
   ssvm: 'System Offering For Secondary Storage VM',
   cpvm: 'System Offering For Console Proxy',
   router: 'System Offering For Software Router',

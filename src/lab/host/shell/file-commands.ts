@@ -110,9 +110,10 @@ const stat: CommandImpl = async (argv, io, ctx) => {
     if (a === '-c' || a === '--format') fmt = argv[++i];
     else if (a.startsWith('--format=')) fmt = a.slice(9);
     else if (a.startsWith('-c') && a.length > 2) fmt = a.slice(2);
-    else if (a === '--') files.push(...argv.slice(i + 1).splice(0));
-    else files.push(a);
-    if (a === '--') break;
+    else if (a === '--') {
+      files.push(...argv.slice(i + 1));
+      break;
+    } else files.push(a);
   }
   if (fmt === undefined) {
     io.err('lab: stat: only `stat -c FORMAT FILE` (%s, %n, %Y, %F) is emulated\n');
